@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "model.h"
+#include "render/render.h"
+#include "rootfs.h"
+
+enum {
+	EXIT_OK = 0,
+	EXIT_USAGE = 1,		/* bad command line */
+	EXIT_NOTHING = 2,	/* nothing could be inspected or written */
+	EXIT_PARTIAL = 3,	/* some arguments failed, the rest printed */
+};
+
+struct di_ctx {
+	struct rootfs root;
+	struct render_opts ro;
+	const char *sysroot;
+};
+
+/* A command-specific option; drives getopt, --help and the completion test. */
+struct cmd_option {
+	const char *name;
+	int short_name;		/* 0 for none */
+	const char *arg;	/* NULL: takes no argument */
+	const char *help;
+};
+
+struct command {
+	const char *name;
+	const char *args;	/* synopsis of the arguments after the options */
+	const char *summary;
+	const char *description;
+	const struct cmd_option *options;	/* ends with { NULL } */
+	/* Extra --help text (e.g. the field list). */
+	void (*help_extra)(FILE *out);
+	/* argv[0] is the command name; options come as (short or 256+index, optarg). */
+	int (*option)(struct di_ctx *ctx, int opt, const char *arg);
+	int (*run)(struct di_ctx *ctx, int argc, char **argv);
+};
+
+void di_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Collect the devices and groups that list and advise show. */
+int system_collect(struct di_ctx *ctx, struct di_system *sys);
+
+extern const struct command cmd_list;

@@ -1,0 +1,406 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Devices that do DMA: every PCI function, every device in an IOMMU group or
+ * behind an IOMMU unit, and platform devices whose device-tree node carries
+ * DMA properties. Each device's attributes are read relative to its own
+ * directory fd.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "collect.h"
+
+#define DT_BASE "/sys/firmware/devicetree/base"
+
+static void read_int(const struct rootfs *r, int dfd, const char *attr, struct ival *v,
+		     bool optional)
+{
+	long long x;
+	int err = rfs_read_ll(r, dfd, attr, &x);
+
+	if (err == 0)
+		ival_set(v, x);
+	else if (!(optional && err == -ENOENT))
+		v->err = err;
+}
+
+static void read_str(const struct rootfs *r, int dfd, const char *attr, struct sval *v,
+		     bool optional)
+{
+	char buf[RFS_ATTR_MAX];
+	ssize_t n = rfs_read_line(r, dfd, attr, buf, sizeof(buf));
+
+	if (n >= 0)
+		sval_set(v, buf);
+	else if (!(optional && n == -ENOENT))
+		v->err = (int)n;
+}
+
+/* "iommu_group" -> 7; a missing link means the device has no group. */
+static void read_group(const struct di_system *sys, int dfd, struct di_device *d)
+{
+	char buf[NAME_MAX + 1];
+	ssize_t n = rfs_link_name(sys->root, dfd, "iommu_group", buf, sizeof(buf));
+	struct di_group *g;
+	int id;
+
+	if (n == -ENOENT)
+		return;
+	if (n < 0) {
+		d->iommu_group.err = (int)n;
+		return;
+	}
+	id = parse_id(buf);
+	if (id < 0) {
+		d->iommu_group.err = -EINVAL;
+		return;
+	}
+	ival_set(&d->iommu_group, id);
+	g = system_find_group(sys, id);
+	if (!g)
+		d->iommu_domain.err = -ENOENT;
+	else if (g->type.s)
+		sval_set(&d->iommu_domain, g->type.s);
+	else
+		d->iommu_domain.err = g->type.err;
+}
+
+static void read_module(const struct di_system *sys, struct di_names *names, const char *canon,
+			struct di_device *d)
+{
+	char path[PATH_MAX], buf[NAME_MAX + 1];
+	char *mod = NULL;
+	ssize_t n;
+	int fd;
+
+	if (d->driver.s) {
+		/* A driver that lives in a module links to it. */
+		if (!path_join(path, sizeof(path), canon + 1, "driver/module"))
+			return;
+		n = rfs_link_name(sys->root, RFS_ROOT, path, buf, sizeof(buf));
+		if (n >= 0)
+			mod = strdup(buf);
+	}
+	if (!mod && d->modalias.s) {
+		int err = names_module_for_alias(names, d->modalias.s, &mod);
+
+		if (err < 0 && !d->driver.s) {
+			/* Unbound and no module claims it: that is an answer, not an error. */
+			if (err != -ENOENT)
+				d->module.err = err;
+			return;
+		}
+	}
+	if (!mod) {
+		if (d->driver.s)
+			sval_set(&d->module_state, "builtin");
+		return;
+	}
+	sval_take(&d->module, mod);
+	snprintf(path, sizeof(path), "sys/module/%s/initstate", mod);
+	n = rfs_read_line(sys->root, RFS_ROOT, path, buf, sizeof(buf));
+	if (n > 0) {
+		sval_set(&d->module_state, strcmp(buf, "live") == 0 ? "loaded" : buf);
+		return;
+	}
+	snprintf(path, sizeof(path), "sys/module/%s", mod);
+	fd = rfs_open(sys->root, RFS_ROOT, path, O_PATH | O_DIRECTORY);
+	if (fd >= 0) {
+		close(fd);
+		sval_set(&d->module_state, "builtin");
+	} else if (names_module_builtin(names, sys->root, mod)) {
+		sval_set(&d->module_state, "builtin");
+	} else if (fd == -ENOENT) {
+		sval_set(&d->module_state, "not-loaded");
+	} else {
+		d->module_state.err = fd;
+	}
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool is_drm_node(const char *s)
+{
+	const char *p;
+
+	if (strncmp(s, "card", 4) == 0)
+		p = s + 4;
+	else if (strncmp(s, "renderD", 7) == 0)
+		p = s + 7;
+	else
+		return false;
+	if (!*p)
+		return false;
+	for (; *p; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+	return true;
+}
+
+static void read_drm(const struct rootfs *r, int dfd, struct di_device *d)
+{
+	struct dirent *de;
+	DIR *dir = rfs_opendir(r, dfd, "drm");
+
+	if (!dir)
+		return;
+	while ((de = readdir(dir)))
+		if (is_drm_node(de->d_name))
+			strv_add(&d->drm_nodes, de->d_name);
+	closedir(dir);
+	if (d->drm_nodes.n)
+		qsort(d->drm_nodes.v, d->drm_nodes.n, sizeof(char *), cmp_str);
+}
+
+static bool dt_has(const struct rootfs *r, const char *node, const char *prop)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (!path_join(path, sizeof(path), node, prop))
+		return false;
+	fd = rfs_open(r, RFS_ROOT, path, O_PATH);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/*
+ * Device-tree coherency as of_dma_is_coherent() decides it: the nearest of
+ * the node and its parents with "dma-coherent" or "dma-noncoherent" wins;
+ * with neither, the architecture's default applies.
+ */
+static void read_dt(const struct di_system *sys, const char *canon, struct di_device *d)
+{
+	char path[PATH_MAX], node[PATH_MAX];
+	size_t base = strlen(DT_BASE);
+	int err;
+
+	if (!path_join(path, sizeof(path), canon + 1, "of_node"))
+		return;
+	err = rfs_realpath(sys->root, path, node, sizeof(node));
+	if (err == -ENOENT)
+		return;
+	if (err < 0) {
+		d->of_node.err = err;
+		return;
+	}
+	if (strncmp(node, DT_BASE, base) != 0) {
+		d->of_node.err = -RFS_ESCAPE;
+		return;
+	}
+	sval_set(&d->of_node, node[base] ? node + base : "/");
+	while (strlen(node) >= base) {
+		char *slash;
+
+		if (dt_has(sys->root, node + 1, "dma-coherent")) {
+			ival_set(&d->dt_coherent, 1);
+			sval_set(&d->dt_coherent_from, node[base] ? node + base : "/");
+			return;
+		}
+		if (dt_has(sys->root, node + 1, "dma-noncoherent")) {
+			ival_set(&d->dt_coherent, 0);
+			sval_set(&d->dt_coherent_from, node[base] ? node + base : "/");
+			return;
+		}
+		if (strlen(node) == base)
+			break;
+		slash = strrchr(node, '/');
+		*slash = '\0';
+	}
+	sval_set(&d->dt_coherent_from, "architecture default");
+}
+
+static void collect_device(const struct di_system *sys, struct di_names *names, int dfd,
+			   const char *canon, struct di_device *d)
+{
+	const struct rootfs *r = sys->root;
+	char buf[NAME_MAX + 1];
+	bool pci = d->bus && strcmp(d->bus, "pci") == 0;
+	ssize_t n;
+
+	read_str(r, dfd, "modalias", &d->modalias, true);
+	if (pci) {
+		read_int(r, dfd, "vendor", &d->vendor_id, false);
+		read_int(r, dfd, "device", &d->device_id, false);
+		read_int(r, dfd, "subsystem_vendor", &d->subsystem_vendor_id, false);
+		read_int(r, dfd, "subsystem_device", &d->subsystem_device_id, false);
+		read_int(r, dfd, "class", &d->class_id, false);
+		read_int(r, dfd, "revision", &d->revision, false);
+		read_int(r, dfd, "dma_mask_bits", &d->dma_mask_bits, false);
+		read_int(r, dfd, "consistent_dma_mask_bits", &d->coherent_dma_mask_bits, false);
+		if (d->modalias.s)
+			names_hwdb(names, d->modalias.s, &d->vendor_name, &d->device_name);
+	}
+	read_int(r, dfd, "numa_node", &d->numa_node, true);
+	read_str(r, dfd, "removable", &d->removable, true);
+
+	n = rfs_link_name(r, dfd, "driver", buf, sizeof(buf));
+	if (n >= 0)
+		sval_set(&d->driver, buf);
+	else if (n != -ENOENT)
+		d->driver.err = (int)n;
+	read_module(sys, names, canon, d);
+
+	read_group(sys, dfd, d);
+	n = rfs_link_name(r, dfd, "iommu", buf, sizeof(buf));
+	if (n >= 0)
+		sval_set(&d->iommu_unit, buf);
+	else if (n != -ENOENT)
+		d->iommu_unit.err = (int)n;
+
+	read_drm(r, dfd, d);
+	read_dt(sys, canon, d);
+}
+
+/* Add the device that PATH (root-relative, may be a link) leads to, once. */
+static int add_device(struct di_system *sys, struct di_names *names, const char *path)
+{
+	char canon[PATH_MAX], buf[NAME_MAX + 1];
+	struct di_device *nd, *d;
+	const char *base;
+	int dfd, err;
+	ssize_t n;
+
+	err = rfs_realpath(sys->root, path, canon, sizeof(canon));
+	if (err < 0)
+		return 0;	/* dangling link: nothing to show */
+	if (strncmp(canon, "/sys/devices/", 13) != 0)
+		return 0;	/* devices live under /sys/devices, nowhere else */
+	for (size_t i = 0; i < sys->n_devs; i++)
+		if (strcmp(sys->devs[i].path, canon) == 0)
+			return 0;
+	dfd = rfs_open(sys->root, RFS_ROOT, canon + 1, O_PATH | O_DIRECTORY);
+	if (dfd < 0)
+		return 0;
+
+	nd = realloc(sys->devs, (sys->n_devs + 1) * sizeof(*nd));
+	if (!nd) {
+		close(dfd);
+		return -ENOMEM;
+	}
+	sys->devs = nd;
+	d = &sys->devs[sys->n_devs++];
+	memset(d, 0, sizeof(*d));
+	base = strrchr(canon, '/') + 1;
+	d->name = strdup(base);
+	d->path = strdup(canon);
+	n = rfs_link_name(sys->root, dfd, "subsystem", buf, sizeof(buf));
+	d->bus = strdup(n >= 0 ? buf : "unknown");
+	if (!d->name || !d->path || !d->bus) {
+		close(dfd);
+		return -ENOMEM;
+	}
+	collect_device(sys, names, dfd, canon, d);
+	close(dfd);
+	return 0;
+}
+
+/* Add every entry of a directory of device links. */
+static int add_dir(struct di_system *sys, struct di_names *names, const char *dir,
+		   bool (*want)(const struct di_system *, const char *))
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	int err = 0;
+	DIR *d = rfs_opendir(sys->root, RFS_ROOT, dir);
+
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d)) && !err) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (!path_join(path, sizeof(path), dir, de->d_name))
+			continue;
+		if (want && !want(sys, path))
+			continue;
+		err = add_device(sys, names, path);
+	}
+	closedir(d);
+	return err;
+}
+
+/* A platform device whose device-tree node describes DMA. */
+static bool dt_dma_device(const struct di_system *sys, const char *path)
+{
+	static const char *const props[] = {
+		"iommus", "dma-coherent", "dma-noncoherent", "memory-region", "dma-ranges",
+	};
+	char node[PATH_MAX];
+
+	if (!path_join(node, sizeof(node), path, "of_node"))
+		return false;
+	for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++)
+		if (dt_has(sys->root, node, props[i]))
+			return true;
+	return false;
+}
+
+static int for_each_unit_dir(struct di_system *sys, struct di_names *names, const char *top,
+			     const char *sub)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	int err = 0;
+	DIR *d = rfs_opendir(sys->root, RFS_ROOT, top);
+
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d)) && !err) {
+		if (de->d_name[0] == '.')
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s/%s", top, de->d_name, sub) >=
+		    sizeof(path))
+			continue;
+		err = add_dir(sys, names, path, NULL);
+	}
+	closedir(d);
+	return err;
+}
+
+static int bus_rank(const char *bus)
+{
+	return strcmp(bus, "pci") == 0 ? 0 : strcmp(bus, "platform") == 0 ? 1 : 2;
+}
+
+static int cmp_device(const void *a, const void *b)
+{
+	const struct di_device *x = a, *y = b;
+	int rx = bus_rank(x->bus), ry = bus_rank(y->bus);
+
+	if (rx != ry)
+		return rx - ry;
+	if (strcmp(x->bus, y->bus))
+		return strcmp(x->bus, y->bus);
+	return strcmp(x->name, y->name);
+}
+
+int collect_devices(struct di_system *sys, struct di_names *names)
+{
+	int err;
+
+	err = add_dir(sys, names, "sys/bus/pci/devices", NULL);
+	if (!err)
+		err = for_each_unit_dir(sys, names, "sys/kernel/iommu_groups", "devices");
+	if (!err)
+		err = for_each_unit_dir(sys, names, "sys/class/iommu", "devices");
+	if (!err)
+		err = add_dir(sys, names, "sys/bus/platform/devices", dt_dma_device);
+	if (!err)
+		err = add_dir(sys, names, "sys/bus/amba/devices", dt_dma_device);
+	if (sys->n_devs)
+		qsort(sys->devs, sys->n_devs, sizeof(*sys->devs), cmp_device);
+	return err;
+}

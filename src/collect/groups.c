@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* IOMMU groups: /sys/kernel/iommu_groups/<N>/{type,devices/}. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "collect.h"
+
+/* Parse a decimal id made only of digits; -1 otherwise. */
+int parse_id(const char *s)
+{
+	long v = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > 100000000)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return (int)v;
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+	const struct di_group *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int collect_group(struct di_system *sys, int dirfd, struct di_group *g)
+{
+	char buf[64];
+	struct dirent *de;
+	ssize_t n;
+	DIR *d;
+
+	n = rfs_read_line(sys->root, dirfd, "type", buf, sizeof(buf));
+	if (n < 0)
+		g->type.err = (int)n;
+	else
+		sval_set(&g->type, buf);
+
+	d = rfs_opendir(sys->root, dirfd, "devices");
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (strv_add(&g->devices, de->d_name) < 0) {
+			closedir(d);
+			return -ENOMEM;
+		}
+	}
+	closedir(d);
+	if (g->devices.n)
+		qsort(g->devices.v, g->devices.n, sizeof(char *), cmp_str);
+	return 0;
+}
+
+int collect_groups(struct di_system *sys)
+{
+	struct dirent *de;
+	int err = 0;
+	DIR *d;
+
+	d = rfs_opendir(sys->root, RFS_ROOT, "sys/kernel/iommu_groups");
+	if (!d) {
+		/* No directory: the kernel has no IOMMU support; not an error. */
+		if (errno != ENOENT)
+			sys->groups_dir.err = -errno;
+		return 0;
+	}
+	ival_set(&sys->groups_dir, 1);
+	while ((de = readdir(d))) {
+		int id = parse_id(de->d_name);
+		struct di_group *ng;
+		int gfd;
+
+		if (id < 0)
+			continue;
+		ng = realloc(sys->groups, (sys->n_groups + 1) * sizeof(*ng));
+		if (!ng) {
+			err = -ENOMEM;
+			break;
+		}
+		sys->groups = ng;
+		ng = &sys->groups[sys->n_groups++];
+		memset(ng, 0, sizeof(*ng));
+		ng->id = id;
+		gfd = rfs_open(sys->root, dirfd(d), de->d_name, O_PATH | O_DIRECTORY);
+		if (gfd < 0) {
+			ng->type.err = gfd;
+			continue;
+		}
+		err = collect_group(sys, gfd, ng);
+		close(gfd);
+		if (err)
+			break;
+	}
+	closedir(d);
+	if (sys->n_groups)
+		qsort(sys->groups, sys->n_groups, sizeof(*sys->groups), cmp_group);
+	return err;
+}

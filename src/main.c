@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * dmainspect: inspect a Linux system's DMA configuration and its dma-bufs.
+ *
+ * The command table below drives dispatch and --help. Global options are
+ * accepted anywhere on the command line, before or after the command.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+static const struct command *const commands[] = {
+	&cmd_list,
+};
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct {
+	const char *name;
+	int short_name;
+	const char *arg;
+	const char *help;
+} global_options[] = {
+	{ "json", 0, NULL, "print JSON (schema: dmainspect.schema.json)" },
+	{ "sysroot", 0, "DIR", "inspect a captured tree instead of the running system" },
+	{ "color", 0, "WHEN", "colour: auto (default), always or never" },
+	{ "help", 'h', NULL, "show help and exit" },
+	{ "version", 'V', NULL, "show the version and built-in features, and exit" },
+};
+
+void di_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("dmainspect: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(commands[i]->name, name) == 0)
+			return commands[i];
+	return NULL;
+}
+
+static void print_globals(FILE *out)
+{
+	fprintf(out, "\nGlobal options (before or after the command):\n");
+	for (size_t i = 0; i < sizeof(global_options) / sizeof(global_options[0]); i++) {
+		char left[64];
+
+		snprintf(left, sizeof(left), "%s%c%s--%s%s%s",
+			 global_options[i].short_name ? "-" : "",
+			 global_options[i].short_name ? global_options[i].short_name : ' ',
+			 global_options[i].short_name ? ", " : "  ", global_options[i].name,
+			 global_options[i].arg ? "=" : "",
+			 global_options[i].arg ? global_options[i].arg : "");
+		fprintf(out, "  %-24s %s\n", left + (global_options[i].short_name ? 0 : 1),
+			global_options[i].help);
+	}
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage: dmainspect [GLOBAL OPTIONS] [COMMAND] [ARGS]\n\n"
+		     "Inspect the DMA configuration of a Linux system and its dma-bufs.\n\n"
+		     "Commands:\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "  %-8s %-16s %s\n", commands[i]->name, commands[i]->args,
+			commands[i]->summary);
+	print_globals(out);
+	fprintf(out, "\nRun 'dmainspect COMMAND --help' for a command's options; see dmainspect(1).\n");
+}
+
+static void command_usage(const struct command *c, FILE *out)
+{
+	fprintf(out, "Usage: dmainspect %s [OPTIONS]%s%s\n\n%s.\n", c->name, *c->args ? " " : "",
+		c->args, c->summary);
+	if (c->description)
+		fprintf(out, "\n%s\n", c->description);
+	if (c->options && c->options[0].name) {
+		fprintf(out, "\nOptions:\n");
+		for (const struct cmd_option *o = c->options; o->name; o++) {
+			char left[64];
+
+			if (o->short_name)
+				snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->name,
+					 o->arg ? " " : "", o->arg ? o->arg : "");
+			else
+				snprintf(left, sizeof(left), "    --%s%s%s", o->name,
+					 o->arg ? " " : "", o->arg ? o->arg : "");
+			fprintf(out, "  %-24s %s\n", left, o->help);
+		}
+	}
+	print_globals(out);
+	if (c->help_extra)
+		c->help_extra(out);
+}
+
+static int parse_color(const char *when, bool *color)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	if (!when || strcmp(when, "auto") == 0) {
+		const char *term = getenv("TERM");
+
+		*color = isatty(STDOUT_FILENO) && !(nc && *nc) && !(term && strcmp(term, "dumb") == 0);
+	} else if (strcmp(when, "always") == 0) {
+		*color = true;
+	} else if (strcmp(when, "never") == 0) {
+		*color = false;
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Run the command's own option parser over its arguments. */
+static int run_command(const struct command *c, struct di_ctx *ctx, int argc, char **argv)
+{
+	struct option longopts[32];
+	char shortopts[64] = ":";
+	size_t n = 0, s = 1;
+	int opt;
+
+	for (const struct cmd_option *o = c->options; o && o->name && n < 31; o++, n++) {
+		longopts[n] = (struct option){ o->name, o->arg ? required_argument : no_argument,
+					       NULL, o->short_name ? o->short_name : 256 + (int)n };
+		if (o->short_name && s < sizeof(shortopts) - 3) {
+			shortopts[s++] = (char)o->short_name;
+			if (o->arg)
+				shortopts[s++] = ':';
+		}
+	}
+	longopts[n] = (struct option){ 0 };
+	/* GNU getopt permutes: options may follow operands. */
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (opt == '?' || opt == ':') {
+			if (optopt)
+				di_err("%s: %s option '-%c'", c->name,
+				       opt == ':' ? "missing argument for" : "unknown", optopt);
+			else
+				di_err("%s: unknown option '%s'", c->name, argv[optind - 1]);
+			fprintf(stderr, "Try 'dmainspect %s --help'.\n", c->name);
+			return EXIT_USAGE;
+		}
+		if (c->option(ctx, opt, optarg) < 0) {
+			di_err("%s: invalid argument '%s' for '%s'", c->name, optarg ? optarg : "",
+			       argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	/* Operands start at optind; hand the command argv[0] plus operands. */
+	argv[optind - 1] = argv[0];
+	return c->run(ctx, argc - optind + 1, argv + optind - 1);
+}
+
+static int open_root(struct di_ctx *ctx)
+{
+	const char *dir = ctx->sysroot ? ctx->sysroot : "/";
+	int err = rfs_init(&ctx->root, dir);
+
+	if (err < 0) {
+		di_err("--sysroot %s: %s", dir, rfs_strerror(err));
+		return EXIT_NOTHING;
+	}
+	if (ctx->sysroot) {
+		int fd = rfs_open(&ctx->root, RFS_ROOT, "sys", O_PATH | O_DIRECTORY);
+
+		if (fd < 0) {
+			di_err("--sysroot %s: not a system snapshot: no sys/ directory (%s)", dir,
+			       rfs_strerror(fd));
+			rfs_fini(&ctx->root);
+			return EXIT_NOTHING;
+		}
+		close(fd);
+	}
+	return EXIT_OK;
+}
+
+/* Like util-linux's close_stdout: a failed write is an error, not silence. */
+static int close_stdout(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout) || (fclose(stdout) != 0 && errno != EBADF)) {
+		if (errno == EPIPE)
+			return status;
+		di_err("write error: %s", strerror(errno ? errno : EIO));
+		return status == EXIT_OK ? EXIT_NOTHING : status;
+	}
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct di_ctx ctx = { 0 };
+	const struct command *cmd = NULL;
+	const char *color = NULL;
+	bool help = false, version = false, dashdash = false;
+	char **rest;
+	int nrest = 1, ret;
+
+	/* Pull the global options out, wherever they are; keep the rest in order. */
+	rest = calloc((size_t)argc + 1, sizeof(char *));
+	if (!rest) {
+		di_err("out of memory");
+		return EXIT_NOTHING;
+	}
+	rest[0] = argv[0];
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (dashdash || a[0] != '-' || a[1] == '\0') {
+			rest[nrest++] = argv[i];
+			if (!cmd && !dashdash) {
+				cmd = find_command(a);
+				if (!cmd) {
+					di_err("unknown command '%s'", a);
+					fprintf(stderr, "Try 'dmainspect --help'.\n");
+					return EXIT_USAGE;
+				}
+			}
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			dashdash = true;
+			rest[nrest++] = argv[i];
+		} else if (strcmp(a, "--json") == 0) {
+			ctx.ro.json = true;
+		} else if (strcmp(a, "--sysroot") == 0 || strncmp(a, "--sysroot=", 10) == 0) {
+			if (a[9] == '=') {
+				ctx.sysroot = a + 10;
+			} else if (i + 1 < argc) {
+				ctx.sysroot = argv[++i];
+			} else {
+				di_err("option '--sysroot' requires a directory");
+				return EXIT_USAGE;
+			}
+			if (!*ctx.sysroot) {
+				di_err("option '--sysroot' requires a directory");
+				return EXIT_USAGE;
+			}
+		} else if (strcmp(a, "--color") == 0 || strncmp(a, "--color=", 8) == 0) {
+			color = a[7] == '=' ? a + 8 : "always";
+		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			help = true;
+		} else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
+			version = true;
+		} else {
+			rest[nrest++] = argv[i];	/* the command's own option */
+		}
+	}
+	rest[nrest] = NULL;
+
+	if (version) {
+		printf("dmainspect %s\nfeatures: %s\n", PACKAGE_VERSION, DI_FEATURES);
+		return close_stdout(EXIT_OK);
+	}
+	if (help) {
+		if (cmd)
+			command_usage(cmd, stdout);
+		else
+			usage(stdout);
+		return close_stdout(EXIT_OK);
+	}
+	if (parse_color(color, &ctx.ro.color) < 0) {
+		di_err("invalid --color value '%s' (auto, always or never)", color);
+		return EXIT_USAGE;
+	}
+	if (!cmd) {
+		if (nrest > 1 && strcmp(rest[1], "--") != 0) {
+			di_err("unknown option '%s'", rest[1]);
+			fprintf(stderr, "Try 'dmainspect --help'.\n");
+			return EXIT_USAGE;
+		}
+		cmd = &cmd_list;
+		rest[0] = (char *)cmd->name;
+	} else {
+		/* Move the command word to argv[0] of the command. */
+		int i;
+
+		for (i = 1; i < nrest && strcmp(rest[i], cmd->name) != 0; i++)
+			;
+		memmove(&rest[i], &rest[i + 1], (size_t)(nrest - i) * sizeof(char *));
+		nrest--;
+		rest[0] = (char *)cmd->name;
+	}
+
+	ret = open_root(&ctx);
+	if (ret != EXIT_OK)
+		return ret;
+	ret = run_command(cmd, &ctx, nrest, rest);
+	rfs_fini(&ctx.root);
+	free(rest);
+	return close_stdout(ret);
+}

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+static const char *const path_names[] = {
+	[PATH_UNKNOWN] = "unknown",
+	[PATH_DIRECT] = "direct",
+	[PATH_IOMMU_LAZY] = "iommu-lazy",
+	[PATH_IOMMU_STRICT] = "iommu-strict",
+	[PATH_BOUNCE] = "bounce",
+	[PATH_OWNED] = "owned",
+	[PATH_BLOCKED] = "blocked",
+};
+
+static const char *const mode_names[] = {
+	[MODE_UNKNOWN] = "unknown",
+	[MODE_ALLOC_COHERENT] = "alloc-coherent",
+	[MODE_MAP_BIND] = "map-bind",
+	[MODE_MAP_POPULATE] = "map-populate",
+	[MODE_NOT_APPLICABLE] = "not-applicable",
+};
+
+const char *dma_path_name(enum dma_path p)
+{
+	return (unsigned)p < sizeof(path_names) / sizeof(path_names[0]) ? path_names[p] : "unknown";
+}
+
+const char *dma_mode_name(enum dma_mode m)
+{
+	return (unsigned)m < sizeof(mode_names) / sizeof(mode_names[0]) ? mode_names[m] : "unknown";
+}
+
+void ival_set(struct ival *v, long long x)
+{
+	v->v = x;
+	v->set = true;
+	v->err = 0;
+}
+
+void sval_set(struct sval *v, const char *s)
+{
+	free(v->s);
+	v->s = s ? strdup(s) : NULL;
+	v->err = s && !v->s ? -ENOMEM : 0;
+}
+
+void sval_take(struct sval *v, char *s)
+{
+	free(v->s);
+	v->s = s;
+	v->err = 0;
+}
+
+int strv_add(struct strv *sv, const char *s)
+{
+	char **nv = realloc(sv->v, (sv->n + 1) * sizeof(*nv));
+
+	if (!nv)
+		return -ENOMEM;
+	sv->v = nv;
+	sv->v[sv->n] = strdup(s);
+	if (!sv->v[sv->n])
+		return -ENOMEM;
+	sv->n++;
+	return 0;
+}
+
+int strv_addf(struct strv *sv, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n, err;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -ENOMEM;
+	err = strv_add(sv, s);
+	free(s);
+	return err;
+}
+
+void strv_free(struct strv *sv)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	sv->v = NULL;
+	sv->n = 0;
+}
+
+bool strv_contains(const struct strv *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (strcmp(sv->v[i], s) == 0)
+			return true;
+	return false;
+}
+
+struct di_device *system_find_device(const struct di_system *sys, const char *name)
+{
+	for (size_t i = 0; i < sys->n_devs; i++)
+		if (strcmp(sys->devs[i].name, name) == 0)
+			return &sys->devs[i];
+	return NULL;
+}
+
+struct di_group *system_find_group(const struct di_system *sys, int id)
+{
+	for (size_t i = 0; i < sys->n_groups; i++)
+		if (sys->groups[i].id == id)
+			return &sys->groups[i];
+	return NULL;
+}
+
+static void device_free(struct di_device *d)
+{
+	struct sval *svals[] = {
+		&d->vendor_name, &d->device_name, &d->modalias, &d->driver, &d->module,
+		&d->module_state, &d->iommu_domain, &d->iommu_unit, &d->removable,
+		&d->of_node, &d->dt_coherent_from,
+	};
+
+	free(d->name);
+	free(d->path);
+	free(d->bus);
+	for (size_t i = 0; i < sizeof(svals) / sizeof(svals[0]); i++)
+		free(svals[i]->s);
+	strv_free(&d->drm_nodes);
+	strv_free(&d->advice.reasons);
+	strv_free(&d->advice.notes);
+}
+
+void system_free(struct di_system *sys)
+{
+	for (size_t i = 0; i < sys->n_devs; i++)
+		device_free(&sys->devs[i]);
+	free(sys->devs);
+	for (size_t i = 0; i < sys->n_groups; i++) {
+		free(sys->groups[i].type.s);
+		strv_free(&sys->groups[i].devices);
+	}
+	free(sys->groups);
+	sys->devs = NULL;
+	sys->groups = NULL;
+	sys->n_devs = sys->n_groups = 0;
+}

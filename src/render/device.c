@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Devices: the field table, JSON objects, the table and the details view. */
+#include "config.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render.h"
+
+#define F(k, h, t, m, c, help) { k, h, t, offsetof(struct di_device, m), c, help }
+
+const struct field device_fields[] = {
+	F("bus", "BUS", FT_STR, bus, true, "bus (subsystem) name"),
+	F("vendor_id", "VENDOR", FT_ID16, vendor_id, false, "PCI vendor id"),
+	F("device_id", "DEVICE", FT_ID16, device_id, false, "PCI device id"),
+	F("subsystem_vendor_id", "SVENDOR", FT_ID16, subsystem_vendor_id, false, "PCI subsystem vendor id"),
+	F("subsystem_device_id", "SDEVICE", FT_ID16, subsystem_device_id, false, "PCI subsystem device id"),
+	F("class", "CLASS", FT_ID24, class_id, false, "PCI class code"),
+	F("revision", "REV", FT_INT, revision, false, "PCI revision"),
+	F("vendor_name", "VENDOR NAME", FT_STR, vendor_name, false, "vendor name from the hwdb"),
+	F("device_name", "DEVICE NAME", FT_STR, device_name, false, "model name from the hwdb"),
+	F("modalias", "MODALIAS", FT_STR, modalias, false, "module alias of the device"),
+	F("driver", "DRIVER", FT_STR, driver, true, "bound driver"),
+	F("module", "MODULE", FT_STR, module, false, "kernel module of the driver, or matching the alias"),
+	F("module_state", "MODSTATE", FT_STR, module_state, false, "loaded, builtin or not-loaded"),
+	F("iommu_group", "GROUP", FT_INT, iommu_group, true, "IOMMU group id"),
+	F("iommu_domain", "DOMAIN", FT_STR, iommu_domain, true, "default domain type of the group, raw"),
+	F("iommu_unit", "IOMMU", FT_STR, iommu_unit, false, "IOMMU unit translating for the device"),
+	F("dma_mask_bits", "MASK", FT_INT, dma_mask_bits, true, "streaming DMA mask width set by the driver"),
+	F("coherent_dma_mask_bits", "CMASK", FT_INT, coherent_dma_mask_bits, true, "coherent DMA mask width"),
+	F("numa_node", "NUMA", FT_INT, numa_node, false, "NUMA node (-1: none)"),
+	F("removable", "REMOVABLE", FT_STR, removable, false, "removable, fixed or unknown, as the bus tells"),
+	F("of_node", "OF NODE", FT_STR, of_node, false, "device-tree node"),
+	F("dt_coherent", "DT COHERENT", FT_BOOL, dt_coherent, false, "device-tree DMA coherency"),
+	F("dt_coherent_from", "COHERENT FROM", FT_STR, dt_coherent_from, false, "node whose property decided coherency"),
+	F("drm_nodes", "DRM", FT_STRV, drm_nodes, true, "DRM card and render nodes"),
+};
+const size_t n_device_fields = sizeof(device_fields) / sizeof(device_fields[0]);
+
+void device_to_json(const struct di_device *d, struct json_object *o)
+{
+	struct json_object *adv = json_object_new_object();
+	const struct advice *a = &d->advice;
+
+	json_add_str(o, "name", d->name);
+	json_add_str(o, "path", d->path);
+	fields_to_json(device_fields, n_device_fields, d, o);
+	json_add_str(adv, "mode", a->mode ? dma_mode_name(a->mode) : NULL);
+	json_add_str(adv, "path", a->path ? dma_path_name(a->path) : NULL);
+	json_add_strv(adv, "reasons", &a->reasons);
+	json_add_strv(adv, "notes", &a->notes);
+	json_object_object_add(o, "advice", adv);
+}
+
+static int render_table(const struct di_system *sys, const struct render_opts *ro)
+{
+	struct table *t = table_new(ro);
+	size_t col;
+
+	if (!t)
+		return -ENOMEM;
+	table_column(t, "DEVICE", false);
+	for (size_t i = 0; i < n_device_fields; i++)
+		if (device_fields[i].column)
+			table_column(t, device_fields[i].header, device_fields[i].type == FT_INT);
+	table_column(t, "MODE", false);
+
+	for (size_t k = 0; k < sys->n_devs; k++) {
+		const struct di_device *d = &sys->devs[k];
+		const char *mode = d->advice.mode ? dma_mode_name(d->advice.mode) : "-";
+
+		table_row(t);
+		table_cell(t, 0, d->name, NULL);
+		col = 1;
+		for (size_t i = 0; i < n_device_fields; i++) {
+			char *s;
+
+			if (!device_fields[i].column)
+				continue;
+			s = field_text(&device_fields[i], d, false);
+			table_cell(t, col++, s, color_for(ro, s));
+			free(s);
+		}
+		table_cell(t, col, mode, color_for(ro, mode));
+	}
+	return table_print(t);
+}
+
+static void details(const struct di_device *d, const struct render_opts *ro)
+{
+	const char *bold = ro->color ? "\033[1m" : "", *off = ro->color ? "\033[0m" : "";
+
+	printf("%s%s%s (%s)\n", bold, d->name, off, d->path);
+	for (size_t i = 0; i < n_device_fields; i++) {
+		char *s = field_text(&device_fields[i], d, true);
+
+		printf("\t%-24s %s\n", device_fields[i].key, s ? s : "?");
+		free(s);
+	}
+	if (d->advice.mode) {
+		printf("\t%-24s %s (path %s)\n", "advice", dma_mode_name(d->advice.mode),
+		       dma_path_name(d->advice.path));
+		for (size_t i = 0; i < d->advice.reasons.n; i++)
+			printf("\t  because %s\n", d->advice.reasons.v[i]);
+		for (size_t i = 0; i < d->advice.notes.n; i++)
+			printf("\t  note: %s\n", d->advice.notes.v[i]);
+	}
+	printf("\n");
+}
+
+int render_devices(const struct di_system *sys, const struct render_opts *ro)
+{
+	if (ro->json) {
+		struct json_object *top = json_new_top(), *a = json_object_new_array();
+
+		for (size_t i = 0; i < sys->n_devs; i++) {
+			struct json_object *o = json_object_new_object();
+
+			device_to_json(&sys->devs[i], o);
+			json_object_array_add(a, o);
+		}
+		json_object_object_add(top, "devices", a);
+		return json_print(top);
+	}
+	if (ro->verbose) {
+		for (size_t i = 0; i < sys->n_devs; i++)
+			details(&sys->devs[i], ro);
+		return ferror(stdout) ? -EIO : 0;
+	}
+	return render_table(sys, ro);
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include "model.h"
+
+enum field_type {
+	FT_STR,		/* struct sval */
+	FT_INT,		/* struct ival, decimal */
+	FT_ID16,	/* struct ival, 4 hex digits in text, integer in JSON */
+	FT_ID24,	/* struct ival, 6 hex digits in text, integer in JSON */
+	FT_BOOL,	/* struct ival, 0/1 */
+	FT_STRV,	/* struct strv */
+};
+
+/* One field of an object: drives JSON keys and types, text columns, help. */
+struct field {
+	const char *key;	/* JSON key, also the -o column name */
+	const char *header;	/* text column header */
+	enum field_type type;
+	size_t off;		/* offset of the value in the object */
+	bool column;		/* in the default table */
+	const char *help;
+};
+
+struct render_opts {
+	bool json;
+	bool verbose;
+	bool color;
+};
+
+/* JSON helpers: null plus "<key>_error" where a value is unknown. */
+void json_add_ival(struct json_object *o, const char *key, const struct ival *v, bool boolean);
+void json_add_sval(struct json_object *o, const char *key, const struct sval *v);
+void json_add_strv(struct json_object *o, const char *key, const struct strv *v);
+void json_add_str(struct json_object *o, const char *key, const char *s);
+struct json_object *json_new_top(void);
+/* Print and release; returns 0 or -errno of the write. */
+int json_print(struct json_object *top);
+
+/* Field values as text: "unknown" with the reason, "-" when not applicable. */
+char *field_text(const struct field *f, const void *obj, bool details);
+void fields_to_json(const struct field *fields, size_t n, const void *obj, struct json_object *o);
+void fields_help(FILE *out, const struct field *fields, size_t n);
+
+/* The table printer, over libsmartcols. */
+struct table;
+struct table *table_new(const struct render_opts *ro);
+void table_column(struct table *t, const char *header, bool right);
+void table_row(struct table *t);
+void table_cell(struct table *t, size_t col, const char *text, const char *color);
+int table_print(struct table *t);
+
+/* Colour for a state word, or NULL. */
+const char *color_for(const struct render_opts *ro, const char *what);
+
+extern const struct field device_fields[];
+extern const size_t n_device_fields;
+void device_to_json(const struct di_device *d, struct json_object *o);
+int render_devices(const struct di_system *sys, const struct render_opts *ro);

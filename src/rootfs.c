@@ -1,0 +1,612 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Rooted, bounded, non-blocking access to kernel files.
+ *
+ * Opening happens in two steps: an O_PATH open that never has side effects
+ * (no device open, no FIFO wait), an fstat that refuses anything but a
+ * regular file or directory, then a reopen of that very inode for reading.
+ * Resolution uses openat2(RESOLVE_IN_ROOT) where the kernel has it, and an
+ * equivalent walk of our own (every symlink read and resolved against the
+ * root, 40 links at most) where it does not.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#ifdef HAVE_LINUX_OPENAT2_H
+#include <linux/openat2.h>
+#endif
+
+#include "rootfs.h"
+
+#define MAX_SYMLINKS 40
+
+static bool openat2_missing;
+
+char *path_join(char *buf, size_t cap, const char *base, const char *name)
+{
+	int n;
+
+	if (!base || !*base)
+		n = snprintf(buf, cap, "%s", name);
+	else if (!name || !*name)
+		n = snprintf(buf, cap, "%s", base);
+	else
+		n = snprintf(buf, cap, "%s%s%s", base,
+			     base[strlen(base) - 1] == '/' ? "" : "/", name);
+	if (n < 0 || (size_t)n >= cap)
+		return NULL;
+	return buf;
+}
+
+int rfs_init(struct rootfs *r, const char *dir)
+{
+	struct stat st;
+	const char *env;
+
+	memset(r, 0, sizeof(*r));
+	r->fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (r->fd < 0)
+		return -errno;
+	if (fstat(r->fd, &st) < 0) {
+		int err = -errno;
+
+		close(r->fd);
+		return err;
+	}
+	r->dir = strdup(dir);
+	if (!r->dir) {
+		close(r->fd);
+		return -ENOMEM;
+	}
+	r->live = strcmp(dir, "/") == 0;
+	env = getenv("DMAINSPECT_NO_OPENAT2");
+	r->no_openat2 = env && *env && strcmp(env, "0") != 0;
+	return 0;
+}
+
+void rfs_fini(struct rootfs *r)
+{
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r->dir);
+	r->fd = -1;
+	r->dir = NULL;
+}
+
+const char *rfs_strerror(int err)
+{
+	if (err < 0)
+		err = -err;
+	switch (err) {
+	case RFS_ENOTREG:
+		return "not a regular file";
+	case RFS_ETOOBIG:
+		return "larger than the read limit";
+	case RFS_ESCAPE:
+		return "path leads outside the directory";
+	default:
+		return strerror(err);
+	}
+}
+
+/*
+ * Resolve PATH inside the root without openat2: returns the canonical
+ * root-relative path ("" for the root itself, else "a/b/c") in out.
+ */
+static int resolve_in_root(const struct rootfs *r, const char *path, bool follow_last,
+			   char *out, size_t cap)
+{
+	char rest[PATH_MAX * 2], target[PATH_MAX], cand[PATH_MAX];
+	size_t outlen = 0;
+	int links = 0;
+
+	if (cap < 1 || strlen(path) >= sizeof(rest))
+		return -ENAMETOOLONG;
+	strcpy(rest, path);
+	out[0] = '\0';
+
+	char *p = rest;
+	while (*p) {
+		char comp[NAME_MAX + 1];
+		size_t len;
+		struct stat st;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		len = strcspn(p, "/");
+		if (len > NAME_MAX)
+			return -ENAMETOOLONG;
+		memcpy(comp, p, len);
+		comp[len] = '\0';
+		p += len;
+		while (*p == '/')
+			p++;
+		bool last = *p == '\0';
+
+		if (strcmp(comp, ".") == 0)
+			continue;
+		if (strcmp(comp, "..") == 0) {
+			char *slash = strrchr(out, '/');
+
+			outlen = slash ? (size_t)(slash - out) : 0;
+			out[outlen] = '\0';
+			continue;
+		}
+		if (!path_join(cand, sizeof(cand), out, comp))
+			return -ENAMETOOLONG;
+		if (fstatat(r->fd, cand, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno == ENOENT && last) {
+				/* A missing last component is the caller's business. */
+				goto take;
+			}
+			return -errno;
+		}
+		if (S_ISLNK(st.st_mode) && (!last || follow_last)) {
+			ssize_t n;
+			char next[sizeof(rest)];
+
+			if (++links > MAX_SYMLINKS)
+				return -ELOOP;
+			n = readlinkat(r->fd, cand, target, sizeof(target) - 1);
+			if (n < 0)
+				return -errno;
+			target[n] = '\0';
+			if (target[0] == '/') {
+				out[0] = '\0';
+				outlen = 0;
+			}
+			if ((size_t)snprintf(next, sizeof(next), "%s/%s", target, p) >= sizeof(next))
+				return -ENAMETOOLONG;
+			strcpy(rest, next);
+			p = rest;
+			continue;
+		}
+		if (!last && !S_ISDIR(st.st_mode))
+			return -ENOTDIR;
+take:
+		if (strlen(cand) >= cap)
+			return -ENAMETOOLONG;
+		strcpy(out, cand);
+		outlen = strlen(out);
+	}
+	return 0;
+}
+
+/* Walk PATH beneath dirfd without following any symlink. */
+static int open_beneath_fallback(int dirfd, const char *path, int flags)
+{
+	char buf[PATH_MAX];
+	char *save = NULL, *comp, *next;
+	int fd = dirfd, nfd;
+
+	if (path[0] == '/')
+		return -RFS_ESCAPE;
+	if (strlen(path) >= sizeof(buf))
+		return -ENAMETOOLONG;
+	strcpy(buf, path);
+	comp = strtok_r(buf, "/", &save);
+	if (!comp) {
+		nfd = openat(dirfd, ".", flags | O_CLOEXEC);
+		return nfd < 0 ? -errno : nfd;
+	}
+	for (; comp; comp = next) {
+		next = strtok_r(NULL, "/", &save);
+		if (strcmp(comp, "..") == 0) {
+			nfd = -RFS_ESCAPE;
+		} else if (next) {
+			nfd = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (nfd < 0)
+				nfd = -errno;
+		} else {
+			nfd = openat(fd, comp, flags | O_NOFOLLOW | O_CLOEXEC);
+			if (nfd < 0)
+				nfd = -errno;
+		}
+		if (fd != dirfd)
+			close(fd);
+		if (nfd < 0)
+			return nfd;
+		fd = nfd;
+	}
+	return fd;
+}
+
+static int open_path(const struct rootfs *r, int dirfd, const char *path, int flags)
+{
+#if defined(HAVE_LINUX_OPENAT2_H) && HAVE_DECL_SYS_OPENAT2
+	if (!r->no_openat2 && !openat2_missing) {
+		struct open_how how = {
+			.flags = (unsigned)(flags | O_CLOEXEC),
+			.resolve = RESOLVE_NO_MAGICLINKS |
+				   (dirfd == RFS_ROOT ? RESOLVE_IN_ROOT : RESOLVE_BENEATH),
+		};
+		long fd = syscall(SYS_openat2, dirfd == RFS_ROOT ? r->fd : dirfd,
+				  *path ? path : ".", &how, sizeof(how));
+
+		if (fd >= 0)
+			return (int)fd;
+		if (errno != ENOSYS && errno != EPERM && errno != E2BIG)
+			return errno == EXDEV ? -RFS_ESCAPE : -errno;
+		openat2_missing = true;
+	}
+#endif
+	if (dirfd != RFS_ROOT)
+		return open_beneath_fallback(dirfd, path, flags);
+
+	char canon[PATH_MAX];
+	int err = resolve_in_root(r, path, !(flags & O_NOFOLLOW), canon, sizeof(canon));
+	int fd;
+
+	if (err < 0)
+		return err;
+	fd = openat(r->fd, *canon ? canon : ".", flags | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Reopen an O_PATH fd of a regular file for reading. */
+static int reopen_regular(const struct rootfs *r, int dirfd, const char *path, int pfd,
+			  const struct stat *st)
+{
+	char proc[64];
+	struct stat st2;
+	int fd;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+	fd = open(proc, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		/* No /proc: resolve again and check it is the same inode. */
+		fd = open_path(r, dirfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW);
+		if (fd < 0)
+			return fd;
+	}
+	if (fstat(fd, &st2) < 0 || st2.st_ino != st->st_ino || st2.st_dev != st->st_dev) {
+		close(fd);
+		return -ESTALE;
+	}
+	return fd;
+}
+
+int rfs_open(const struct rootfs *r, int dirfd, const char *path, int flags)
+{
+	struct stat st;
+	int pfd, fd;
+
+	pfd = open_path(r, dirfd, path, O_PATH | (flags & (O_DIRECTORY | O_NOFOLLOW)));
+	if (pfd < 0)
+		return pfd;
+	if (fstat(pfd, &st) < 0) {
+		fd = -errno;
+		goto out;
+	}
+	if ((flags & O_PATH) || S_ISDIR(st.st_mode)) {
+		if ((flags & O_DIRECTORY) && !S_ISDIR(st.st_mode)) {
+			fd = -ENOTDIR;
+			goto out;
+		}
+		if (flags & O_PATH)
+			return pfd;
+		fd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		fd = fd < 0 ? -errno : fd;
+		goto out;
+	}
+	if (flags & O_DIRECTORY) {
+		fd = -ENOTDIR;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fd = -RFS_ENOTREG;
+		goto out;
+	}
+	fd = reopen_regular(r, dirfd, path, pfd, &st);
+out:
+	close(pfd);
+	return fd;
+}
+
+DIR *rfs_opendir(const struct rootfs *r, int dirfd, const char *path)
+{
+	int fd = rfs_open(r, dirfd, path, O_RDONLY | O_DIRECTORY);
+	DIR *d;
+
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	d = fdopendir(fd);
+	if (!d) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+	}
+	return d;
+}
+
+static ssize_t read_fd(int fd, char *buf, size_t cap)
+{
+	size_t len = 0;
+
+	while (len < cap - 1) {
+		ssize_t n = read(fd, buf + len, cap - 1 - len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	if (len == cap - 1) {
+		char c;
+		ssize_t n = read(fd, &c, 1);
+
+		if (n > 0)
+			return -RFS_ETOOBIG;
+	}
+	return (ssize_t)len;
+}
+
+ssize_t rfs_read(const struct rootfs *r, int dirfd, const char *path, char *buf, size_t cap)
+{
+	ssize_t n;
+	int fd;
+
+	if (cap < 1)
+		return -EINVAL;
+	buf[0] = '\0';
+	fd = rfs_open(r, dirfd, path, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	n = read_fd(fd, buf, cap);
+	close(fd);
+	return n;
+}
+
+ssize_t rfs_read_alloc(const struct rootfs *r, int dirfd, const char *path, size_t max,
+		       char **out)
+{
+	size_t cap = 16384, len = 0;
+	char *buf = NULL;
+	ssize_t ret;
+	int fd;
+
+	*out = NULL;
+	fd = rfs_open(r, dirfd, path, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	for (;;) {
+		char *nbuf;
+		ssize_t n;
+
+		if (cap > max + 1)
+			cap = max + 1;
+		nbuf = realloc(buf, cap);
+		if (!nbuf) {
+			ret = -ENOMEM;
+			goto fail;
+		}
+		buf = nbuf;
+		n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = -errno;
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len == cap - 1) {
+			if (cap == max + 1) {
+				ret = -RFS_ETOOBIG;
+				goto fail;
+			}
+			cap *= 2;
+		}
+	}
+	close(fd);
+	buf[len] = '\0';
+	*out = buf;
+	return (ssize_t)len;
+fail:
+	close(fd);
+	free(buf);
+	return ret;
+}
+
+ssize_t rfs_read_line(const struct rootfs *r, int dirfd, const char *path, char *buf, size_t cap)
+{
+	ssize_t n = rfs_read(r, dirfd, path, buf, cap);
+
+	if (n < 0)
+		return n;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' ' || buf[n - 1] == '\t'))
+		buf[--n] = '\0';
+	return n;
+}
+
+int rfs_read_ll(const struct rootfs *r, int dirfd, const char *path, long long *val)
+{
+	char buf[64], *end;
+	ssize_t n = rfs_read_line(r, dirfd, path, buf, sizeof(buf));
+
+	if (n < 0)
+		return (int)n;
+	if (n == 0)
+		return -ENODATA;
+	errno = 0;
+	*val = strtoll(buf, &end, 0);
+	if (errno || *end)
+		return -EINVAL;
+	return 0;
+}
+
+int rfs_read_ull(const struct rootfs *r, int dirfd, const char *path, unsigned long long *val)
+{
+	char buf[64], *end;
+	ssize_t n = rfs_read_line(r, dirfd, path, buf, sizeof(buf));
+
+	if (n < 0)
+		return (int)n;
+	if (n == 0 || buf[0] == '-')
+		return n == 0 ? -ENODATA : -EINVAL;
+	errno = 0;
+	*val = strtoull(buf, &end, 0);
+	if (errno || *end)
+		return -EINVAL;
+	return 0;
+}
+
+ssize_t rfs_readlink(const struct rootfs *r, int dirfd, const char *path, char *buf, size_t cap)
+{
+	const char *slash = strrchr(path, '/');
+	char parent[PATH_MAX];
+	ssize_t n;
+	int pfd;
+
+	if (cap < 1)
+		return -EINVAL;
+	if (slash && slash != path) {
+		if ((size_t)(slash - path) >= sizeof(parent))
+			return -ENAMETOOLONG;
+		memcpy(parent, path, (size_t)(slash - path));
+		parent[slash - path] = '\0';
+		pfd = open_path(r, dirfd, parent, O_PATH | O_DIRECTORY);
+		if (pfd < 0)
+			return pfd;
+		path = slash + 1;
+	} else if (dirfd == RFS_ROOT) {
+		pfd = r->fd;
+		path = slash ? slash + 1 : path;
+	} else {
+		pfd = dirfd;
+	}
+	n = readlinkat(pfd, path, buf, cap - 1);
+	if (n < 0)
+		n = -errno;
+	else if ((size_t)n == cap - 1)
+		n = -ENAMETOOLONG;
+	else
+		buf[n] = '\0';
+	if (pfd != dirfd && pfd != r->fd)
+		close(pfd);
+	return n;
+}
+
+ssize_t rfs_link_name(const struct rootfs *r, int dirfd, const char *path, char *buf, size_t cap)
+{
+	char target[PATH_MAX];
+	ssize_t n = rfs_readlink(r, dirfd, path, target, sizeof(target));
+	const char *base;
+
+	if (n < 0)
+		return n;
+	while (n > 1 && target[n - 1] == '/')
+		target[--n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (strlen(base) >= cap)
+		return -ENAMETOOLONG;
+	strcpy(buf, base);
+	return (ssize_t)strlen(buf);
+}
+
+int rfs_realpath(const struct rootfs *r, const char *path, char *out, size_t cap)
+{
+	struct stat st;
+	int err;
+
+	if (cap < 2)
+		return -ENAMETOOLONG;
+	err = resolve_in_root(r, path, true, out + 1, cap - 1);
+	if (err < 0)
+		return err;
+	out[0] = '/';
+	if (fstatat(r->fd, out[1] ? out + 1 : ".", &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	return 0;
+}
+
+ssize_t rfs_read_kmsg(const struct rootfs *r, size_t max, char **out)
+{
+	struct stat st;
+	size_t len = 0, cap = 0;
+	char *buf = NULL;
+	int pfd, fd;
+
+	*out = NULL;
+	pfd = open_path(r, RFS_ROOT, "dev/kmsg", O_PATH);
+	if (pfd < 0)
+		return pfd;
+	if (fstat(pfd, &st) < 0) {
+		close(pfd);
+		return -errno;
+	}
+	close(pfd);
+	if (S_ISREG(st.st_mode))
+		return rfs_read_alloc(r, RFS_ROOT, "dev/kmsg", max, out);
+	/* Only the running system's own /dev/kmsg character device is read. */
+	if (!r->live || !S_ISCHR(st.st_mode))
+		return -RFS_ENOTREG;
+	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		char rec[8192 + 2];
+		ssize_t n = read(fd, rec, sizeof(rec) - 1);
+
+		if (n < 0) {
+			if (errno == EINTR || errno == EPIPE)
+				continue;	/* EPIPE: records overwritten meanwhile */
+			if (errno == EAGAIN)
+				break;
+			free(buf);
+			close(fd);
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		if (len + (size_t)n + 2 > max)
+			break;	/* keep what fits: the oldest records */
+		if (len + (size_t)n + 2 > cap) {
+			char *nbuf;
+
+			cap = cap ? cap * 2 : 65536;
+			while (cap < len + (size_t)n + 2)
+				cap *= 2;
+			nbuf = realloc(buf, cap);
+			if (!nbuf) {
+				free(buf);
+				close(fd);
+				return -ENOMEM;
+			}
+			buf = nbuf;
+		}
+		memcpy(buf + len, rec, (size_t)n);
+		len += (size_t)n;
+		if (buf[len - 1] != '\n')
+			buf[len++] = '\n';
+	}
+	close(fd);
+	if (!buf) {
+		buf = strdup("");
+		if (!buf)
+			return -ENOMEM;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	return (ssize_t)len;
+}
