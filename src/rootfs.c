@@ -98,11 +98,13 @@ const char *rfs_strerror(int err)
 }
 
 /*
- * Resolve PATH inside the root without openat2: returns the canonical
- * root-relative path ("" for the root itself, else "a/b/c") in out.
+ * Resolve PATH below the directory basefd without openat2, reading every
+ * symlink ourselves: returns the canonical relative path ("" for basefd
+ * itself, else "a/b/c") in out. In the root, ".." and absolute links stop at
+ * the root (RESOLVE_IN_ROOT); beneath a directory, they fail (RESOLVE_BENEATH).
  */
-static int resolve_in_root(const struct rootfs *r, const char *path, bool follow_last,
-			   char *out, size_t cap)
+static int resolve(int basefd, bool beneath, const char *path, bool follow_last,
+		   char *out, size_t cap)
 {
 	char rest[PATH_MAX * 2], target[PATH_MAX], cand[PATH_MAX];
 	size_t outlen = 0;
@@ -138,13 +140,15 @@ static int resolve_in_root(const struct rootfs *r, const char *path, bool follow
 		if (strcmp(comp, "..") == 0) {
 			char *slash = strrchr(out, '/');
 
+			if (beneath && !*out)
+				return -RFS_ESCAPE;
 			outlen = slash ? (size_t)(slash - out) : 0;
 			out[outlen] = '\0';
 			continue;
 		}
 		if (!path_join(cand, sizeof(cand), out, comp))
 			return -ENAMETOOLONG;
-		if (fstatat(r->fd, cand, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (fstatat(basefd, cand, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			if (errno == ENOENT && last) {
 				/* A missing last component is the caller's business. */
 				goto take;
@@ -157,10 +161,12 @@ static int resolve_in_root(const struct rootfs *r, const char *path, bool follow
 
 			if (++links > MAX_SYMLINKS)
 				return -ELOOP;
-			n = readlinkat(r->fd, cand, target, sizeof(target) - 1);
+			n = readlinkat(basefd, cand, target, sizeof(target) - 1);
 			if (n < 0)
 				return -errno;
 			target[n] = '\0';
+			if (target[0] == '/' && beneath)
+				return -RFS_ESCAPE;
 			if (target[0] == '/') {
 				out[0] = '\0';
 				outlen = 0;
@@ -182,45 +188,6 @@ take:
 	return 0;
 }
 
-/* Walk PATH beneath dirfd without following any symlink. */
-static int open_beneath_fallback(int dirfd, const char *path, int flags)
-{
-	char buf[PATH_MAX];
-	char *save = NULL, *comp, *next;
-	int fd = dirfd, nfd;
-
-	if (path[0] == '/')
-		return -RFS_ESCAPE;
-	if (strlen(path) >= sizeof(buf))
-		return -ENAMETOOLONG;
-	strcpy(buf, path);
-	comp = strtok_r(buf, "/", &save);
-	if (!comp) {
-		nfd = openat(dirfd, ".", flags | O_CLOEXEC);
-		return nfd < 0 ? -errno : nfd;
-	}
-	for (; comp; comp = next) {
-		next = strtok_r(NULL, "/", &save);
-		if (strcmp(comp, "..") == 0) {
-			nfd = -RFS_ESCAPE;
-		} else if (next) {
-			nfd = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (nfd < 0)
-				nfd = -errno;
-		} else {
-			nfd = openat(fd, comp, flags | O_NOFOLLOW | O_CLOEXEC);
-			if (nfd < 0)
-				nfd = -errno;
-		}
-		if (fd != dirfd)
-			close(fd);
-		if (nfd < 0)
-			return nfd;
-		fd = nfd;
-	}
-	return fd;
-}
-
 static int open_path(const struct rootfs *r, int dirfd, const char *path, int flags)
 {
 #if defined(HAVE_LINUX_OPENAT2_H) && HAVE_DECL_SYS_OPENAT2
@@ -240,16 +207,15 @@ static int open_path(const struct rootfs *r, int dirfd, const char *path, int fl
 		openat2_missing = true;
 	}
 #endif
-	if (dirfd != RFS_ROOT)
-		return open_beneath_fallback(dirfd, path, flags);
-
 	char canon[PATH_MAX];
-	int err = resolve_in_root(r, path, !(flags & O_NOFOLLOW), canon, sizeof(canon));
+	int base = dirfd == RFS_ROOT ? r->fd : dirfd;
+	int err = resolve(base, dirfd != RFS_ROOT, path, !(flags & O_NOFOLLOW), canon,
+			  sizeof(canon));
 	int fd;
 
 	if (err < 0)
 		return err;
-	fd = openat(r->fd, *canon ? canon : ".", flags | O_NOFOLLOW | O_CLOEXEC);
+	fd = openat(base, *canon ? canon : ".", flags | O_NOFOLLOW | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
 
@@ -531,7 +497,7 @@ int rfs_realpath(const struct rootfs *r, const char *path, char *out, size_t cap
 
 	if (cap < 2)
 		return -ENAMETOOLONG;
-	err = resolve_in_root(r, path, true, out + 1, cap - 1);
+	err = resolve(r->fd, false, path, true, out + 1, cap - 1);
 	if (err < 0)
 		return err;
 	out[0] = '/';

@@ -206,7 +206,11 @@ struct table *table_new(const struct render_opts *ro)
 
 void table_column(struct table *t, const char *header, bool right)
 {
-	scols_table_new_column(t->tb, header, 0, right ? SCOLS_FL_RIGHT : 0);
+	struct libscols_column *cl = scols_table_new_column(t->tb, header, 0,
+							     right ? SCOLS_FL_RIGHT : 0);
+
+	if (cl && scols_table_colors_wanted(t->tb))
+		scols_cell_set_color(scols_column_get_header(cl), "bold");
 }
 
 void table_row(struct table *t)

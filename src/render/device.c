@@ -96,7 +96,9 @@ static void details(const struct di_device *d, const struct render_opts *ro)
 	for (size_t i = 0; i < n_device_fields; i++) {
 		char *s = field_text(&device_fields[i], d, true);
 
-		printf("\t%-24s %s\n", device_fields[i].key, s ? s : "?");
+		/* Fields that do not apply to this device are left out. */
+		if (!s || strcmp(s, "-") != 0 || device_fields[i].type == FT_STRV)
+			printf("\t%-24s %s\n", device_fields[i].key, s ? s : "?");
 		free(s);
 	}
 	if (d->advice.mode) {

@@ -1,1 +1,221 @@
-int main(void){return 0;}
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The rooted reader against hostile trees: escaping symlinks (relative and
+ * absolute), loops, FIFOs, device nodes, oversized files; once with openat2
+ * and once with the portable resolution walk.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "collect/collect.h"
+#include "rootfs.h"
+#include "tap.h"
+
+static char top[256], rootdir[512];
+
+static void put(const char *rel, const char *content)
+{
+	char p[PATH_MAX];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", top, rel);
+	f = fopen(p, "w");
+	if (!f) {
+		perror(p);
+		exit(99);
+	}
+	fputs(content, f);
+	fclose(f);
+}
+
+static void dir(const char *rel)
+{
+	char p[PATH_MAX];
+
+	snprintf(p, sizeof(p), "%s/%s", top, rel);
+	if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+		perror(p);
+		exit(99);
+	}
+}
+
+static void link_(const char *target, const char *rel)
+{
+	char p[PATH_MAX];
+
+	snprintf(p, sizeof(p), "%s/%s", top, rel);
+	if (symlink(target, p) < 0) {
+		perror(p);
+		exit(99);
+	}
+}
+
+static void build_tree(void)
+{
+	char big[10000], p[PATH_MAX];
+
+	snprintf(top, sizeof(top), "/tmp/dmainspect-rootfs-XXXXXX");
+	if (!mkdtemp(top))
+		exit(99);
+	snprintf(rootdir, sizeof(rootdir), "%s/root", top);
+	dir("root");
+	dir("outside");
+	put("outside/secret", "SECRET\n");
+	dir("root/sys");
+	dir("root/sys/devices");
+	dir("root/sys/devices/pci0");
+	dir("root/sys/devices/pci0/0000:00:02.0");
+	put("root/sys/devices/pci0/0000:00:02.0/vendor", "0x15ad\n");
+	put("root/sys/devices/pci0/0000:00:02.0/dma_mask_bits", "64\n");
+	put("root/sys/devices/pci0/0000:00:02.0/garbage", "12abc\n");
+	put("root/sys/devices/pci0/0000:00:02.0/empty", "");
+	put("root/sys/devices/pci0/0000:00:02.0/negative", "-1\n");
+	dir("root/sys/bus");
+	dir("root/sys/bus/pci");
+	dir("root/sys/bus/pci/devices");
+	dir("root/sys/bus/pci/drivers");
+	dir("root/sys/bus/pci/drivers/vmwgfx");
+	link_("../../../devices/pci0/0000:00:02.0", "root/sys/bus/pci/devices/0000:00:02.0");
+	link_("../../../bus/pci/drivers/vmwgfx", "root/sys/devices/pci0/0000:00:02.0/driver");
+	/* Hostile links. */
+	link_("../../../../outside/secret", "root/sys/devices/pci0/0000:00:02.0/rel_escape");
+	link_("/outside/secret", "root/sys/abs_escape");
+	link_("/sys/devices/pci0/0000:00:02.0/vendor", "root/sys/abs_inside");
+	link_("loop_b", "root/sys/loop_a");
+	link_("loop_a", "root/sys/loop_b");
+	snprintf(p, sizeof(p), "%s/outside", top);
+	link_(p, "root/sys/host_abs");	/* absolute host path: must stay in the root */
+	snprintf(p, sizeof(p), "%s/root/sys/fifo", top);
+	mkfifo(p, 0644);
+	snprintf(p, sizeof(p), "%s/root/sys/null", top);
+	if (mknod(p, S_IFCHR | 0666, makedev(1, 3)) < 0)
+		put("root/sys/null", "");	/* not root: the FIFO covers the case */
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	put("root/sys/big", big);
+	dir("root/dev");
+	put("root/dev/kmsg", "6,1,100,-;iommu: Default domain type: Translated\n");
+	dir("root/sys/firmware");
+	put("root/sys/firmware/..dots", "ok\n");
+}
+
+static void run(bool no_openat2)
+{
+	struct rootfs r;
+	char buf[RFS_ATTR_MAX], path[PATH_MAX];
+	long long v;
+	ssize_t n;
+	char *s;
+	int dfd, fd;
+	const char *m = no_openat2 ? "walk" : "openat2";
+
+	is_int(rfs_init(&r, rootdir), 0, "%s: init", m);
+	r.no_openat2 = no_openat2;
+
+	n = rfs_read_line(&r, RFS_ROOT, "sys/bus/pci/devices/0000:00:02.0/vendor", buf, sizeof(buf));
+	is_str(n > 0 ? buf : NULL, "0x15ad", "%s: read through a relative link", m);
+	n = rfs_read_line(&r, RFS_ROOT, "/sys/abs_inside", buf, sizeof(buf));
+	is_str(n > 0 ? buf : NULL, "0x15ad", "%s: absolute link resolves inside the root", m);
+
+	n = rfs_read(&r, RFS_ROOT, "sys/devices/pci0/0000:00:02.0/rel_escape", buf, sizeof(buf));
+	ok(n < 0 && !strstr(buf, "SECRET"), "%s: relative link cannot escape (%s)", m,
+	   rfs_strerror((int)n));
+	n = rfs_read(&r, RFS_ROOT, "sys/abs_escape", buf, sizeof(buf));
+	ok(n < 0 && !strstr(buf, "SECRET"), "%s: absolute link cannot escape (%s)", m,
+	   rfs_strerror((int)n));
+	n = rfs_read(&r, RFS_ROOT, "../outside/secret", buf, sizeof(buf));
+	ok(n < 0 && !strstr(buf, "SECRET"), "%s: '..' stops at the root", m);
+	n = rfs_read(&r, RFS_ROOT, "sys/host_abs/secret", buf, sizeof(buf));
+	ok(n < 0 && !strstr(buf, "SECRET"), "%s: a host path in a link stays in the root", m);
+
+	n = rfs_read(&r, RFS_ROOT, "sys/loop_a", buf, sizeof(buf));
+	is_int(n, -ELOOP, "%s: symlink loop is ELOOP", m);
+	n = rfs_read(&r, RFS_ROOT, "sys/fifo", buf, sizeof(buf));
+	is_int(n, -RFS_ENOTREG, "%s: FIFO is refused without blocking", m);
+	n = rfs_read(&r, RFS_ROOT, "sys/null", buf, sizeof(buf));
+	is_int(n, -RFS_ENOTREG, "%s: device node (or empty stand-in) is refused", m);
+	n = rfs_read(&r, RFS_ROOT, "sys/big", buf, sizeof(buf));
+	is_int(n, -RFS_ETOOBIG, "%s: oversized attribute is refused", m);
+	n = rfs_read_alloc(&r, RFS_ROOT, "sys/big", 20000, &s);
+	is_int(n, 9999, "%s: read_alloc reads a large file whole", m);
+	free(s);
+	n = rfs_read_alloc(&r, RFS_ROOT, "sys/big", 5000, &s);
+	is_int(n, -RFS_ETOOBIG, "%s: read_alloc honours its limit", m);
+	n = rfs_read(&r, RFS_ROOT, "sys/firmware/..dots", buf, sizeof(buf));
+	is_int(n, 3, "%s: names starting with dots are plain names", m);
+	n = rfs_read(&r, RFS_ROOT, "sys/nonexistent", buf, sizeof(buf));
+	is_int(n, -ENOENT, "%s: missing file is ENOENT", m);
+
+	/* Device-relative reads. */
+	dfd = rfs_open(&r, RFS_ROOT, "sys/bus/pci/devices/0000:00:02.0", O_PATH | O_DIRECTORY);
+	ok(dfd >= 0, "%s: device directory opens through its bus link", m);
+	is_int(rfs_read_ll(&r, dfd, "vendor", &v), 0, "%s: hex attribute parses", m);
+	is_int(v, 0x15ad, "%s: hex attribute value", m);
+	is_int(rfs_read_ll(&r, dfd, "dma_mask_bits", &v), 0, "%s: decimal attribute parses", m);
+	is_int(v, 64, "%s: decimal attribute value", m);
+	is_int(rfs_read_ll(&r, dfd, "garbage", &v), -EINVAL, "%s: trailing garbage is EINVAL", m);
+	is_int(rfs_read_ll(&r, dfd, "empty", &v), -ENODATA, "%s: empty attribute is ENODATA", m);
+	is_int(rfs_read_ll(&r, dfd, "negative", &v), 0, "%s: negative number parses", m);
+	is_int(v, -1, "%s: negative value", m);
+	{
+		unsigned long long u;
+
+		is_int(rfs_read_ull(&r, dfd, "negative", &u), -EINVAL, "%s: unsigned refuses '-1'", m);
+	}
+	n = rfs_read(&r, dfd, "rel_escape", buf, sizeof(buf));
+	ok(n < 0 && !strstr(buf, "SECRET"), "%s: beneath a device, an escaping link fails", m);
+	n = rfs_read(&r, dfd, "../0000:00:02.0/vendor", buf, sizeof(buf));
+	ok(n < 0, "%s: beneath a device, '..' fails", m);
+	n = rfs_link_name(&r, dfd, "driver", buf, sizeof(buf));
+	is_str(n > 0 ? buf : NULL, "vmwgfx", "%s: link name of driver", m);
+	fd = rfs_open(&r, dfd, "vendor", O_RDONLY | O_DIRECTORY);
+	is_int(fd, -ENOTDIR, "%s: O_DIRECTORY on a file is ENOTDIR", m);
+	close(dfd);
+
+	is_int(rfs_realpath(&r, "sys/bus/pci/devices/0000:00:02.0", path, sizeof(path)), 0,
+	       "%s: realpath succeeds", m);
+	is_str(path, "/sys/devices/pci0/0000:00:02.0", "%s: realpath is canonical", m);
+	is_int(rfs_realpath(&r, "sys/abs_escape", path, sizeof(path)), -ENOENT,
+	       "%s: realpath of an escaping link does not leave the root", m);
+
+	n = rfs_read_kmsg(&r, 1 << 20, &s);
+	ok(n > 0 && strstr(s, "Default domain type"), "%s: snapshot kernel log is dev/kmsg", m);
+	free(s);
+
+	rfs_fini(&r);
+}
+
+static void test_parsers(void)
+{
+	is_int(parse_id("0"), 0, "parse_id 0");
+	is_int(parse_id("17"), 17, "parse_id 17");
+	is_int(parse_id(""), -1, "parse_id empty");
+	is_int(parse_id("1a"), -1, "parse_id garbage");
+	is_int(parse_id("-1"), -1, "parse_id negative");
+	is_int(parse_id("99999999999"), -1, "parse_id overflow");
+}
+
+int main(void)
+{
+	struct rootfs r;
+	char cmd[PATH_MAX + 16];
+
+	build_tree();
+	is_int(rfs_init(&r, "/nonexistent-dmainspect"), -ENOENT, "init on a missing dir");
+	run(false);
+	run(true);
+	test_parsers();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", top);
+	return tap_done();
+}

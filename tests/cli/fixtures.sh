@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Replays every fixture sysroot and compares dmainspect's view with the
+# expected files beside it (tests/fixtures/NAME/expected/*), which were
+# written by hand from the captured kernel files and log, not from
+# dmainspect's output.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+# One line per device, tab-separated, "-" for null or empty.
+project_list() {
+	jq -r 'def hex: if . == null then null else [(. / 4096 | floor) % 16, (. / 256 | floor) % 16,
+			(. / 16 | floor) % 16, . % 16] | map("0123456789abcdef"[.:. + 1]) | add end;
+		.devices[] | [.name, .bus, (.vendor_id | hex), (.device_id | hex), .driver, .iommu_group,
+		.iommu_domain, .iommu_unit, .dma_mask_bits, .coherent_dma_mask_bits,
+		.dt_coherent, .dt_coherent_from, (.drm_nodes | join(","))]
+		| map(if . == null or . == "" then "-" else tostring end) | @tsv'
+}
+
+n=0
+for fx in $(fixtures); do
+	dir=$FIXTURES/$fx
+	[ -f "$dir/expected/list.tsv" ] || continue
+	n=$((n + 1))
+	run --sysroot "$dir" list --json
+	is "$rc" 0 "$fx: list exits 0"
+	got=$(project_list <<<"$out")
+	want=$(grep -v '^#' "$dir/expected/list.tsv")
+	is "$got" "$want" "$fx: list matches expected/list.tsv"
+	if [ "$got" != "$want" ]; then
+		diff <(echo "$want") <(echo "$got") | sed 's/^/# /' || true
+	fi
+	# The walk without openat2 sees exactly the same tree.
+	DMAINSPECT_NO_OPENAT2=1 run --sysroot "$dir" list --json
+	is "$(project_list <<<"$out")" "$want" "$fx: same result without openat2"
+	if [ -f "$dir/expected/list.txt" ]; then
+		run --sysroot "$dir" --color=never list
+		is "$out" "$(cat "$dir/expected/list.txt")" "$fx: text table matches expected/list.txt"
+	fi
+done
+[ "$n" -ge 1 ]; ok $? "at least one fixture has expected output ($n)"
+
+done_testing

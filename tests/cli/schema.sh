@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Every command's --json output, on every fixture sysroot and live, validates
+# against the schema; the schema itself is valid.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+schema=$top_srcdir/data/dmainspect.schema.json
+validate() { "$PYTHON" "$top_srcdir/tests/cli/validate-json.py" "$schema" "$@"; }
+
+"$PYTHON" -c 'import json, sys, jsonschema
+jsonschema.Draft202012Validator.check_schema(json.load(open(sys.argv[1])))' "$schema"
+ok $? "the schema is a valid JSON Schema (2020-12)"
+
+# Commands that run without operands: their synopsis has none or only optional ones.
+mapfile -t commands < <("$DMAINSPECT" --help |
+	awk '/^Commands:/{f=1; next} /^$/{f=0} f && ($2 == "" || $2 ~ /^\[/ || $2 ~ /^[a-z]/) {print $1}')
+
+# A schema that forbids nothing proves nothing: a wrong type must fail.
+echo '{"version": 1, "devices": [{"name": 3}]}' >"$TMP/bad.json"
+! validate "$TMP/bad.json" >/dev/null; ok $? "the validator rejects a wrong document"
+
+for cmd in "${commands[@]}"; do
+	[ "$cmd" = report ] && continue
+	for fx in $(fixtures); do
+		run --sysroot "$FIXTURES/$fx" "$cmd" --json
+		echo "$out" >"$TMP/$cmd-$fx.json"
+		msg=$(validate "$TMP/$cmd-$fx.json" 2>&1)
+		ok $? "$cmd --json on $fx validates"
+		[ -z "$msg" ] || diag "$msg"
+	done
+	run "$cmd" --json
+	echo "$out" >"$TMP/$cmd-live.json"
+	msg=$(validate "$TMP/$cmd-live.json" 2>&1)
+	ok $? "$cmd --json on this machine validates"
+	[ -z "$msg" ] || diag "$msg"
+done
+
+done_testing
