@@ -67,6 +67,14 @@ int rfs_init(struct rootfs *r, const char *dir)
 		return -ENOMEM;
 	}
 	r->live = strcmp(dir, "/") == 0;
+	{
+		char proc[64];
+		ssize_t n;
+
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", r->fd);
+		n = readlink(proc, r->real, sizeof(r->real) - 1);
+		r->real[n > 0 ? n : 0] = '\0';
+	}
 	env = getenv("DMAINSPECT_NO_OPENAT2");
 	r->no_openat2 = env && *env && strcmp(env, "0") != 0;
 	return 0;
@@ -148,13 +156,8 @@ static int resolve(int basefd, bool beneath, const char *path, bool follow_last,
 		}
 		if (!path_join(cand, sizeof(cand), out, comp))
 			return -ENAMETOOLONG;
-		if (fstatat(basefd, cand, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			if (errno == ENOENT && last) {
-				/* A missing last component is the caller's business. */
-				goto take;
-			}
+		if (fstatat(basefd, cand, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			return -errno;
-		}
 		if (S_ISLNK(st.st_mode) && (!last || follow_last)) {
 			ssize_t n;
 			char next[sizeof(rest)];
@@ -179,7 +182,6 @@ static int resolve(int basefd, bool beneath, const char *path, bool follow_last,
 		}
 		if (!last && !S_ISDIR(st.st_mode))
 			return -ENOTDIR;
-take:
 		if (strlen(cand) >= cap)
 			return -ENAMETOOLONG;
 		strcpy(out, cand);
@@ -490,19 +492,52 @@ ssize_t rfs_link_name(const struct rootfs *r, int dirfd, const char *path, char 
 	return (ssize_t)strlen(buf);
 }
 
+/*
+ * The kernel's own name for an fd resolved inside the root, made
+ * root-relative. Returns 0, or -ENOSYS when it cannot be had that way.
+ */
+static int fd_path_in_root(const struct rootfs *r, int fd, char *out, size_t cap)
+{
+	char proc[64], buf[PATH_MAX];
+	size_t rlen = strlen(r->real);
+	ssize_t n;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	n = readlink(proc, buf, sizeof(buf) - 1);
+	if (n < 0 || !rlen)
+		return -ENOSYS;
+	buf[n] = '\0';
+	if (strcmp(r->real, "/") == 0)
+		rlen = 0;
+	else if (strncmp(buf, r->real, rlen) != 0 || (buf[rlen] && buf[rlen] != '/'))
+		return -ENOSYS;	/* renamed meanwhile, or a " (deleted)" suffix */
+	if (snprintf(out, cap, "%s", buf[rlen] ? buf + rlen : "/") >= (int)cap)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
 int rfs_realpath(const struct rootfs *r, const char *path, char *out, size_t cap)
 {
-	struct stat st;
 	int err;
 
 	if (cap < 2)
 		return -ENAMETOOLONG;
+	if (!r->no_openat2 && !openat2_missing) {
+		int fd = open_path(r, RFS_ROOT, path, O_PATH);
+
+		if (fd < 0 && !openat2_missing)
+			return fd;
+		if (fd >= 0) {
+			err = fd_path_in_root(r, fd, out, cap);
+			close(fd);
+			if (err != -ENOSYS)
+				return err;
+		}
+	}
 	err = resolve(r->fd, false, path, true, out + 1, cap - 1);
 	if (err < 0)
 		return err;
 	out[0] = '/';
-	if (fstatat(r->fd, out[1] ? out + 1 : ".", &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return -errno;
 	return 0;
 }
 

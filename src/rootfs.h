@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -29,6 +30,7 @@ enum {
 struct rootfs {
 	int fd;			/* O_PATH fd of the root directory */
 	char *dir;		/* as given: "/" or the --sysroot argument */
+	char real[PATH_MAX];	/* the root's canonical path, "" when unknown */
 	bool live;		/* the running system, not a snapshot */
 	bool no_openat2;	/* openat2 unavailable (or disabled for tests) */
 };
