@@ -265,8 +265,67 @@ static void collect_device(const struct di_system *sys, struct di_names *names, 
 	read_dt(sys, canon, d);
 }
 
+/*
+ * The set of canonical paths already listed: one device is reached from its
+ * bus, its IOMMU group and its IOMMU unit, and there may be thousands.
+ */
+struct seen {
+	char **slot;
+	size_t cap, n;
+};
+
+static size_t hash_str(const char *s)
+{
+	size_t h = 5381;
+
+	while (*s)
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
+
+/* 1 when added, 0 when already there, -ENOMEM. */
+static int seen_add(struct seen *st, const char *key)
+{
+	size_t i;
+
+	if (2 * (st->n + 1) > st->cap) {
+		struct seen bigger = { .cap = st->cap ? st->cap * 2 : 256 };
+
+		bigger.slot = calloc(bigger.cap, sizeof(char *));
+		if (!bigger.slot)
+			return -ENOMEM;
+		for (size_t k = 0; k < st->cap; k++) {
+			if (!st->slot[k])
+				continue;
+			for (i = hash_str(st->slot[k]) % bigger.cap; bigger.slot[i];
+			     i = (i + 1) % bigger.cap)
+				;
+			bigger.slot[i] = st->slot[k];
+		}
+		bigger.n = st->n;
+		free(st->slot);
+		*st = bigger;
+	}
+	for (i = hash_str(key) % st->cap; st->slot[i]; i = (i + 1) % st->cap)
+		if (strcmp(st->slot[i], key) == 0)
+			return 0;
+	st->slot[i] = strdup(key);
+	if (!st->slot[i])
+		return -ENOMEM;
+	st->n++;
+	return 1;
+}
+
+static void seen_free(struct seen *st)
+{
+	for (size_t k = 0; k < st->cap; k++)
+		free(st->slot[k]);
+	free(st->slot);
+}
+
 /* Add the device that PATH (root-relative, may be a link) leads to, once. */
-static int add_device(struct di_system *sys, struct di_names *names, const char *path)
+static int add_device(struct di_system *sys, struct di_names *names, struct seen *seen,
+		      const char *path)
 {
 	char canon[PATH_MAX], buf[NAME_MAX + 1];
 	struct di_device *nd, *d;
@@ -279,9 +338,9 @@ static int add_device(struct di_system *sys, struct di_names *names, const char 
 		return 0;	/* dangling link: nothing to show */
 	if (strncmp(canon, "/sys/devices/", 13) != 0)
 		return 0;	/* devices live under /sys/devices, nowhere else */
-	for (size_t i = 0; i < sys->n_devs; i++)
-		if (strcmp(sys->devs[i].path, canon) == 0)
-			return 0;
+	err = seen_add(seen, canon);
+	if (err <= 0)
+		return err;	/* already listed, or out of memory */
 	dfd = rfs_open(sys->root, RFS_ROOT, canon + 1, O_PATH | O_DIRECTORY);
 	if (dfd < 0)
 		return 0;
@@ -309,10 +368,11 @@ static int add_device(struct di_system *sys, struct di_names *names, const char 
 }
 
 /* Add every entry of a directory of device links. */
-static int add_dir(struct di_system *sys, struct di_names *names, const char *dir,
+static int add_dir(struct di_system *sys, struct di_names *names, struct seen *seen,
+		   const char *dir, const char *suffix,
 		   bool (*want)(const struct di_system *, const char *))
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], sub[PATH_MAX];
 	struct dirent *de;
 	int err = 0;
 	DIR *d = rfs_opendir(sys->root, RFS_ROOT, dir);
@@ -326,10 +386,23 @@ static int add_dir(struct di_system *sys, struct di_names *names, const char *di
 			continue;
 		if (want && !want(sys, path))
 			continue;
-		err = add_device(sys, names, path);
+		if (suffix && !path_join(sub, sizeof(sub), path, suffix))
+			continue;
+		err = add_device(sys, names, seen, suffix ? sub : path);
 	}
 	closedir(d);
 	return err;
+}
+
+/*
+ * A DRM card node: its parent device (two levels up, past drm/) is listed;
+ * vgem, the usual dma-buf test exporter, has no other sign of DMA.
+ */
+static bool drm_card(const struct di_system *sys, const char *path)
+{
+	const char *base = strrchr(path, '/') + 1;
+
+	return is_drm_node(base) && strncmp(base, "card", 4) == 0;
 }
 
 /* A platform device whose device-tree node describes DMA. */
@@ -348,8 +421,8 @@ static bool dt_dma_device(const struct di_system *sys, const char *path)
 	return false;
 }
 
-static int for_each_unit_dir(struct di_system *sys, struct di_names *names, const char *top,
-			     const char *sub)
+static int for_each_unit_dir(struct di_system *sys, struct di_names *names, struct seen *seen,
+			     const char *top, const char *sub)
 {
 	char path[PATH_MAX];
 	struct dirent *de;
@@ -364,7 +437,7 @@ static int for_each_unit_dir(struct di_system *sys, struct di_names *names, cons
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s/%s", top, de->d_name, sub) >=
 		    sizeof(path))
 			continue;
-		err = add_dir(sys, names, path, NULL);
+		err = add_dir(sys, names, seen, path, NULL, NULL);
 	}
 	closedir(d);
 	return err;
@@ -387,19 +460,36 @@ static int cmp_device(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+int collect_device_at(struct di_system *sys, struct di_names *names, const char *path)
+{
+	struct seen seen = { 0 };
+	int err = 0;
+
+	for (size_t i = 0; i < sys->n_devs && err >= 0; i++)
+		err = seen_add(&seen, sys->devs[i].path);
+	if (err >= 0)
+		err = add_device(sys, names, &seen, path);
+	seen_free(&seen);
+	return err;
+}
+
 int collect_devices(struct di_system *sys, struct di_names *names)
 {
+	struct seen seen = { 0 };
 	int err;
 
-	err = add_dir(sys, names, "sys/bus/pci/devices", NULL);
+	err = add_dir(sys, names, &seen, "sys/bus/pci/devices", NULL, NULL);
 	if (!err)
-		err = for_each_unit_dir(sys, names, "sys/kernel/iommu_groups", "devices");
+		err = for_each_unit_dir(sys, names, &seen, "sys/kernel/iommu_groups", "devices");
 	if (!err)
-		err = for_each_unit_dir(sys, names, "sys/class/iommu", "devices");
+		err = for_each_unit_dir(sys, names, &seen, "sys/class/iommu", "devices");
 	if (!err)
-		err = add_dir(sys, names, "sys/bus/platform/devices", dt_dma_device);
+		err = add_dir(sys, names, &seen, "sys/class/drm", "../..", drm_card);
 	if (!err)
-		err = add_dir(sys, names, "sys/bus/amba/devices", dt_dma_device);
+		err = add_dir(sys, names, &seen, "sys/bus/platform/devices", NULL, dt_dma_device);
+	if (!err)
+		err = add_dir(sys, names, &seen, "sys/bus/amba/devices", NULL, dt_dma_device);
+	seen_free(&seen);
 	if (sys->n_devs)
 		qsort(sys->devs, sys->n_devs, sizeof(*sys->devs), cmp_device);
 	return err;
