@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include "advise.h"
 #include "cmd.h"
 
 static const struct cmd_option list_options[] = {
@@ -41,6 +42,7 @@ static int list_run(struct di_ctx *ctx, int argc, char **argv)
 		system_free(&sys);
 		return EXIT_NOTHING;
 	}
+	advise_system(&sys);
 	err = render_devices(&sys, &ctx->ro);
 	system_free(&sys);
 	return err < 0 ? EXIT_NOTHING : EXIT_OK;

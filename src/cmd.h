@@ -48,3 +48,12 @@ void di_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int system_collect(struct di_ctx *ctx, struct di_system *sys);
 
 extern const struct command cmd_list;
+extern const struct command cmd_iommu;
+extern const struct command cmd_swiotlb;
+extern const struct command cmd_buf;
+extern const struct command cmd_bufs;
+extern const struct command cmd_advise;
+extern const struct command cmd_report;
+
+/* The command table, in order; NULL past its end. */
+const struct command *command_at(size_t i);

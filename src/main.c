@@ -16,12 +16,24 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bundle.h"
 #include "cmd.h"
 
 static const struct command *const commands[] = {
 	&cmd_list,
+	&cmd_iommu,
+	&cmd_swiotlb,
+	&cmd_buf,
+	&cmd_bufs,
+	&cmd_advise,
+	&cmd_report,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+const struct command *command_at(size_t i)
+{
+	return i < N_COMMANDS ? commands[i] : NULL;
+}
 
 static const struct {
 	const char *name;
@@ -30,7 +42,7 @@ static const struct {
 	const char *help;
 } global_options[] = {
 	{ "json", 0, NULL, "print JSON (schema: dmainspect.schema.json)" },
-	{ "sysroot", 0, "DIR", "inspect a captured tree instead of the running system" },
+	{ "sysroot", 0, "DIR", "inspect a captured tree or report bundle, not this system" },
 	{ "color", 0, "WHEN", "colour: auto (default), always or never" },
 	{ "help", 'h', NULL, "show help and exit" },
 	{ "version", 'V', NULL, "show the version and built-in features, and exit" },
@@ -173,8 +185,15 @@ static int run_command(const struct command *c, struct di_ctx *ctx, int argc, ch
 static int open_root(struct di_ctx *ctx)
 {
 	const char *dir = ctx->sysroot ? ctx->sysroot : "/";
-	int err = rfs_init(&ctx->root, dir);
+	char *bundle_root = NULL, why[512];
+	int err = ctx->sysroot ? bundle_open(dir, &bundle_root, why, sizeof(why)) : 0;
 
+	if (err < 0) {
+		di_err("--sysroot %s: %s", dir, why);
+		return EXIT_NOTHING;
+	}
+	err = rfs_init(&ctx->root, bundle_root ? bundle_root : dir);
+	free(bundle_root);
 	if (err < 0) {
 		di_err("--sysroot %s: %s", dir, rfs_strerror(err));
 		return EXIT_NOTHING;
@@ -205,13 +224,19 @@ static int close_stdout(int status)
 	return status;
 }
 
+/* For __attribute__((cleanup)): every return path frees. */
+static void freep(void *p)
+{
+	free(*(void **)p);
+}
+
 int main(int argc, char **argv)
 {
 	struct di_ctx ctx = { 0 };
 	const struct command *cmd = NULL;
 	const char *color = NULL;
 	bool help = false, version = false, dashdash = false;
-	char **rest;
+	char **rest __attribute__((cleanup(freep))) = NULL;
 	int nrest = 1, ret;
 
 	/* Pull the global options out, wherever they are; keep the rest in order. */
@@ -305,6 +330,5 @@ int main(int argc, char **argv)
 		return ret;
 	ret = run_command(cmd, &ctx, nrest, rest);
 	rfs_fini(&ctx.root);
-	free(rest);
 	return close_stdout(ret);
 }

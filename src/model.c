@@ -121,7 +121,7 @@ struct di_group *system_find_group(const struct di_system *sys, int id)
 	return NULL;
 }
 
-static void device_free(struct di_device *d)
+void device_free(struct di_device *d)
 {
 	struct sval *svals[] = {
 		&d->vendor_name, &d->device_name, &d->modalias, &d->driver, &d->module,
@@ -135,8 +135,72 @@ static void device_free(struct di_device *d)
 	for (size_t i = 0; i < sizeof(svals) / sizeof(svals[0]); i++)
 		free(svals[i]->s);
 	strv_free(&d->drm_nodes);
+	strv_free(&d->module_params);
 	strv_free(&d->advice.reasons);
 	strv_free(&d->advice.notes);
+	strv_free(&d->advice.prediction.reasons);
+	free(d->advice.prediction.differs);
+}
+
+void uval_set(struct uval *v, uint64_t x)
+{
+	v->v = x;
+	v->set = true;
+	v->err = 0;
+}
+
+/* The system-wide facts: IOMMU units, command line, log, SWIOTLB. */
+static void facts_free(struct di_system *sys)
+{
+	struct di_cmdline *c = &sys->cmdline;
+	struct di_swiotlb *sw = &sys->swiotlb;
+
+	for (size_t i = 0; i < sys->n_units; i++) {
+		struct di_iommu_unit *u = &sys->units[i];
+
+		free(u->name);
+		free(u->parent.s);
+		free(u->version.s);
+		free(u->cap.s);
+		free(u->ecap.s);
+		free(u->features.s);
+		free(u->caps_source);
+		free(u->caps_error);
+		strv_free(&u->devices);
+	}
+	free(sys->units);
+	free(c->raw.s);
+	free(c->mem_encrypt.s);
+	strv_free(&c->words);
+	strv_free(&c->iommu);
+	strv_free(&c->intel_iommu);
+	strv_free(&c->amd_iommu);
+	for (size_t i = 0; i < sys->n_faults; i++) {
+		free(sys->faults[i].device);
+		free(sys->faults[i].logged_as);
+		free(sys->faults[i].last_access);
+		free(sys->faults[i].last_detail);
+	}
+	free(sys->faults);
+	free(sys->iommu.default_domain.s);
+	free(sys->iommu.tlb_policy.s);
+	strv_free(&sys->iommu.log_lines);
+	strv_free(&sys->iommu.conclusions);
+	strv_free(&sys->iommu.sources);
+	for (size_t i = 0; i < sw->n_pools; i++)
+		free(sw->pools[i].name);
+	free(sw->pools);
+	for (size_t i = 0; i < sw->n_bounce; i++) {
+		free(sw->bounce[i].device);
+		strv_free(&sw->bounce[i].reasons);
+	}
+	free(sw->bounce);
+	strv_free(&sw->forced_by);
+	strv_free(&sw->full_devices);
+	free(sw->advice);
+	strv_free(&sys->memenc.kinds);
+	strv_free(&sys->memenc.sources);
+	strv_free(&sys->unreadable);
 }
 
 void system_free(struct di_system *sys)
@@ -147,8 +211,13 @@ void system_free(struct di_system *sys)
 	for (size_t i = 0; i < sys->n_groups; i++) {
 		free(sys->groups[i].type.s);
 		strv_free(&sys->groups[i].devices);
+		for (size_t j = 0; j < sys->groups[i].n_resv; j++)
+			free(sys->groups[i].resv[j].type);
+		free(sys->groups[i].resv);
 	}
 	free(sys->groups);
+	free(sys->osrelease.s);
+	facts_free(sys);
 	sys->devs = NULL;
 	sys->groups = NULL;
 	sys->n_devs = sys->n_groups = 0;

@@ -24,6 +24,7 @@
 #include <linux/openat2.h>
 #endif
 
+#include "record.h"
 #include "rootfs.h"
 
 #define MAX_SYMLINKS 40
@@ -77,6 +78,8 @@ int rfs_init(struct rootfs *r, const char *dir)
 	}
 	env = getenv("DMAINSPECT_NO_OPENAT2");
 	r->no_openat2 = env && *env && strcmp(env, "0") != 0;
+	if (!r->live)
+		rec_replay_load(r);
 	return 0;
 }
 
@@ -84,6 +87,7 @@ void rfs_fini(struct rootfs *r)
 {
 	if (r->fd >= 0)
 		close(r->fd);
+	rec_replay_free(r);
 	free(r->dir);
 	r->fd = -1;
 	r->dir = NULL;
@@ -100,6 +104,8 @@ const char *rfs_strerror(int err)
 		return "larger than the read limit";
 	case RFS_ESCAPE:
 		return "path leads outside the directory";
+	case RFS_ETIMEOUT:
+		return "did not answer in time (blocked in the kernel?)";
 	default:
 		return strerror(err);
 	}
@@ -110,9 +116,12 @@ const char *rfs_strerror(int err)
  * symlink ourselves: returns the canonical relative path ("" for basefd
  * itself, else "a/b/c") in out. In the root, ".." and absolute links stop at
  * the root (RESOLVE_IN_ROOT); beneath a directory, they fail (RESOLVE_BENEATH).
+ * on_link, when given, hears of every symlink followed: where it is
+ * (canonical) and its target.
  */
 static int resolve(int basefd, bool beneath, const char *path, bool follow_last,
-		   char *out, size_t cap)
+		   char *out, size_t cap,
+		   void (*on_link)(void *arg, const char *at, const char *target), void *arg)
 {
 	char rest[PATH_MAX * 2], target[PATH_MAX], cand[PATH_MAX];
 	size_t outlen = 0;
@@ -168,6 +177,8 @@ static int resolve(int basefd, bool beneath, const char *path, bool follow_last,
 			if (n < 0)
 				return -errno;
 			target[n] = '\0';
+			if (on_link)
+				on_link(arg, cand, target);
 			if (target[0] == '/' && beneath)
 				return -RFS_ESCAPE;
 			if (target[0] == '/') {
@@ -212,7 +223,7 @@ static int open_path(const struct rootfs *r, int dirfd, const char *path, int fl
 	char canon[PATH_MAX];
 	int base = dirfd == RFS_ROOT ? r->fd : dirfd;
 	int err = resolve(base, dirfd != RFS_ROOT, path, !(flags & O_NOFOLLOW), canon,
-			  sizeof(canon));
+			  sizeof(canon), NULL, NULL);
 	int fd;
 
 	if (err < 0)
@@ -244,7 +255,7 @@ static int reopen_regular(const struct rootfs *r, int dirfd, const char *path, i
 	return fd;
 }
 
-int rfs_open(const struct rootfs *r, int dirfd, const char *path, int flags)
+static int open_checked(const struct rootfs *r, int dirfd, const char *path, int flags)
 {
 	struct stat st;
 	int pfd, fd;
@@ -278,6 +289,29 @@ int rfs_open(const struct rootfs *r, int dirfd, const char *path, int flags)
 	fd = reopen_regular(r, dirfd, path, pfd, &st);
 out:
 	close(pfd);
+	return fd;
+}
+
+/* With a recorder or a snapshot's recorded errors: the access as the caller spelled it. */
+static bool keyed(const struct rootfs *r, int dirfd, const char *path, char *key, size_t cap)
+{
+	return (r->rec || r->replay) && rfs_key(r, dirfd, path, key, cap) == 0;
+}
+
+int rfs_open(const struct rootfs *r, int dirfd, const char *path, int flags)
+{
+	char key[PATH_MAX];
+	char op = (flags & O_PATH) ? REC_OP_PATH : (flags & O_DIRECTORY) ? REC_OP_DIR : REC_OP_READ;
+	int fd;
+
+	if (!keyed(r, dirfd, path, key, sizeof(key)))
+		return open_checked(r, dirfd, path, flags);
+	fd = rec_replay_error(r, op, key);
+	if (fd < 0)
+		return fd;
+	fd = open_checked(r, dirfd, path, flags);
+	if (r->rec)
+		rec_note_open(r, op, key, fd, !(flags & O_NOFOLLOW));
 	return fd;
 }
 
@@ -329,12 +363,23 @@ static ssize_t read_fd(int fd, char *buf, size_t cap)
 
 ssize_t rfs_read(const struct rootfs *r, int dirfd, const char *path, char *buf, size_t cap)
 {
+	char key[PATH_MAX];
 	ssize_t n;
 	int fd;
 
 	if (cap < 1)
 		return -EINVAL;
 	buf[0] = '\0';
+	if (r->rec && keyed(r, dirfd, path, key, sizeof(key))) {
+		char *data;
+
+		n = rec_read(r, key, cap - 1, &data);
+		if (n >= 0) {
+			memcpy(buf, data, (size_t)n + 1);
+			free(data);
+		}
+		return n;
+	}
 	fd = rfs_open(r, dirfd, path, O_RDONLY);
 	if (fd < 0)
 		return fd;
@@ -343,18 +388,13 @@ ssize_t rfs_read(const struct rootfs *r, int dirfd, const char *path, char *buf,
 	return n;
 }
 
-ssize_t rfs_read_alloc(const struct rootfs *r, int dirfd, const char *path, size_t max,
-		       char **out)
+/* Read all of fd (at most max bytes) into a malloc'd buffer; closes fd. */
+static ssize_t read_fd_alloc(int fd, size_t max, char **out)
 {
 	size_t cap = 16384, len = 0;
 	char *buf = NULL;
 	ssize_t ret;
-	int fd;
 
-	*out = NULL;
-	fd = rfs_open(r, dirfd, path, O_RDONLY);
-	if (fd < 0)
-		return fd;
 	for (;;) {
 		char *nbuf;
 		ssize_t n;
@@ -393,6 +433,28 @@ fail:
 	close(fd);
 	free(buf);
 	return ret;
+}
+
+ssize_t rfs_read_plain(const struct rootfs *r, int dirfd, const char *path, size_t max,
+		       char **out)
+{
+	int fd = open_checked(r, dirfd, path, O_RDONLY);
+
+	*out = NULL;
+	return fd < 0 ? fd : read_fd_alloc(fd, max, out);
+}
+
+ssize_t rfs_read_alloc(const struct rootfs *r, int dirfd, const char *path, size_t max,
+		       char **out)
+{
+	char key[PATH_MAX];
+	int fd;
+
+	*out = NULL;
+	if (r->rec && keyed(r, dirfd, path, key, sizeof(key)))
+		return rec_read(r, key, max, out);
+	fd = rfs_open(r, dirfd, path, O_RDONLY);
+	return fd < 0 ? fd : read_fd_alloc(fd, max, out);
 }
 
 ssize_t rfs_read_line(const struct rootfs *r, int dirfd, const char *path, char *buf, size_t cap)
@@ -438,7 +500,8 @@ int rfs_read_ull(const struct rootfs *r, int dirfd, const char *path, unsigned l
 	return 0;
 }
 
-ssize_t rfs_readlink(const struct rootfs *r, int dirfd, const char *path, char *buf, size_t cap)
+static ssize_t readlink_checked(const struct rootfs *r, int dirfd, const char *path, char *buf,
+				size_t cap)
 {
 	const char *slash = strrchr(path, '/');
 	char parent[PATH_MAX];
@@ -471,6 +534,22 @@ ssize_t rfs_readlink(const struct rootfs *r, int dirfd, const char *path, char *
 		buf[n] = '\0';
 	if (pfd != dirfd && pfd != r->fd)
 		close(pfd);
+	return n;
+}
+
+ssize_t rfs_readlink(const struct rootfs *r, int dirfd, const char *path, char *buf, size_t cap)
+{
+	char key[PATH_MAX];
+	ssize_t n;
+
+	if (!keyed(r, dirfd, path, key, sizeof(key)))
+		return readlink_checked(r, dirfd, path, buf, cap);
+	n = rec_replay_error(r, REC_OP_LINK, key);
+	if (n < 0)
+		return n;
+	n = readlink_checked(r, dirfd, path, buf, cap);
+	if (r->rec)
+		rec_note_link(r, key, n, buf);
 	return n;
 }
 
@@ -516,7 +595,50 @@ static int fd_path_in_root(const struct rootfs *r, int fd, char *out, size_t cap
 	return 0;
 }
 
-int rfs_realpath(const struct rootfs *r, const char *path, char *out, size_t cap)
+int rfs_key(const struct rootfs *r, int dirfd, const char *path, char *out, size_t cap)
+{
+	char base[PATH_MAX] = "", joined[PATH_MAX * 2];
+	const char *p = joined;
+	size_t o = 0;
+
+	if (dirfd != RFS_ROOT) {
+		int err = fd_path_in_root(r, dirfd, base, sizeof(base));
+
+		if (err < 0)
+			return err;
+	}
+	if (!path_join(joined, sizeof(joined), base, path))
+		return -ENAMETOOLONG;
+	/* Lexically normal: no leading or doubled '/', no "." components. */
+	while (*p) {
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		len = strcspn(p, "/");
+		if (len && !(len == 1 && *p == '.')) {
+			if (o + len + 2 > cap)
+				return -ENAMETOOLONG;
+			if (o)
+				out[o++] = '/';
+			memcpy(out + o, p, len);
+			o += len;
+		}
+		p += len;
+	}
+	if (cap < 1)
+		return -ENAMETOOLONG;
+	out[o] = '\0';
+	return 0;
+}
+
+int rfs_walk(const struct rootfs *r, const char *path, bool follow_last, char *out, size_t cap,
+	     void (*on_link)(void *arg, const char *at, const char *target), void *arg)
+{
+	return resolve(r->fd, false, path, follow_last, out, cap, on_link, arg);
+}
+
+static int realpath_checked(const struct rootfs *r, const char *path, char *out, size_t cap)
 {
 	int err;
 
@@ -534,14 +656,30 @@ int rfs_realpath(const struct rootfs *r, const char *path, char *out, size_t cap
 				return err;
 		}
 	}
-	err = resolve(r->fd, false, path, true, out + 1, cap - 1);
+	err = resolve(r->fd, false, path, true, out + 1, cap - 1, NULL, NULL);
 	if (err < 0)
 		return err;
 	out[0] = '/';
 	return 0;
 }
 
-ssize_t rfs_read_kmsg(const struct rootfs *r, size_t max, char **out)
+int rfs_realpath(const struct rootfs *r, const char *path, char *out, size_t cap)
+{
+	char key[PATH_MAX];
+	int err;
+
+	if (!keyed(r, RFS_ROOT, path, key, sizeof(key)))
+		return realpath_checked(r, path, out, cap);
+	err = rec_replay_error(r, REC_OP_REAL, key);
+	if (err < 0)
+		return err;
+	err = realpath_checked(r, path, out, cap);
+	if (r->rec)
+		rec_note_real(r, key, err);
+	return err;
+}
+
+static ssize_t read_kmsg_checked(const struct rootfs *r, size_t max, char **out)
 {
 	struct stat st;
 	size_t len = 0, cap = 0;
@@ -610,4 +748,17 @@ ssize_t rfs_read_kmsg(const struct rootfs *r, size_t max, char **out)
 	buf[len] = '\0';
 	*out = buf;
 	return (ssize_t)len;
+}
+
+ssize_t rfs_read_kmsg(const struct rootfs *r, size_t max, char **out)
+{
+	ssize_t n = rec_replay_error(r, REC_OP_READ, "dev/kmsg");
+
+	*out = NULL;
+	if (n < 0)
+		return n;
+	if (r->rec && rec_kmsg_cached(r, max, out, &n))
+		return n;
+	n = read_kmsg_checked(r, max, out);
+	return r->rec ? rec_kmsg(r, n, out) : n;
 }

@@ -19,10 +19,14 @@ enum {
 	RFS_ENOTREG = 10000,	/* not a regular file (FIFO, socket, device...) */
 	RFS_ETOOBIG,		/* larger than the read limit */
 	RFS_ESCAPE,		/* resolution would leave the directory */
+	RFS_ETIMEOUT,		/* a read did not return within the time limit */
 };
 
 /* Pass as dirfd to resolve a path from the root. */
 #define RFS_ROOT (-100)
+
+struct rfs_record;
+struct rfs_replay;
 
 /* Default read limit for one sysfs attribute. */
 #define RFS_ATTR_MAX 4096
@@ -33,9 +37,22 @@ struct rootfs {
 	char real[PATH_MAX];	/* the root's canonical path, "" when unknown */
 	bool live;		/* the running system, not a snapshot */
 	bool no_openat2;	/* openat2 unavailable (or disabled for tests) */
+	struct rfs_record *rec;	/* recording what is read (report), or NULL */
+	struct rfs_replay *replay;	/* failed reads a snapshot recorded, or NULL */
+	bool replays_live;	/* a snapshot recorded from the running system */
 };
 
 int rfs_init(struct rootfs *r, const char *dir);
+
+/*
+ * The running system, or a snapshot 'dmainspect report' recorded from it:
+ * what a live run concludes from a missing or unreadable file, the replay
+ * of its bundle concludes too.
+ */
+static inline bool rfs_as_live(const struct rootfs *r)
+{
+	return r->live || r->replays_live;
+}
 void rfs_fini(struct rootfs *r);
 
 /*

@@ -6,6 +6,7 @@
 struct udev;
 struct udev_hwdb;
 struct kmod_ctx;
+struct json_object;
 
 /* Name sources: libudev's hwdb and libkmod's module index. */
 struct di_names {
@@ -17,6 +18,14 @@ struct di_names {
 	char modules_dir[512];	/* "lib/modules/<release>", root-relative */
 	char *builtin;		/* modules.builtin, '-' folded to '_' */
 	bool builtin_loaded;
+	/*
+	 * What the hwdb and libkmod answered: noted while report records (and
+	 * saved as the snapshot's dmainspect/names.json), or read from that
+	 * file when a recorded snapshot is inspected (replay).
+	 */
+	const struct rootfs *root;
+	struct json_object *answers;
+	bool replay;
 };
 
 int names_init(struct di_names *n, const struct rootfs *root);
@@ -31,5 +40,12 @@ bool names_module_builtin(struct di_names *n, const struct rootfs *root, const c
 /* Decimal id made only of digits, or -1. */
 int parse_id(const char *s);
 
+/* Pure: highest end among /proc/iomem's top-level lines; -EPERM when hidden. */
+int iomem_top(const char *text, uint64_t *top);
+/* Module parameters of drivers with a known procedure, iomem top, release. */
+int collect_driver_facts(struct di_system *sys);
+
 int collect_groups(struct di_system *sys);
 int collect_devices(struct di_system *sys, struct di_names *names);
+/* Add the device PATH (root-relative, may be a link) leads to, unless listed. */
+int collect_device_at(struct di_system *sys, struct di_names *names, const char *path);

@@ -14,21 +14,92 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
 #include <libkmod.h>
 #include <libudev.h>
 
 #include "collect.h"
+#include "record.h"
+
+/*
+ * A recorded snapshot's answers: {"hwdb": {MODALIAS: {"vendor", "model",
+ * "vendor_errno", "model_errno"}}, "modules": {MODALIAS: {"module",
+ * "errno"}}}. Absent keys and unrecorded modaliases read as "no data".
+ */
+static int load_answers(struct di_names *n, const struct rootfs *root)
+{
+	char *text;
+	ssize_t len = rfs_read_alloc(root, RFS_ROOT, REC_NAMES_PATH, 16u << 20, &text);
+
+	if (len < 0)
+		return (int)len;
+	n->answers = json_tokener_parse(text);
+	free(text);
+	if (!json_object_is_type(n->answers, json_type_object)) {
+		json_object_put(n->answers);
+		n->answers = NULL;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* answers[section][key], created when asked to. */
+static struct json_object *answer(struct di_names *n, const char *section, const char *key,
+				  bool create)
+{
+	struct json_object *s, *a = NULL;
+
+	if (!n->answers)
+		return NULL;
+	if (!json_object_object_get_ex(n->answers, section, &s)) {
+		if (!create)
+			return NULL;
+		s = json_object_new_object();
+		json_object_object_add(n->answers, section, s);
+	}
+	if (json_object_object_get_ex(s, key, &a) || !create)
+		return json_object_is_type(a, json_type_object) ? a : NULL;
+	a = json_object_new_object();
+	json_object_object_add(s, key, a);
+	return a;
+}
+
+static void note_sval(struct json_object *a, const char *key, const char *errkey,
+		      const struct sval *v)
+{
+	json_object_object_add(a, key, v->s ? json_object_new_string(v->s) : NULL);
+	if (!v->s && v->err)
+		json_object_object_add(a, errkey, json_object_new_int(-v->err));
+}
+
+static void replay_sval(struct json_object *a, const char *key, const char *errkey,
+			struct sval *v)
+{
+	struct json_object *x;
+
+	if (json_object_object_get_ex(a, key, &x) && json_object_is_type(x, json_type_string))
+		sval_set(v, json_object_get_string(x));
+	else if (json_object_object_get_ex(a, errkey, &x) && json_object_get_int(x) > 0)
+		v->err = -json_object_get_int(x);
+}
 
 int names_init(struct di_names *n, const struct rootfs *root)
 {
 	char rel[256], dir[300];
 
 	memset(n, 0, sizeof(*n));
-	n->udev = udev_new();
-	if (n->udev)
-		n->hwdb = udev_hwdb_new(n->udev);
-	if (!n->hwdb)
-		n->hwdb_err = -ENOENT;
+	n->root = root;
+	if (!root->live && load_answers(n, root) == 0) {
+		n->replay = true;
+	} else {
+		if (root->rec)
+			n->answers = json_object_new_object();
+		n->udev = udev_new();
+		if (n->udev)
+			n->hwdb = udev_hwdb_new(n->udev);
+		if (!n->hwdb)
+			n->hwdb_err = -ENOENT;
+	}
 
 	if (rfs_read_line(root, RFS_ROOT, "proc/sys/kernel/osrelease", rel, sizeof(rel)) <= 0) {
 		struct utsname u;
@@ -45,6 +116,8 @@ int names_init(struct di_names *n, const struct rootfs *root)
 	}
 	snprintf(dir, sizeof(dir), "lib/modules/%s", rel);
 	snprintf(n->modules_dir, sizeof(n->modules_dir), "%s", dir);
+	if (n->replay)
+		return 0;
 	int fd = rfs_open(root, RFS_ROOT, dir, O_PATH | O_DIRECTORY);
 
 	if (fd < 0) {
@@ -66,8 +139,38 @@ int names_init(struct di_names *n, const struct rootfs *root)
 	return 0;
 }
 
+/* Merge this run's answers into the recorder's dmainspect/names.json. */
+static void save_answers(struct di_names *n)
+{
+	const struct rec_node *old = rec_find(n->root->rec, REC_NAMES_PATH);
+	struct json_object *all = old ? json_tokener_parse(old->data) : NULL;
+	const char *text;
+
+	if (!json_object_is_type(all, json_type_object)) {
+		json_object_put(all);
+		all = json_object_new_object();
+	}
+	json_object_object_foreach(n->answers, section, entries) {
+		struct json_object *s;
+
+		if (!json_object_object_get_ex(all, section, &s)) {
+			s = json_object_new_object();
+			json_object_object_add(all, section, s);
+		}
+		json_object_object_foreach(entries, key, a)
+			json_object_object_add(s, key, json_object_get(a));
+	}
+	text = json_object_to_json_string_ext(all, JSON_C_TO_STRING_PRETTY |
+						      JSON_C_TO_STRING_NOSLASHESCAPE);
+	rec_put(n->root->rec, REC_NAMES_PATH, text, strlen(text));
+	json_object_put(all);
+}
+
 void names_fini(struct di_names *n)
 {
+	if (!n->replay && n->answers && n->root->rec)
+		save_answers(n);
+	json_object_put(n->answers);
 	if (n->kmod) {
 		int fd = (int)(long)kmod_get_userdata(n->kmod);
 
@@ -85,22 +188,39 @@ void names_fini(struct di_names *n)
 void names_hwdb(struct di_names *n, const char *modalias, struct sval *vendor, struct sval *model)
 {
 	struct udev_list_entry *e;
+	struct json_object *a;
 
-	if (!n->hwdb) {
-		vendor->err = model->err = n->hwdb_err;
+	if (n->replay) {
+		a = answer(n, "hwdb", modalias, false);
+		if (!a) {
+			vendor->err = model->err = -ENODATA;
+			return;
+		}
+		replay_sval(a, "vendor", "vendor_errno", vendor);
+		replay_sval(a, "model", "model_errno", model);
 		return;
 	}
-	udev_list_entry_foreach(e, udev_hwdb_get_properties_list_entry(n->hwdb, modalias, 0)) {
-		const char *k = udev_list_entry_get_name(e);
+	if (!n->hwdb) {
+		vendor->err = model->err = n->hwdb_err;
+	} else {
+		udev_list_entry_foreach(e, udev_hwdb_get_properties_list_entry(n->hwdb, modalias, 0)) {
+			const char *k = udev_list_entry_get_name(e);
 
-		if (strcmp(k, "ID_VENDOR_FROM_DATABASE") == 0)
-			sval_set(vendor, udev_list_entry_get_value(e));
-		else if (strcmp(k, "ID_MODEL_FROM_DATABASE") == 0)
-			sval_set(model, udev_list_entry_get_value(e));
+			if (strcmp(k, "ID_VENDOR_FROM_DATABASE") == 0)
+				sval_set(vendor, udev_list_entry_get_value(e));
+			else if (strcmp(k, "ID_MODEL_FROM_DATABASE") == 0)
+				sval_set(model, udev_list_entry_get_value(e));
+		}
+	}
+	a = answer(n, "hwdb", modalias, true);
+	if (a) {
+		note_sval(a, "vendor", "vendor_errno", vendor);
+		note_sval(a, "model", "model_errno", model);
 	}
 }
 
-int names_module_for_alias(struct di_names *n, const char *modalias, char **module)
+/* What libkmod answers for a modalias. */
+static int module_lookup(struct di_names *n, const char *modalias, char **module)
 {
 	struct kmod_list *list = NULL, *l;
 	int err;
@@ -122,6 +242,35 @@ int names_module_for_alias(struct di_names *n, const char *modalias, char **modu
 	if (!*module)
 		return -ENOENT;
 	return 0;
+}
+
+int names_module_for_alias(struct di_names *n, const char *modalias, char **module)
+{
+	struct json_object *a, *x;
+	int err;
+
+	*module = NULL;
+	if (n->replay) {
+		a = answer(n, "modules", modalias, false);
+		if (!a)
+			return -ENODATA;
+		if (json_object_object_get_ex(a, "module", &x) &&
+		    json_object_is_type(x, json_type_string)) {
+			*module = strdup(json_object_get_string(x));
+			return *module ? 0 : -ENOMEM;
+		}
+		if (json_object_object_get_ex(a, "errno", &x) && json_object_get_int(x) > 0)
+			return -json_object_get_int(x);
+		return -ENODATA;
+	}
+	err = module_lookup(n, modalias, module);
+	a = answer(n, "modules", modalias, true);
+	if (a) {
+		json_object_object_add(a, "module", *module ? json_object_new_string(*module) : NULL);
+		if (err < 0)
+			json_object_object_add(a, "errno", json_object_new_int(-err));
+	}
+	return err;
 }
 
 bool names_module_builtin(struct di_names *n, const struct rootfs *root, const char *module)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* One entry point that fills the model for the device-centred commands. */
+/* One entry point that fills the model: devices, groups and system-wide facts. */
 #include "config.h"
 
 #include <errno.h>
@@ -7,6 +7,7 @@
 
 #include "cmd.h"
 #include "collect.h"
+#include "facts.h"
 
 int system_collect(struct di_ctx *ctx, struct di_system *sys)
 {
@@ -19,6 +20,10 @@ int system_collect(struct di_ctx *ctx, struct di_system *sys)
 	err = collect_groups(sys);
 	if (!err)
 		err = collect_devices(sys, &names);
+	if (!err)
+		err = collect_facts(sys);
+	if (!err)
+		err = collect_driver_facts(sys);
 	names_fini(&names);
 	return err;
 }

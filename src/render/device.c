@@ -51,7 +51,50 @@ void device_to_json(const struct di_device *d, struct json_object *o)
 	json_add_str(adv, "path", a->path ? dma_path_name(a->path) : NULL);
 	json_add_strv(adv, "reasons", &a->reasons);
 	json_add_strv(adv, "notes", &a->notes);
+	json_object_object_add(adv, "prediction", prediction_to_json(&a->prediction));
 	json_object_object_add(o, "advice", adv);
+}
+
+struct json_object *prediction_to_json(const struct di_prediction *p)
+{
+	struct json_object *o;
+
+	if (!p->driver)
+		return NULL;
+	o = json_object_new_object();
+	json_add_str(o, "driver", p->driver);
+	json_add_str(o, "mode", p->mode ? dma_mode_name(p->mode) : NULL);
+	if (!p->mode && p->err)
+		json_add_str(o, "mode_error", rfs_strerror(p->err));
+	json_add_strv(o, "reasons", &p->reasons);
+	json_add_str(o, "differs", p->differs);
+	return o;
+}
+
+void advice_text(const struct di_device *d, const struct render_opts *ro, const char *indent)
+{
+	const struct advice *a = &d->advice;
+	const struct di_prediction *p = &a->prediction;
+	const char *mode = dma_mode_name(a->mode), *c = color_for(ro, mode);
+	const char *on = c && ro->color ? (strcmp(c, "yellow") == 0 ? "\033[33m" :
+					   strcmp(c, "green") == 0 ? "\033[32m" : "\033[31m") : "";
+	const char *off = *on ? "\033[0m" : "";
+
+	printf("%smode: %s%s%s (path %s)\n", indent, on, mode, off, dma_path_name(a->path));
+	for (size_t i = 0; i < a->reasons.n; i++)
+		printf("%s  because %s\n", indent, a->reasons.v[i]);
+	for (size_t i = 0; i < a->notes.n; i++)
+		printf("%s  note: %s\n", indent, a->notes.v[i]);
+	if (!p->driver)
+		return;
+	if (p->mode)
+		printf("%s%s will choose: %s\n", indent, p->driver, dma_mode_name(p->mode));
+	else
+		printf("%s%s will choose: unknown (%s)\n", indent, p->driver, rfs_strerror(p->err));
+	for (size_t i = 0; i < p->reasons.n; i++)
+		printf("%s  because %s\n", indent, p->reasons.v[i]);
+	if (p->differs)
+		printf("%s  differs from the advice: %s\n", indent, p->differs);
 }
 
 static int render_table(const struct di_system *sys, const struct render_opts *ro)
@@ -101,14 +144,7 @@ static void details(const struct di_device *d, const struct render_opts *ro)
 			printf("\t%-24s %s\n", device_fields[i].key, s ? s : "?");
 		free(s);
 	}
-	if (d->advice.mode) {
-		printf("\t%-24s %s (path %s)\n", "advice", dma_mode_name(d->advice.mode),
-		       dma_path_name(d->advice.path));
-		for (size_t i = 0; i < d->advice.reasons.n; i++)
-			printf("\t  because %s\n", d->advice.reasons.v[i]);
-		for (size_t i = 0; i < d->advice.notes.n; i++)
-			printf("\t  note: %s\n", d->advice.notes.v[i]);
-	}
+	advice_text(d, ro, "\t");
 	printf("\n");
 }
 

@@ -62,4 +62,22 @@ const char *color_for(const struct render_opts *ro, const char *what);
 extern const struct field device_fields[];
 extern const size_t n_device_fields;
 void device_to_json(const struct di_device *d, struct json_object *o);
+struct json_object *prediction_to_json(const struct di_prediction *p);
+/* The advice of one device as indented text lines. */
+void advice_text(const struct di_device *d, const struct render_opts *ro, const char *indent);
 int render_devices(const struct di_system *sys, const struct render_opts *ro);
+
+/* System-wide facts (render/facts.c), shared by the iommu and swiotlb views. */
+void json_add_uval(struct json_object *o, const char *key, const struct uval *v);
+struct json_object *json_usec(long long usec);
+void facts_to_json(const struct di_system *sys, struct json_object *top);
+void facts_print_unreadable(const struct di_system *sys, const struct render_opts *ro);
+void print_heading(const struct render_opts *ro, const char *title, bool first);
+
+extern const struct field iommu_cap_fields[];
+extern const size_t n_iommu_cap_fields;
+int render_iommu(const struct di_system *sys, const struct render_opts *ro);
+
+extern const struct field swiotlb_pool_fields[];
+extern const size_t n_swiotlb_pool_fields;
+int render_swiotlb(const struct di_system *sys, const struct render_opts *ro);

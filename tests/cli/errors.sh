@@ -14,7 +14,8 @@ is "$err" "dmainspect: --sysroot /nonexistent-dmainspect: No such file or direct
 echo data >"$TMP/file"
 run --sysroot "$TMP/file" list
 is "$rc" 2 "--sysroot naming a file exits 2"
-is "$err" "dmainspect: --sysroot $TMP/file: Not a directory" "--sysroot naming a file says so"
+is "$err" "dmainspect: --sysroot $TMP/file: neither a directory nor a report bundle (not an xz-compressed file)" \
+	"--sysroot naming a file that is not a bundle says so"
 
 mkdir "$TMP/empty"
 run --sysroot "$TMP/empty" list

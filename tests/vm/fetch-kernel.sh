@@ -46,9 +46,20 @@ if [ -e "$root/.complete" ]; then
 	exit 0
 fi
 
-if ! mkdir -p "$cache" 2>/dev/null || [ ! -w "$cache" ]; then
-	log "cache directory $cache is not writable"
+# The wanted kernel cannot be had: an older cached one will do.
+fallback() {
+	old=$(cached_version)
+	if [ -n "$old" ]; then
+		log "$*; using cached kernel $old instead of $kver"
+		printf '%s\n' "$cache/$old"
+		exit 0
+	fi
+	log "$*"
 	exit 1
+}
+
+if ! mkdir -p "$cache" 2>/dev/null || [ ! -w "$cache" ]; then
+	fallback "cache directory $cache is not writable"
 fi
 
 pkg=linux-image-$kver
@@ -57,13 +68,11 @@ trap 'rm -rf "$dl"' EXIT
 chmod 0755 "$dl"
 log "downloading $pkg"
 if ! (cd "$dl" && apt-get download -q "$pkg" >&2 2>&1); then
-	log "apt-get download $pkg failed"
-	exit 1
+	fallback "apt-get download $pkg failed"
 fi
 deb=$(find "$dl" -maxdepth 1 -name '*.deb' | head -n 1)
 if [ -z "$deb" ]; then
-	log "apt-get download $pkg produced no .deb"
-	exit 1
+	fallback "apt-get download $pkg produced no .deb"
 fi
 
 rm -rf "$root"
@@ -74,6 +83,7 @@ if [ ! -d "$root/lib/modules/$kver" ] || ! ls "$root/boot/vmlinuz-$kver" >/dev/n
 	exit 1
 fi
 depmod -b "$root" "$kver"
+dpkg-deb -f "$deb" Package Version | sed 's/^[A-Za-z]*: //' | tr '\n' ' ' | sed 's/ $/\n/' >"$root/.package"
 touch "$root/.complete"
 log "kernel $kver unpacked in $root"
 printf '%s\n' "$root"

@@ -36,6 +36,8 @@ fi
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
+# mktemp made it 0700: the guest's / must be searchable by other users.
+chmod 0755 "$stage"
 
 # Merged-/usr layout, as on the host, so that ldd's paths work unchanged.
 mkdir -p "$stage/usr/bin" "$stage/usr/sbin" "$stage/usr/lib" "$stage/usr/lib64" \
@@ -71,6 +73,14 @@ done
 
 install_elf "$bin" /usr/bin/dmainspect
 install_elf "$jq" /usr/bin/jq
+# Test helpers built beside dmainspect by make check (tests/vm/*.c), or the
+# binaries named by DMAINSPECT_VM_HELPERS.
+for h in ${DMAINSPECT_VM_HELPERS:-$(dirname "$DMAINSPECT")/../tests/vm/dmabuf-holder}; do
+	[ -f "$h" ] && install_elf "$h" "/usr/bin/$(basename "$h")"
+done
+# The schema: guest tests compare JSON apart from the fields it marks 'live'.
+mkdir -p "$stage/usr/share/dmainspect"
+cp "$here/../../data/dmainspect.schema.json" "$stage/usr/share/dmainspect/"
 if [ -n "${DMAINSPECT_DATADIR:-}" ] && [ -d "$DMAINSPECT_DATADIR" ]; then
 	mkdir -p "$stage/usr/share/dmainspect"
 	cp -R "$DMAINSPECT_DATADIR/." "$stage/usr/share/dmainspect/"
@@ -79,10 +89,12 @@ fi
 # Kernel modules, in load order, without duplicates.  Module files keep
 # their path; compressed ones are unpacked since busybox insmod may not
 # read them.
+# Modules in /etc/modules.extra are copied but left for the tests to load
+# with their own options (vivid: t-dmabuf.sh).
 modules="vgem vmwgfx bochs virtio_pci virtio_gpu"
 moddir=/lib/modules/$kver
-: >"$stage/etc/modules.load"
-for m in $modules; do
+copy_modules() { # copy_modules "MODULES" LISTFILE
+for m in $1; do
 	modprobe -d "$kroot" -S "$kver" --show-depends "$m" ||
 		die "modprobe --show-depends $m failed"
 done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' | while read -r ko; do
@@ -93,9 +105,14 @@ done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' | while read -r ko; do
 	*.ko.gz) dst=${rel%.gz}; mkdir -p "$stage$(dirname "$dst")"; gzip -dc "$ko" >"$stage$dst" ;;
 	*) dst=$rel; install_file "$ko" "$dst" ;;
 	esac
-	echo "$dst" >>"$stage/etc/modules.load"
+	echo "$dst" >>"$2"
 done
+}
+: >"$stage/etc/modules.load"
+copy_modules "$modules" "$stage/etc/modules.load"
 [ -s "$stage/etc/modules.load" ] || die "no modules found under $kroot$moddir"
+: >"$stage/etc/modules.extra"
+copy_modules vivid "$stage/etc/modules.extra"
 # depmod's indexes, so that libkmod in the guest can map drivers to modules.
 for f in "$kroot$moddir"/modules.*; do
 	case ${f##*/} in
@@ -108,6 +125,11 @@ mkdir -p "$stage/tests"
 cp "$here"/guest/*.sh "$stage/tests/"
 install -m 0755 "$here/init.sh" "$stage/init"
 printf '%s\n' "$kver" >"$stage/etc/kernel-version"
+# Users for tests that drop root (su -s /bin/sh nobody -c ...).
+printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' 'nobody:x:65534:65534:nobody:/nonexistent:/bin/sh' \
+	>"$stage/etc/passwd"
+printf '%s\n' 'root:x:0:' 'nogroup:x:65534:' >"$stage/etc/group"
+chmod 1777 "$stage/tmp"
 
 (cd "$stage" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet) |
 	gzip -1 >"$out.tmp"

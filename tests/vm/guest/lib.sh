@@ -1,4 +1,4 @@
-# TAP helpers for the guest test scripts (busybox sh).  Source it, call the
+# TAP functions for the guest test scripts (busybox sh).  Source it, call the
 # check functions, end with tap_done; the plan is printed at the end.
 # Failures are reported in TAP, so a script exits 0 unless it crashes.
 

@@ -3,6 +3,7 @@
 # every PCI function is listed once, with the IDs, driver, IOMMU group,
 # domain type, IOMMU unit, DMA masks, NUMA node and DRM nodes the kernel
 # shows.  The truth is read here with plain shell tools, never by dmainspect.
+# shellcheck disable=SC2016 # jq programs are in single quotes
 set -eu
 # shellcheck source=tests/vm/guest/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -83,25 +84,40 @@ jq -r '.devices[] | select(.bus == "pci") | .name' "$json" | sort -u >"$work/pci
 tap_same_lines "$work/pci.truth" "$work/pci.got" \
 	"every PCI function in $pcidir is listed with bus \"pci\", and no other"
 
-dups=$(jq -r '[.devices[] | .path] | group_by(.) | map(select(length > 1) | .[0]) | .[]' "$json")
-dupnames=$(jq -r '[.devices[] | select(.bus == "pci") | .name] | group_by(.) | map(select(length > 1) | .[0]) | .[]' "$json")
-if [ -z "$dups$dupnames" ]; then
-	tap_ok "no device is listed twice"
-else
-	tap_fail "no device is listed twice" "duplicated: $dups $dupnames"
-fi
+# A check whose whole evidence is a jq query: ok when jq succeeds and prints
+# nothing, else the printed lines (or jq's error) are the diagnostics.
+# jq_none DESCRIPTION FILTER
+jq_none() {
+	if jq -r "$2" "$json" >"$work/jq.out" 2>&1 && [ ! -s "$work/jq.out" ]; then
+		tap_ok "$1"
+	else
+		tap_fail "$1" "$(head -n 40 "$work/jq.out")"
+	fi
+}
 
-missing=$(jq -r '
+jq_none "no device is listed twice (by path, and PCI functions by name)" '
+	([.devices[] | .path] | group_by(.) | map(select(length > 1) | .[0]) | .[]),
+	([.devices[] | select(.bus == "pci") | .name] | group_by(.) |
+		map(select(length > 1) | .[0]) | .[])'
+
+jq_none "every device has all list keys (null when unknown, never left out)" '
 	["name", "path", "bus", "vendor_id", "device_id", "class", "driver", "module",
 	 "iommu_group", "iommu_domain", "iommu_unit", "dma_mask_bits",
 	 "coherent_dma_mask_bits", "numa_node", "drm_nodes"] as $keys |
-	.devices[] | . as $d | $keys[] | select(($d | has(.)) | not) | "\($d.name // "?"): \(.)"' \
-	"$json" | head -n 40)
-if [ -z "$missing" ]; then
-	tap_ok "every device has all list keys (null when unknown, never left out)"
-else
-	tap_fail "every device has all list keys (null when unknown, never left out)" "$missing"
-fi
+	.devices[] | . as $d | $keys[] as $k | select(($d | has($k)) | not) |
+	"\($d.name // "?"): no \($k)"'
+
+jq_none "values have their JSON types (IDs and masks numbers, names strings)" '
+	.devices[] | . as $d |
+	(["vendor_id", "device_id", "class", "iommu_group", "dma_mask_bits",
+	  "coherent_dma_mask_bits", "numa_node"][] as $k |
+	  select(($d[$k] | type) as $t | $t != "number" and $t != "null") |
+	  "\($d.name): \($k) is \($d[$k] | tojson)"),
+	(["name", "path", "bus", "driver", "module", "iommu_domain", "iommu_unit"][] as $k |
+	  select(($d[$k] | type) as $t | $t != "string" and $t != "null") |
+	  "\($d.name): \($k) is \($d[$k] | tojson)"),
+	(select(($d.drm_nodes | type) as $t | $t != "array" and $t != "null") |
+	  "\($d.name): drm_nodes is \($d.drm_nodes | tojson)")'
 
 # --- one check per field, over all PCI functions ---
 

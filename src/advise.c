@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The advisor: which DMA mapping mode a driver should use for a device, in
+ * the vocabulary of TTM and vmwgfx, with the facts behind it.
+ *
+ * Pure functions of the model: no I/O. Read top to bottom:
+ *   1. the path the device's DMA takes (owned, blocked, IOMMU, direct),
+ *   2. whether SWIOTLB can bounce it (forced, encryption, masks, untrusted),
+ *   3. the mode that follows from the path,
+ *   4. notes that do not change the mode,
+ *   5. what the device's own driver will choose, where its procedure is known.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "advise.h"
+
+#define GROUP_TYPE "/sys/kernel/iommu_groups/%lld/type"
+
+static bool is(const char *s, const char *v)
+{
+	return s && strcmp(s, v) == 0;
+}
+
+static bool on(const struct ival *v)
+{
+	return v->set && v->v;
+}
+
+static const struct di_bounce *bounce_of(const struct di_system *sys, const struct di_device *d)
+{
+	for (size_t i = 0; i < sys->swiotlb.n_bounce; i++)
+		if (is(sys->swiotlb.bounce[i].device, d->name))
+			return &sys->swiotlb.bounce[i];
+	return NULL;
+}
+
+/* Bits needed to address the top of RAM: fls64(top). */
+static int top_bits(uint64_t top)
+{
+	int bits = 0;
+
+	while (top) {
+		bits++;
+		top >>= 1;
+	}
+	return bits;
+}
+
+/* 1. The path. Returns the path and adds the reason for it. */
+static enum dma_path path_of(const struct di_device *d, struct advice *a)
+{
+	const char *t = d->iommu_domain.s;
+
+	if (d->iommu_group.err || (d->iommu_group.set && !t)) {
+		strv_addf(&a->reasons, "the IOMMU group could not be read (%s)",
+			  rfs_strerror(d->iommu_group.err ? d->iommu_group.err : d->iommu_domain.err));
+		return PATH_UNKNOWN;
+	}
+	if (!d->iommu_group.set) {
+		strv_addf(&a->reasons, "no IOMMU group: DMA addresses are physical addresses "
+			  "(no %s/iommu_group link)", d->path);
+		return PATH_DIRECT;
+	}
+	strv_addf(&a->reasons, "IOMMU group %lld has default domain type %s (" GROUP_TYPE ")",
+		  d->iommu_group.v, t, d->iommu_group.v);
+	if (is(t, "unmanaged"))
+		return PATH_OWNED;
+	if (is(t, "blocked"))
+		return PATH_BLOCKED;
+	if (is(t, "identity"))
+		return PATH_DIRECT;
+	if (is(t, "DMA-FQ"))
+		return PATH_IOMMU_LAZY;
+	if (is(t, "DMA"))
+		return PATH_IOMMU_STRICT;
+	return PATH_UNKNOWN;	/* "unknown" or a type this version does not know */
+}
+
+/*
+ * 2. Bouncing. Returns 1 when SWIOTLB will or may copy, 0 when not, -1 when
+ * it cannot be told. Adds the reasons.
+ */
+static int bounces(const struct di_system *sys, const struct di_device *d, enum dma_path path,
+		   struct advice *a)
+{
+	const struct di_swiotlb *sw = &sys->swiotlb;
+	const struct di_bounce *b;
+	bool translated = path == PATH_IOMMU_LAZY || path == PATH_IOMMU_STRICT;
+
+	if (translated) {
+		/* iommu-dma bounces only for untrusted devices; removable is the sysfs hint. */
+		if (!is(d->removable.s, "removable"))
+			return 0;
+		strv_addf(&a->reasons, "removable (%s/removable): behind an external-facing port "
+			  "the kernel treats it as untrusted and bounces its sub-page mappings",
+			  d->path);
+		return 1;
+	}
+	if (on(&sys->memenc.guest)) {
+		strv_addf(&a->reasons, "memory encryption (%s): every direct DMA bounces through "
+			  "shared memory", sys->memenc.sources.n ? sys->memenc.sources.v[0] : "detected");
+		return 1;
+	}
+	if (on(&sw->forced)) {
+		strv_addf(&a->reasons, "SWIOTLB bouncing is forced (%s)",
+			  sw->forced_by.n ? sw->forced_by.v[0] : "swiotlb=force");
+		return 1;
+	}
+	b = bounce_of(sys, d);
+	if (b && on(&b->can_bounce)) {
+		strv_addf(&a->reasons, "the streaming mask (%lld bits) is below the top of RAM "
+			  "(0x%llx, %d bits; /sys/devices/system/memory): higher buffers bounce",
+			  d->dma_mask_bits.v, (unsigned long long)sys->ram.top.v,
+			  top_bits(sys->ram.top.v));
+		return 1;
+	}
+	if (b && b->can_bounce.set)
+		return 0;
+	if (!d->dma_mask_bits.set && !d->dma_mask_bits.err)
+		return 0;	/* no mask in sysfs (not PCI): nothing says it bounces */
+	strv_add(&a->reasons, "whether the masks reach all of RAM could not be told "
+		 "(top of RAM or the masks unreadable)");
+	return -1;
+}
+
+/* 4. Notes that do not change the mode. */
+static void add_notes(const struct di_device *d, struct advice *a)
+{
+	const struct ival *m = &d->dma_mask_bits, *c = &d->coherent_dma_mask_bits;
+
+	if (a->path == PATH_OWNED)
+		strv_add(&a->notes, "owned by userspace (VFIO or an unmanaged domain): the kernel's "
+			 "DMA mapping advice does not apply; the owner maps its own IOVAs");
+	if (d->dt_coherent.set && !d->dt_coherent.v)
+		strv_addf(&a->notes, "not DMA-coherent (device tree %s): bracket CPU access with "
+			  "dma_sync_*, or map the CPU side uncached/write-combined",
+			  d->dt_coherent_from.s ? d->dt_coherent_from.s : "");
+	if (m->set && c->set && m->v != c->v)
+		strv_addf(&a->notes, "streaming and coherent masks differ (%lld and %lld bits): "
+			  "coherent allocations are limited to the narrower range", m->v, c->v);
+	if (!d->driver.s && m->set && c->set && m->v == 32 && c->v == 32)
+		strv_add(&a->notes, "no driver bound and both masks at the 32-bit default: "
+			 "the driver has not set its masks yet");
+	else if (!d->driver.s && m->set && m->v != 32)
+		strv_addf(&a->notes, "no driver bound, yet the masks are set (%lld bits): "
+			  "left by a driver that probed and failed or was unbound", m->v);
+	if (a->path == PATH_IOMMU_LAZY)
+		strv_add(&a->notes, "lazy invalidation: an unmapped IOVA stays reachable by the "
+			 "device until the flush queue drains");
+}
+
+/* 5. Driver predictions. */
+static const char *param(const struct di_device *d, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < d->module_params.n; i++)
+		if (strncmp(d->module_params.v[i], name, n) == 0 && d->module_params.v[i][n] == '=')
+			return d->module_params.v[i] + n + 1;
+	return NULL;
+}
+
+/* "vmwgfx.force_coherent=1" on the kernel command line, as a fallback source. */
+static const char *cmdline_param(const struct di_system *sys, const char *mod, const char *name,
+				 char *buf, size_t cap)
+{
+	char key[96];
+	const char *raw = sys->cmdline.raw.s, *p;
+
+	if (!raw)
+		return NULL;
+	snprintf(key, sizeof(key), "%s.%s=", mod, name);
+	for (p = raw; (p = strstr(p, key)); p++) {
+		if (p != raw && p[-1] != ' ')
+			continue;
+		p += strlen(key);
+		snprintf(buf, cap, "%.*s", (int)strcspn(p, " \n"), p);
+		return buf;
+	}
+	return NULL;
+}
+
+static bool truthy(const char *v)
+{
+	return v && (strcmp(v, "0") != 0 && strcmp(v, "N") != 0 && strcmp(v, "n") != 0);
+}
+
+/* Kernel release at least major.minor ("6.1.0-56-amd64"); -1 when unknown. */
+static int release_at_least(const struct di_system *sys, int major, int minor)
+{
+	int ma, mi;
+
+	if (!sys->osrelease.s || sscanf(sys->osrelease.s, "%d.%d", &ma, &mi) != 2)
+		return -1;
+	return ma > major || (ma == major && mi >= minor);
+}
+
+/*
+ * vmw_dma_select_mode(): force_coherent -> alloc_coherent, else restrict_iommu
+ * -> map_bind, else map_populate. Under memory encryption, kernels before the
+ * 2024 fix (stable 6.6+) refuse DMA with -EINVAL; later ones use alloc_coherent.
+ */
+static void predict_vmwgfx(const struct di_system *sys, const struct di_device *d,
+			   struct di_prediction *p)
+{
+	char b1[32], b2[32];
+	const char *fc = param(d, "force_coherent"), *ri = param(d, "restrict_iommu");
+	const char *src = "/sys/module/vmwgfx/parameters";
+
+	p->driver = "vmwgfx";
+	if (!fc || !ri) {
+		fc = fc ? fc : cmdline_param(sys, "vmwgfx", "force_coherent", b1, sizeof(b1));
+		ri = ri ? ri : cmdline_param(sys, "vmwgfx", "restrict_iommu", b2, sizeof(b2));
+		src = "kernel command line";
+	}
+	if (on(&sys->memenc.guest)) {
+		int fixed = release_at_least(sys, 6, 6);
+
+		if (fixed == 1) {
+			p->mode = MODE_ALLOC_COHERENT;
+			strv_add(&p->reasons, "memory encryption: vmwgfx uses coherent TTM pages");
+		} else {
+			p->err = fixed < 0 ? -ENODATA : -EINVAL;
+			strv_add(&p->reasons, fixed < 0 ? "memory encryption, and the kernel release "
+				 "is unknown: vmwgfx either refuses DMA or uses coherent pages" :
+				 "memory encryption: vmwgfx before 6.6 refuses DMA (probe fails, -EINVAL)");
+		}
+		return;
+	}
+	if (!fc || !ri) {
+		p->err = d->module_params_err ? d->module_params_err : -ENOENT;
+		strv_addf(&p->reasons, "vmwgfx parameters force_coherent and restrict_iommu "
+			  "could not be read (%s) and the kernel command line does not set them",
+			  rfs_strerror(p->err));
+		return;
+	}
+	if (truthy(fc)) {
+		p->mode = MODE_ALLOC_COHERENT;
+		strv_addf(&p->reasons, "force_coherent=%s (%s)", fc, src);
+	} else if (truthy(ri)) {
+		p->mode = MODE_MAP_BIND;
+		strv_addf(&p->reasons, "force_coherent=%s, restrict_iommu=%s (%s)", fc, ri, src);
+	} else {
+		p->mode = MODE_MAP_POPULATE;
+		strv_addf(&p->reasons, "force_coherent=%s, restrict_iommu=%s (%s): vmwgfx caches "
+			  "DMA mappings", fc, ri, src);
+	}
+}
+
+/*
+ * TTM drivers that call drm_need_swiotlb(dma_bits): Xen PV, memory
+ * encryption, or the top of iomem above 2^dma_bits means use_dma_alloc
+ * (dma_alloc_coherent); otherwise pages are allocated and mapped at populate.
+ */
+static void predict_ttm(const struct di_system *sys, const struct di_device *d,
+			struct di_prediction *p)
+{
+	const struct ival *bits = &d->dma_mask_bits;
+
+	p->driver = d->module.s;
+	if (on(&sys->memenc.guest)) {
+		p->mode = MODE_ALLOC_COHERENT;
+		strv_addf(&p->reasons, "memory encryption: drm_need_swiotlb() is true, %s allocates "
+			  "with dma_alloc_coherent", p->driver);
+		return;
+	}
+	if (!d->driver.s || !bits->set) {
+		p->err = -ENODATA;
+		strv_addf(&p->reasons, "%s is not bound: the DMA width it passes to "
+			  "drm_need_swiotlb() is the mask it sets at probe", p->driver);
+		return;
+	}
+	if (!sys->iomem_top.set) {
+		p->err = sys->iomem_top.err ? sys->iomem_top.err : -ENODATA;
+		strv_addf(&p->reasons, "the top of iomem could not be read from /proc/iomem (%s%s)",
+			  rfs_strerror(p->err), p->err == -EPERM ? ": addresses need root" : "");
+		return;
+	}
+	if (bits->v < 64 && sys->iomem_top.v > (1ULL << bits->v)) {
+		p->mode = MODE_ALLOC_COHERENT;
+		strv_addf(&p->reasons, "top of iomem 0x%llx is above 2^%lld (/proc/iomem): "
+			  "drm_need_swiotlb() is true, TTM uses dma_alloc_coherent",
+			  (unsigned long long)sys->iomem_top.v, bits->v);
+	} else {
+		p->mode = MODE_MAP_POPULATE;
+		strv_addf(&p->reasons, "top of iomem 0x%llx is within 2^%lld (/proc/iomem): "
+			  "drm_need_swiotlb() is false, TTM maps pages at populate",
+			  (unsigned long long)sys->iomem_top.v, bits->v);
+	}
+}
+
+static char *why_differs(const struct advice *a)
+{
+	const struct di_prediction *p = &a->prediction;
+	const char *s = NULL;
+
+	if (p->mode == MODE_UNKNOWN || a->mode == MODE_UNKNOWN || p->mode == a->mode)
+		return NULL;
+	if (a->mode == MODE_NOT_APPLICABLE)
+		s = "the kernel does not manage this device's DMA, whatever the driver chooses";
+	else if (a->mode == MODE_ALLOC_COHERENT)
+		s = "the driver keeps streaming mappings although they bounce: every map and sync "
+		    "copies through SWIOTLB and can exhaust the pool";
+	else if (p->mode == MODE_ALLOC_COHERENT)
+		s = "the driver allocates coherent memory although nothing bounces: it gives up "
+		    "cached CPU access and large allocations for no bounce to avoid";
+	else if (a->mode == MODE_MAP_BIND)
+		s = "the driver keeps its mappings under strict invalidation: safe, but IOVA space "
+		    "and IOTLB entries stay held while buffers are idle";
+	else
+		s = "the driver unmaps early although invalidation is lazy or absent: it pays "
+		    "map and unmap costs that keeping the mappings would save";
+	return strdup(s);
+}
+
+static void predict(const struct di_system *sys, const struct di_device *d, struct advice *a)
+{
+	const char *m = d->module.s;
+
+	if (is(m, "vmwgfx"))
+		predict_vmwgfx(sys, d, &a->prediction);
+	else if (is(m, "amdgpu") || is(m, "radeon") || is(m, "nouveau"))
+		predict_ttm(sys, d, &a->prediction);
+	else
+		return;
+	a->prediction.differs = why_differs(a);
+}
+
+int advise_device(const struct di_system *sys, const struct di_device *d, struct advice *a)
+{
+	int b;
+
+	memset(a, 0, sizeof(*a));
+	a->path = path_of(d, a);
+	switch (a->path) {
+	case PATH_OWNED:
+	case PATH_BLOCKED:
+		a->mode = MODE_NOT_APPLICABLE;
+		break;
+	case PATH_UNKNOWN:
+		a->mode = MODE_UNKNOWN;
+		break;
+	default:
+		/* 3. The mode follows from the path. */
+		b = bounces(sys, d, a->path, a);
+		if (b > 0) {
+			a->path = PATH_BOUNCE;
+			a->mode = MODE_ALLOC_COHERENT;
+		} else if (b < 0) {
+			a->mode = MODE_UNKNOWN;
+		} else if (a->path == PATH_IOMMU_STRICT) {
+			a->mode = MODE_MAP_BIND;
+		} else {
+			a->mode = MODE_MAP_POPULATE;
+		}
+	}
+	add_notes(d, a);
+	predict(sys, d, a);
+	return 0;
+}
+
+int advise_system(struct di_system *sys)
+{
+	for (size_t i = 0; i < sys->n_devs; i++) {
+		struct advice *a = &sys->devs[i].advice;
+
+		strv_free(&a->reasons);
+		strv_free(&a->notes);
+		strv_free(&a->prediction.reasons);
+		free(a->prediction.differs);
+		advise_device(sys, &sys->devs[i], a);
+	}
+	return 0;
+}

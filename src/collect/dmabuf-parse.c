@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Parsers for dma-buf text the kernel prints: /proc/PID/fdinfo/N,
+ * /proc/PID/maps, debugfs dma_buf/bufinfo; and the `buf` argument forms.
+ * Formats drift between kernel versions: every field may be missing.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dmabuf-parse.h"
+
+/* A whole number in BASE, with nothing after it but blanks. */
+static int parse_num(const char *s, int base, long long *v)
+{
+	char *end;
+	unsigned long long x;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!isxdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	x = strtoull(s, &end, base);
+	if (errno || end == s || x > LLONG_MAX)
+		return -EINVAL;
+	while (*end == ' ' || *end == '\t' || *end == '\r')
+		end++;
+	if (*end)
+		return -EINVAL;
+	*v = (long long)x;
+	return 0;
+}
+
+static void set_num(struct ival *v, const char *s, int base)
+{
+	long long x;
+
+	if (v->set || v->err)
+		return;		/* the first occurrence wins */
+	if (parse_num(s, base, &x) == 0)
+		ival_set(v, x);
+	else
+		v->err = -EINVAL;
+}
+
+int parse_fdinfo(const char *text, struct fdinfo *fi)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+		int base;
+	} nums[] = {
+		{ "pos", offsetof(struct fdinfo, pos), 10 },
+		{ "flags", offsetof(struct fdinfo, flags), 8 },
+		{ "mnt_id", offsetof(struct fdinfo, mnt_id), 10 },
+		{ "ino", offsetof(struct fdinfo, ino), 10 },
+		{ "size", offsetof(struct fdinfo, size), 10 },
+		{ "count", offsetof(struct fdinfo, count), 10 },
+	};
+	const char *p = text;
+
+	memset(fi, 0, sizeof(*fi));
+	while (*p) {
+		const char *eol = strchrnul(p, '\n'), *colon = memchr(p, ':', (size_t)(eol - p));
+		size_t klen = colon ? (size_t)(colon - p) : 0;
+		char *val;
+
+		if (!colon)
+			goto next;
+		/* The kernel writes "key:\tvalue"; take the value as it is. */
+		val = strndup(colon + 1 + (colon[1] == '\t'), (size_t)(eol - colon - 1 - (colon[1] == '\t')));
+		if (!val) {
+			fdinfo_free(fi);
+			return -ENOMEM;
+		}
+		for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
+			if (klen == strlen(nums[i].key) && strncmp(p, nums[i].key, klen) == 0)
+				set_num((struct ival *)((char *)fi + nums[i].off), val, nums[i].base);
+		if (klen == 8 && strncmp(p, "exp_name", 8) == 0 && !fi->exp_name.s)
+			sval_take(&fi->exp_name, val);
+		else if (klen == 4 && strncmp(p, "name", 4) == 0 && !fi->name.s)
+			sval_take(&fi->name, val);
+		else
+			free(val);
+next:
+		p = *eol ? eol + 1 : eol;
+	}
+	return fi->exp_name.s ? 0 : -ENOMSG;
+}
+
+void fdinfo_free(struct fdinfo *fi)
+{
+	free(fi->exp_name.s);
+	free(fi->name.s);
+	memset(fi, 0, sizeof(*fi));
+}
+
+/* "\t<usage> fence:<driver> <timeline> seq <n> [un]signalled" (4.x: no seq). */
+static int parse_fence(char *line, struct di_dmabuf *b)
+{
+	char *colon = strstr(line, "fence:"), *rest, *tok[64], *save = NULL;
+	struct di_fence *nf, *f;
+	size_t n = 0, used;
+
+	if (!colon || colon == line || colon[-1] != ' ')
+		return 0;
+	colon[-1] = '\0';
+	rest = colon + 6;
+	for (char *t = strtok_r(rest, " ", &save); t && n < 64; t = strtok_r(NULL, " ", &save))
+		tok[n++] = t;
+	if (n < 2 || (strcmp(tok[n - 1], "signalled") != 0 && strcmp(tok[n - 1], "unsignalled") != 0))
+		return 0;
+	nf = realloc(b->fences, (b->n_fences + 1) * sizeof(*nf));
+	if (!nf)
+		return -ENOMEM;
+	b->fences = nf;
+	f = &b->fences[b->n_fences];
+	memset(f, 0, sizeof(*f));
+	f->signalled = tok[n - 1][0] == 's';
+	used = n - 1;
+	if (n >= 4 && strcmp(tok[n - 3], "seq") == 0) {
+		long long v;
+
+		if (parse_num(tok[n - 2], 10, &v) == 0)
+			ival_set(&f->seqno, v);
+		else
+			f->seqno.err = -EINVAL;
+		used = n - 3;
+	}
+	f->usage = strdup(line);
+	for (char *c = f->usage; c && *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	f->driver = strdup(used >= 1 ? tok[0] : "");
+	/* The timeline is what lies between the driver and the end words. */
+	if (used >= 2) {
+		size_t len = 0;
+
+		for (size_t i = 1; i < used; i++)
+			len += strlen(tok[i]) + 1;
+		f->timeline = calloc(1, len);
+		for (size_t i = 1; f->timeline && i < used; i++) {
+			if (i > 1)
+				strcat(f->timeline, " ");
+			strcat(f->timeline, tok[i]);
+		}
+	} else {
+		f->timeline = strdup("");
+	}
+	b->n_fences++;
+	return f->usage && f->driver && f->timeline ? 0 : -ENOMEM;
+}
+
+static int add_attachment(struct di_dmabuf *b, const char *name)
+{
+	struct di_attachment *na = realloc(b->attachments, (b->n_attachments + 1) * sizeof(*na));
+
+	if (!na)
+		return -ENOMEM;
+	b->attachments = na;
+	memset(&na[b->n_attachments], 0, sizeof(*na));
+	na[b->n_attachments].device = strdup(name);
+	if (!na[b->n_attachments].device)
+		return -ENOMEM;
+	b->n_attachments++;
+	return 0;
+}
+
+/* "%08zu\t%08x\t%08x\t%08ld\t%s\t%08lu\t%s": the last two since 5.3. */
+static int parse_buffer_line(char *line, struct di_dmabuf *b)
+{
+	char *f[6];
+	char *p = line;
+	size_t n = 0;
+	long long v;
+
+	memset(b, 0, sizeof(*b));
+	b->src_pid = b->src_fd = -1;
+	b->listed = true;
+	while (n < 5 && p) {
+		char *tab = strchr(p, '\t');
+
+		f[n++] = p;
+		p = tab ? tab + 1 : NULL;
+		if (tab)
+			*tab = '\0';
+	}
+	if (n == 5 && p)
+		f[n++] = p;
+	if (n < 5)
+		return -EINVAL;
+	if (parse_num(f[0], 10, &v) < 0)
+		return -EINVAL;
+	ival_set(&b->size, v);
+	set_num(&b->file_flags, f[1], 16);
+	set_num(&b->file_mode, f[2], 16);
+	set_num(&b->file_count, f[3], 10);
+	sval_set(&b->exporter, f[4]);
+	if (n == 6) {
+		/* The name is all that follows the inode's tab: it may hold tabs. */
+		char *name = strchr(f[5], '\t');
+
+		if (name)
+			*name++ = '\0';
+		set_num(&b->inode, f[5], 10);
+		if (name && *name && strcmp(name, "<none>") != 0)
+			sval_set(&b->name, name);
+	} else {
+		b->inode.err = -ENODATA;
+	}
+	return b->exporter.err;
+}
+
+int parse_bufinfo(const char *text, struct di_dmabuf **out, size_t *n)
+{
+	char *copy = strdup(text), *p, *eol;
+	struct di_dmabuf *bufs = NULL, *cur = NULL;
+	size_t nb = 0;
+	bool header = false, attached = false;
+	int err = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!copy)
+		return -ENOMEM;
+	for (p = copy; *p && !err; p = eol) {
+		eol = strchrnul(p, '\n');
+		if (*eol)
+			*eol++ = '\0';
+		if (strlen(p) && p[strlen(p) - 1] == '\r')
+			p[strlen(p) - 1] = '\0';
+		if (strcmp(p, "Dma-buf Objects:") == 0) {
+			header = true;
+		} else if (isdigit((unsigned char)p[0])) {
+			struct di_dmabuf *nbufs = realloc(bufs, (nb + 1) * sizeof(*nbufs));
+
+			if (!nbufs) {
+				err = -ENOMEM;
+				break;
+			}
+			bufs = nbufs;
+			if (parse_buffer_line(p, &bufs[nb]) < 0) {
+				dmabuf_free(&bufs[nb]);
+				cur = NULL;	/* a line we cannot read: skip its block */
+				continue;
+			}
+			cur = &bufs[nb++];
+			attached = false;
+		} else if (p[0] == '\t' && cur) {
+			if (attached)
+				err = add_attachment(cur, p + 1);
+			else if (strcmp(p + 1, "Attached Devices:") == 0)
+				attached = true;
+			else
+				err = parse_fence(p + 1, cur);
+		} else if (strncmp(p, "Total ", 6) == 0) {
+			cur = NULL;	/* "Total N devices attached", "Total N objects, N bytes" */
+			attached = false;
+		}
+	}
+	free(copy);
+	if (!err && !header && nb == 0)
+		err = -EINVAL;
+	if (err) {
+		dmabufs_free(bufs, nb);
+		return err;
+	}
+	*out = bufs;
+	*n = nb;
+	return 0;
+}
+
+static bool all_digits(const char *s, size_t len)
+{
+	if (len == 0)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+static int to_int(const char *s, size_t len, int *v)
+{
+	long long x = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		x = x * 10 + (s[i] - '0');
+		if (x > INT_MAX)
+			return -ERANGE;
+	}
+	*v = (int)x;
+	return 0;
+}
+
+int parse_buf_arg(const char *s, struct buf_arg *a)
+{
+	size_t len = strlen(s);
+	const char *colon = strchr(s, ':');
+
+	memset(a, 0, sizeof(*a));
+	a->pid = a->fd = -1;
+	if (!len)
+		return -EINVAL;
+	if (all_digits(s, len)) {
+		a->kind = BUF_ARG_FD;
+		return to_int(s, len, &a->fd);
+	}
+	if (colon && all_digits(s, (size_t)(colon - s)) && all_digits(colon + 1, strlen(colon + 1))) {
+		a->kind = BUF_ARG_PROC;
+		if (to_int(s, (size_t)(colon - s), &a->pid) < 0 || a->pid == 0)
+			return -ERANGE;
+		return to_int(colon + 1, strlen(colon + 1), &a->fd);
+	}
+	if (strncmp(s, "/proc/", 6) == 0) {
+		const char *who = s + 6, *fd = strstr(who, "/fd/");
+
+		if (fd && all_digits(fd + 4, strlen(fd + 4))) {
+			size_t wlen = (size_t)(fd - who);
+
+			if (all_digits(who, wlen)) {
+				a->kind = BUF_ARG_PROC;
+				if (to_int(who, wlen, &a->pid) < 0 || a->pid == 0)
+					return -ERANGE;
+				return to_int(fd + 4, strlen(fd + 4), &a->fd);
+			}
+			if ((wlen == 4 && strncmp(who, "self", 4) == 0) ||
+			    (wlen == 11 && strncmp(who, "thread-self", 11) == 0)) {
+				a->kind = BUF_ARG_FD;
+				return to_int(fd + 4, strlen(fd + 4), &a->fd);
+			}
+		}
+	}
+	a->kind = BUF_ARG_PATH;
+	return 0;
+}
+
+bool is_dmabuf_link(const char *target)
+{
+	return strncmp(target, "/dmabuf:", 8) == 0;
+}
+
+/* "start-end perms offset dev inode   path": the path starts at field 6. */
+static bool maps_line(const char *line, const char *eol, unsigned long long *ino,
+		      const char **name, size_t *name_len)
+{
+	const char *p = line;
+	char *end;
+
+	for (int field = 0; field < 4; field++) {
+		while (p < eol && *p != ' ')
+			p++;
+		while (p < eol && *p == ' ')
+			p++;
+	}
+	if (p >= eol || !isdigit((unsigned char)*p))
+		return false;
+	errno = 0;
+	*ino = strtoull(p, &end, 10);
+	if (errno || end >= eol || *end != ' ')
+		return false;
+	p = end;
+	while (p < eol && *p == ' ')
+		p++;
+	if ((size_t)(eol - p) < 8 || strncmp(p, "/dmabuf:", 8) != 0)
+		return false;
+	*name = p + 8;
+	*name_len = (size_t)(eol - p - 8);
+	return true;
+}
+
+bool maps_next_dmabuf(const char **pos, unsigned long long *ino, const char **name,
+		      size_t *name_len)
+{
+	const char *p = *pos;
+
+	while (p && *p) {
+		const char *hit = strstr(p, "/dmabuf:"), *line, *eol;
+
+		if (!hit)
+			break;
+		line = hit;
+		while (line > *pos && line[-1] != '\n')
+			line--;
+		eol = strchrnul(hit, '\n');
+		p = *eol ? eol + 1 : eol;
+		if (maps_line(line, eol, ino, name, name_len)) {
+			*pos = p;
+			return true;
+		}
+	}
+	*pos = p ? p + strlen(p) : p;
+	return false;
+}
+
+enum dev_kind classify_chardev(const char *subsystem, const char *name)
+{
+	if (strcmp(subsystem, "drm") == 0) {
+		if (strncmp(name, "card", 4) == 0 && all_digits(name + 4, strlen(name + 4)))
+			return DEV_DRM_CARD;
+		if (strncmp(name, "renderD", 7) == 0 && all_digits(name + 7, strlen(name + 7)))
+			return DEV_DRM_RENDER;
+		return DEV_OTHER;
+	}
+	if (strcmp(subsystem, "dma_heap") == 0)
+		return DEV_DMA_HEAP;
+	if (strcmp(subsystem, "misc") == 0 && strcmp(name, "udmabuf") == 0)
+		return DEV_UDMABUF;
+	return DEV_OTHER;
+}

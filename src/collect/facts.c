@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * System-wide DMA facts: one pass over the kernel log, the command line,
+ * /proc/cpuinfo, then the IOMMU and SWIOTLB collectors and the pure
+ * conclusions drawn from all of it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "facts.h"
+#include "kmsg.h"
+
+#define KMSG_MAX (32u << 20)	/* CONFIG_LOG_BUF_SHIFT is at most 25 */
+#define MAX_FAULTS 256
+#define MAX_POLICY_LINES 32
+#define MAX_EFR 16
+
+int note_unreadable(struct di_system *sys, const char *what, int err, const char *hint)
+{
+	if (hint)
+		return strv_addf(&sys->unreadable, "%s: %s (%s)", what, rfs_strerror(err), hint);
+	return strv_addf(&sys->unreadable, "%s: %s", what, rfs_strerror(err));
+}
+
+static const char *const fault_kinds[] = {
+	[FAULT_INTEL_DMAR] = "intel-dmar",
+	[FAULT_AMD_VI] = "amd-vi",
+	[FAULT_ARM_SMMU] = "arm-smmu",
+	[FAULT_ARM_SMMU_V3] = "arm-smmu-v3",
+};
+
+static int add_fault(struct di_system *sys, const struct kmsg_fault *f, long long usec)
+{
+	const char *kind = fault_kinds[f->kind];
+	struct di_fault *e = NULL;
+
+	for (size_t i = 0; i < sys->n_faults && !e; i++)
+		if (sys->faults[i].kind == kind && strcmp(sys->faults[i].logged_as, f->device) == 0)
+			e = &sys->faults[i];
+	if (!e) {
+		if (sys->n_faults == MAX_FAULTS)
+			return 0;
+		e = realloc(sys->faults, (sys->n_faults + 1) * sizeof(*e));
+		if (!e)
+			return -ENOMEM;
+		sys->faults = e;
+		e = &sys->faults[sys->n_faults++];
+		memset(e, 0, sizeof(*e));
+		e->kind = kind;
+		e->logged_as = strdup(f->device);
+		if (!e->logged_as)
+			return -ENOMEM;
+	}
+	e->count++;
+	e->last_usec = usec;
+	if (f->has_addr)
+		uval_set(&e->last_address, f->addr);
+	free(e->last_access);
+	free(e->last_detail);
+	e->last_access = f->access[0] ? strdup(f->access) : NULL;
+	e->last_detail = f->detail[0] ? strdup(f->detail) : NULL;
+	return 0;
+}
+
+static int add_full(struct di_system *sys, const struct kmsg_swiotlb_full *f)
+{
+	struct di_swiotlb *sw = &sys->swiotlb;
+
+	sw->full_count++;
+	if (!sw->full_largest.set || (long long)f->size > sw->full_largest.v)
+		ival_set(&sw->full_largest, f->size > (uint64_t)1 << 62 ? 1LL << 62 : (long long)f->size);
+	if (f->has_slots) {
+		ival_set(&sw->full_total, (long long)f->total);
+		ival_set(&sw->full_used, (long long)f->used);
+	}
+	if (f->device[0] && !strv_contains(&sw->full_devices, f->device) &&
+	    sw->full_devices.n < MAX_FAULTS)
+		return strv_add(&sw->full_devices, f->device);
+	return 0;
+}
+
+struct scan {
+	struct swiotlb_log sw;
+	struct efr_seen efr[MAX_EFR];
+	size_t n_efr;
+	unsigned int memenc;
+	char *memenc_line;
+};
+
+static int scan_line(struct di_system *sys, struct scan *sc, const struct kmsg_line *l)
+{
+	struct di_iommu_policy *p = &sys->iommu;
+	struct kmsg_swiotlb_full full;
+	struct kmsg_fault f;
+	char type[32];
+	bool b, cmd, has2;
+	uint64_t x, y, z;
+	unsigned int enc;
+
+	if (kmsg_is_boot_banner(l->text)) {
+		ival_set(&sys->kmsg.from_boot, 1);
+		return 0;
+	}
+	if (kmsg_parse_default_domain(l->text, type, sizeof(type), &cmd)) {
+		sval_set(&p->default_domain, type);
+		ival_set(&p->default_domain_cmdline, cmd);
+	} else if (kmsg_parse_tlb_policy(l->text, &b, &cmd)) {
+		sval_set(&p->tlb_policy, b ? "strict" : "lazy");
+		ival_set(&p->tlb_policy_cmdline, cmd);
+	} else if (kmsg_parse_dmar_fault(l->text, &f) || kmsg_parse_amd_fault(l->text, &f) ||
+		   kmsg_parse_smmu_fault(l->text, &f)) {
+		return add_fault(sys, &f, l->usec);
+	} else if (kmsg_parse_swiotlb_full(l->text, &full)) {
+		return add_full(sys, &full);
+	} else if (kmsg_parse_swiotlb_mapped(l->text, &x, &y, &z)) {
+		sc->sw.mapped = true;
+		sc->sw.torn_down = false;
+		sc->sw.start = x;
+		sc->sw.end = y;
+		sc->sw.mb = z;
+		return 0;
+	} else if (strcmp(l->text, "software IO TLB: tearing down default memory pool") == 0) {
+		sc->sw.torn_down = true;
+		return 0;
+	} else if (kmsg_is_swiotlb_in_use(l->text)) {
+		ival_set(&sys->swiotlb.in_use_log, 1);
+	} else if ((enc = kmsg_parse_mem_encrypt(l->text))) {
+		sc->memenc |= enc;
+		if (!sc->memenc_line && !(sc->memenc_line = strdup(l->text)))
+			return -ENOMEM;
+		return 0;
+	} else if (kmsg_parse_amd_efr(l->text, &x, &y, &has2)) {
+		if (sc->n_efr < MAX_EFR)
+			sc->efr[sc->n_efr++] = (struct efr_seen){ x, has2 ? y : 0, has2 };
+		return 0;
+	}
+	if (kmsg_is_iommu_policy_line(l->text) && p->log_lines.n < MAX_POLICY_LINES &&
+	    !strv_contains(&p->log_lines, l->text))
+		return strv_add(&p->log_lines, l->text);
+	return 0;
+}
+
+/* Why the log is unreadable, as precisely as the system tells. */
+static const char *kmsg_hint(struct di_system *sys, int err)
+{
+	long long restrict_ = 0;
+
+	if (!rfs_as_live(sys->root))
+		return err == -ENOENT ? "the snapshot holds no kernel log" : NULL;
+	if ((err == -EPERM || err == -EACCES) &&
+	    rfs_read_ll(sys->root, RFS_ROOT, "proc/sys/kernel/dmesg_restrict", &restrict_) == 0 &&
+	    restrict_)
+		return "kernel.dmesg_restrict is 1: reading the log needs CAP_SYSLOG";
+	return NULL;
+}
+
+static int scan_kmsg(struct di_system *sys, struct scan *sc)
+{
+	struct kmsg_iter it;
+	struct kmsg_line l;
+	char *buf;
+	ssize_t n = rfs_read_kmsg(sys->root, KMSG_MAX, &buf);
+	int err = 0;
+
+	sys->kmsg.source = rfs_as_live(sys->root) ? "/dev/kmsg" : "dev/kmsg in the snapshot";
+	if (n < 0) {
+		sys->kmsg.readable.err = (int)n;
+		sys->kmsg.from_boot.err = (int)n;
+		sys->swiotlb.in_use_log.err = (int)n;
+		return note_unreadable(sys, sys->kmsg.source, (int)n, kmsg_hint(sys, (int)n));
+	}
+	ival_set(&sys->kmsg.readable, 1);
+	ival_set(&sys->kmsg.from_boot, 0);
+	kmsg_iter_init(&it, buf, (size_t)n);
+	while (!err && kmsg_next(&it, &l)) {
+		sys->kmsg.lines++;
+		err = scan_line(sys, sc, &l);
+	}
+	free(buf);
+	if (!sys->swiotlb.in_use_log.set)
+		ival_set(&sys->swiotlb.in_use_log, 0);
+	return err;
+}
+
+/* A log's "bb:dd.f" is the PCI function whose sysfs name ends so, if only one does. */
+static int resolve_faults(struct di_system *sys)
+{
+	for (size_t i = 0; i < sys->n_faults; i++) {
+		struct di_fault *f = &sys->faults[i];
+		const char *match = NULL;
+		size_t len = strlen(f->logged_as), hits = 0;
+
+		for (size_t k = 0; len == 7 && k < sys->n_devs; k++) {
+			const char *name = sys->devs[k].name;
+			size_t nl = strlen(name);
+
+			if (strcmp(sys->devs[k].bus, "pci") == 0 && nl > len &&
+			    name[nl - len - 1] == ':' && strcmp(name + nl - len, f->logged_as) == 0) {
+				match = name;
+				hits++;
+			}
+		}
+		f->device = strdup(hits == 1 ? match : f->logged_as);
+		if (!f->device)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* A whole word of /proc/cpuinfo's first "flags" line. */
+static bool has_flag(const char *flags, const char *flag)
+{
+	size_t n = strlen(flag);
+
+	for (const char *p = flags; (p = strstr(p, flag)); p += n)
+		if ((p == flags || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || !p[n]))
+			return true;
+	return false;
+}
+
+static int memenc_kinds(struct di_memenc *m, unsigned int mask)
+{
+	static const struct {
+		unsigned int bit;
+		const char *name;
+	} k[] = {
+		{ MEMENC_SME, "SME" }, { MEMENC_SEV, "SEV" }, { MEMENC_SEV_ES, "SEV-ES" },
+		{ MEMENC_SEV_SNP, "SEV-SNP" }, { MEMENC_TDX, "TDX" },
+	};
+	int err = 0;
+
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]) && !err; i++)
+		if ((mask & k[i].bit) && !strv_contains(&m->kinds, k[i].name))
+			err = strv_add(&m->kinds, k[i].name);
+	return err;
+}
+
+/*
+ * Guest memory encryption (SEV, TDX) forces every DMA through SWIOTLB. The
+ * boot log says so; /proc/cpuinfo's tdx_guest flag says so for TDX; a CPU
+ * without the hypervisor flag cannot be an encrypted guest.
+ */
+static int collect_memenc(struct di_system *sys, struct scan *sc)
+{
+	struct di_memenc *m = &sys->memenc;
+	char *info = NULL, *flags;
+	ssize_t n;
+	int err = 0;
+
+	if (sc->memenc) {
+		err = memenc_kinds(m, sc->memenc);
+		if (!err)
+			err = strv_addf(&m->sources, "kernel log: '%s'", sc->memenc_line);
+		if (!err && sc->memenc & (MEMENC_SEV | MEMENC_SEV_ES | MEMENC_SEV_SNP | MEMENC_TDX))
+			ival_set(&m->guest, 1);
+	}
+	n = rfs_read_alloc(sys->root, RFS_ROOT, "proc/cpuinfo", 16u << 20, &info);
+	if (n < 0) {
+		if (!err && !m->guest.set && n != -ENOENT)
+			err = note_unreadable(sys, "/proc/cpuinfo", (int)n, NULL);
+	} else if ((flags = strstr(info, "\nflags\t"))) {
+		char *nl = strchr(flags + 1, '\n');
+
+		if (nl)
+			*nl = '\0';
+		if (!err && has_flag(flags, "tdx_guest")) {
+			err = memenc_kinds(m, MEMENC_TDX);
+			if (!err)
+				err = strv_add(&m->sources, "/proc/cpuinfo: flag tdx_guest");
+			ival_set(&m->guest, 1);
+		} else if (!err && !m->guest.set && !has_flag(flags, "hypervisor")) {
+			err = strv_add(&m->sources, "/proc/cpuinfo: no hypervisor flag, not a guest");
+			ival_set(&m->guest, 0);
+		}
+	}
+	free(info);
+	if (!err && !m->guest.set && sys->kmsg.from_boot.set && sys->kmsg.from_boot.v) {
+		err = strv_add(&m->sources, "kernel log since boot: no memory encryption line");
+		ival_set(&m->guest, 0);
+	}
+	if (!err && !m->guest.set)
+		m->guest.err = sys->kmsg.readable.err ? sys->kmsg.readable.err : -ENODATA;
+	return err;
+}
+
+static int collect_cmdline(struct di_system *sys)
+{
+	char buf[8192];
+	ssize_t n = rfs_read_line(sys->root, RFS_ROOT, "proc/cmdline", buf, sizeof(buf));
+
+	if (n < 0) {
+		sys->cmdline.raw.err = (int)n;
+		return note_unreadable(sys, "/proc/cmdline", (int)n, NULL);
+	}
+	sval_set(&sys->cmdline.raw, buf);
+	return cmdline_parse(buf, &sys->cmdline);
+}
+
+int collect_facts(struct di_system *sys)
+{
+	struct scan sc = { 0 };
+	int err = 0;
+
+	if (sys->groups_dir.err)
+		err = note_unreadable(sys, "/sys/kernel/iommu_groups", sys->groups_dir.err, NULL);
+	if (!err)
+		err = collect_cmdline(sys);
+	if (!err)
+		err = scan_kmsg(sys, &sc);
+	if (!err)
+		err = collect_memenc(sys, &sc);
+	free(sc.memenc_line);
+	if (!err)
+		err = collect_iommu_units(sys, sc.efr, sc.n_efr);
+	if (!err)
+		err = collect_reserved_regions(sys);
+	if (!err)
+		err = resolve_faults(sys);
+	if (!err)
+		err = collect_ram(sys);
+	if (!err)
+		err = collect_swiotlb(sys, &sc.sw);
+	if (!err)
+		err = iommu_conclude(sys);
+	if (!err)
+		err = swiotlb_conclude(sys);
+	return err;
+}

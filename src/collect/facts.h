@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * System-wide DMA facts: the kernel command line, the kernel log, IOMMU
+ * units and policy, SWIOTLB pools, memory encryption, the top of RAM.
+ * collect_facts() reads them all; the functions marked pure do no I/O and
+ * are what the unit tests call.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model.h"
+
+/* Fill sys->units, cmdline, kmsg, iommu, faults, swiotlb, memenc, ram. */
+int collect_facts(struct di_system *sys);
+
+/* Pure: parse a kernel command line into c (whose raw is left alone). */
+int cmdline_parse(const char *s, struct di_cmdline *c);
+
+/* Pure: Intel VT-d cap and ecap registers. */
+void iommu_decode_intel(uint64_t cap, uint64_t ecap, struct di_iommu_caps *c);
+/* Pure: AMD-Vi IOMMU capability header (cap) and extended features (EFR). */
+void iommu_decode_amd(const struct uval *cap, const struct uval *efr, struct di_iommu_caps *c);
+
+/* An "AMD-Vi: Extended features (EFR, EFR2)" line of the kernel log. */
+struct efr_seen {
+	uint64_t efr, efr2;
+	bool has_efr2;
+};
+
+/*
+ * Pure: tell EFR from EFR2 in amd-iommu/features ("EFR" before 6.1, "EFR2:EFR"
+ * in 6.1, "EFR:EFR2" in 6.12). Sets u->efr/efr2 and u->caps_source, or
+ * u->caps_error when the order cannot be told.
+ */
+int amd_features_split(const char *raw, const struct efr_seen *log, size_t n_log,
+		       struct di_iommu_unit *u);
+
+/* Pure: reserved_regions text into regions; malformed lines are skipped. */
+int parse_reserved_regions(const char *text, struct di_resv **out, size_t *n);
+
+/* Pure: meaning of a group type ("DMA-FQ" -> "translated, lazy ..."), or NULL. */
+const char *iommu_domain_meaning(const char *type);
+
+int collect_iommu_units(struct di_system *sys, const struct efr_seen *log, size_t n_log);
+int collect_reserved_regions(struct di_system *sys);
+
+/* Pure: the IOMMU policy's conclusions, each with its source. */
+int iommu_conclude(struct di_system *sys);
+
+/* What the kernel log says about the default SWIOTLB pool. */
+struct swiotlb_log {
+	bool mapped;		/* "software IO TLB: mapped [mem START-END] (NMB)" */
+	bool torn_down;		/* "software IO TLB: tearing down default memory pool" */
+	uint64_t start, end, mb;
+};
+
+int collect_swiotlb(struct di_system *sys, const struct swiotlb_log *log);
+int collect_ram(struct di_system *sys);
+
+/* Pure: forced bouncing, exhaustion advice, devices that can bounce. */
+int swiotlb_conclude(struct di_system *sys);
+
+/* Pure: nslabs to suggest after exhaustion (0: a bigger pool does not help). */
+long long swiotlb_suggest_nslabs(long long nslabs, long long largest_bytes);
+
+/* Record "what: why" in sys->unreadable. */
+int note_unreadable(struct di_system *sys, const char *what, int err, const char *hint);

@@ -1,0 +1,592 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The kernel log, line by line, and one strict parser per line format.
+ * Formats are those of Linux 4.x to 6.x; where a format changed, every
+ * variant is accepted explicitly and anything else is refused.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "kmsg.h"
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* PREFIX at the start of s: the rest, or NULL. */
+static const char *skip(const char *s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return s && strncmp(s, prefix, n) == 0 ? s + n : NULL;
+}
+
+/* Hexadecimal number, "0x" optional unless need_0x; at most 16 digits. */
+static const char *parse_hex(const char *s, uint64_t *v, bool need_0x)
+{
+	uint64_t x = 0;
+	int n = 0;
+
+	if (!s)
+		return NULL;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && hexval(s[2]) >= 0)
+		s += 2;
+	else if (need_0x)
+		return NULL;
+	for (; hexval(*s) >= 0; s++, n++) {
+		if (n == 16)
+			return NULL;
+		x = x << 4 | (uint64_t)hexval(*s);
+	}
+	if (!n)
+		return NULL;
+	*v = x;
+	return s;
+}
+
+/* Decimal number without sign, at most 19 digits. */
+static const char *parse_dec(const char *s, uint64_t *v)
+{
+	uint64_t x = 0;
+	int n = 0;
+
+	if (!s)
+		return NULL;
+	for (; is_digit(*s); s++, n++) {
+		if (n == 19)
+			return NULL;
+		x = x * 10 + (uint64_t)(*s - '0');
+	}
+	if (!n)
+		return NULL;
+	*v = x;
+	return s;
+}
+
+static bool name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) ||
+	       strchr(":._-+@", c);
+}
+
+/* Copy [s, e) into buf when it is a non-empty device-like name that fits. */
+static bool copy_name(const char *s, const char *e, char *buf, size_t cap)
+{
+	if (e <= s || (size_t)(e - s) >= cap)
+		return false;
+	for (const char *p = s; p < e; p++)
+		if (!name_char(*p))
+			return false;
+	memcpy(buf, s, (size_t)(e - s));
+	buf[e - s] = '\0';
+	return true;
+}
+
+/*
+ * The dev_printk prefix "<driver> <device>: " that ends exactly at AT.
+ * Fills drv and dev; false when [text, at) is anything else.
+ */
+static bool dev_prefix(const char *text, const char *at, char *drv, size_t dcap, char *dev,
+		       size_t cap)
+{
+	const char *sp = memchr(text, ' ', (size_t)(at - text));
+
+	if (!sp || at - text < 5 || at[-1] != ' ' || at[-2] != ':')
+		return false;
+	return copy_name(text, sp, drv, dcap) && copy_name(sp + 1, at - 2, dev, cap);
+}
+
+/* PCI "bb:dd.f" or "ssss:bb:dd.f", each field hex with an optional "0x". */
+static const char *parse_bdf(const char *s, char *buf, size_t cap)
+{
+	uint64_t a, b, c, d;
+	const char *p = parse_hex(s, &a, false);
+
+	if (!p || *p != ':')
+		return NULL;
+	p = parse_hex(p + 1, &b, false);
+	if (!p)
+		return NULL;
+	if (*p == ':') {
+		p = parse_hex(p + 1, &c, false);
+		if (!p || *p != '.' || !is_digit(p[1]) || a > 0xffff)
+			return NULL;
+		d = (uint64_t)(p[1] - '0');
+		if (b > 0xff || c > 0x1f || d > 7)
+			return NULL;
+		snprintf(buf, cap, "%04x:%02x:%02x.%x", (unsigned)a, (unsigned)b, (unsigned)c,
+			 (unsigned)d);
+		return p + 2;
+	}
+	if (*p != '.' || !is_digit(p[1]) || a > 0xff || b > 0x1f || p[1] - '0' > 7)
+		return NULL;
+	snprintf(buf, cap, "%02x:%02x.%x", (unsigned)a, (unsigned)b, (unsigned)(p[1] - '0'));
+	return p + 2;
+}
+
+void kmsg_iter_init(struct kmsg_iter *it, char *buf, size_t len)
+{
+	it->p = buf;
+	it->end = buf + len;
+}
+
+/* "pri,seq,usec,flags[,...];": the text after ';', or NULL. */
+static char *kmsg_record(char *s, long long *usec, int *facility)
+{
+	uint64_t pri, seq, us;
+	const char *p = parse_dec(s, &pri);
+
+	if (!p || *p != ',')
+		return NULL;
+	p = parse_dec(p + 1, &seq);
+	if (!p || *p != ',')
+		return NULL;
+	p = parse_dec(p + 1, &us);
+	if (!p || *p != ',' || us > (uint64_t)1 << 62)
+		return NULL;
+	p = strchr(p, ';');
+	if (!p)
+		return NULL;
+	*usec = (long long)us;
+	*facility = (int)(pri >> 3);
+	return s + (p + 1 - s);
+}
+
+/* "[    1.234567] " with an optional "<N>" before: the text after, or NULL. */
+static char *dmesg_line(char *s, long long *usec)
+{
+	uint64_t sec, frac;
+	const char *p = s, *q;
+	int digits;
+
+	if (*p == '<') {
+		p = parse_dec(p + 1, &sec);
+		if (!p || *p != '>')
+			return NULL;
+		p++;
+	}
+	if (*p++ != '[')
+		return NULL;
+	while (*p == ' ')
+		p++;
+	p = parse_dec(p, &sec);
+	if (!p || *p != '.' || sec > 1000000000000ULL)
+		return NULL;
+	q = parse_dec(p + 1, &frac);
+	if (!q || *q != ']')
+		return NULL;
+	digits = (int)(q - p - 1);
+	if (digits > 9)
+		return NULL;
+	while (digits < 6) {
+		frac *= 10;
+		digits++;
+	}
+	while (digits > 6) {
+		frac /= 10;
+		digits--;
+	}
+	*usec = (long long)(sec * 1000000 + frac);
+	q++;
+	if (*q == ' ')
+		q++;
+	return s + (q - s);
+}
+
+bool kmsg_next(struct kmsg_iter *it, struct kmsg_line *l)
+{
+	while (it->p < it->end) {
+		char *s = it->p, *nl = memchr(s, '\n', (size_t)(it->end - s));
+		char *text;
+		int facility = 0;
+
+		if (nl) {
+			*nl = '\0';
+			it->p = nl + 1;
+		} else {
+			/* The last line: the buffer holds a NUL at end. */
+			it->p = it->end;
+		}
+		/* Trailing blanks (6.1 ends some lines with a space) and CR go. */
+		for (char *e = nl ? nl : s + strlen(s); e > s && (e[-1] == ' ' || e[-1] == '\t' ||
+								e[-1] == '\r'); e--)
+			e[-1] = '\0';
+		if (*s == '\0' || *s == ' ')
+			continue;	/* empty, or a record's key=value continuation */
+		l->usec = -1;
+		text = kmsg_record(s, &l->usec, &facility);
+		if (text && facility != 0)
+			continue;	/* written by user space, not the kernel */
+		if (!text)
+			text = dmesg_line(s, &l->usec);
+		if (!text) {
+			text = s;
+			l->usec = -1;
+		}
+		l->text = text;
+		return true;
+	}
+	return false;
+}
+
+bool kmsg_is_boot_banner(const char *text)
+{
+	return skip(text, "Linux version ") != NULL;
+}
+
+/* " (set via kernel command line)" or nothing, then only spaces. */
+static bool cmdline_suffix(const char *p, bool *by_cmdline)
+{
+	const char *q;
+
+	while (*p == ' ')
+		p++;
+	*by_cmdline = false;
+	q = skip(p, "(set via kernel command line)");
+	if (q) {
+		*by_cmdline = true;
+		p = q;
+	}
+	while (*p == ' ')
+		p++;
+	return *p == '\0';
+}
+
+bool kmsg_parse_default_domain(const char *text, char *type, size_t cap, bool *by_cmdline)
+{
+	/* drivers/iommu/iommu.c iommu_domain_type_str() */
+	static const char *const types[] = {
+		"Translated", "Passthrough", "Unmanaged", "Blocked", "Platform", "Unknown",
+	};
+	const char *p = skip(text, "iommu: Default domain type: "), *e;
+
+	if (!p)
+		return false;
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		e = skip(p, types[i]);
+		if (!e || (*e != ' ' && *e != '\0') || strlen(types[i]) >= cap ||
+		    !cmdline_suffix(e, by_cmdline))
+			continue;
+		strcpy(type, types[i]);
+		return true;
+	}
+	return false;
+}
+
+bool kmsg_parse_tlb_policy(const char *text, bool *strict, bool *by_cmdline)
+{
+	const char *p = skip(text, "iommu: DMA domain TLB invalidation policy: "), *q;
+
+	if (!p)
+		return false;
+	if ((q = skip(p, "strict mode")))
+		*strict = true;
+	else if ((q = skip(p, "lazy mode")))
+		*strict = false;
+	else
+		return false;
+	return (*q == ' ' || *q == '\0') && cmdline_suffix(q, by_cmdline);
+}
+
+bool kmsg_parse_dmar_fault(const char *text, struct kmsg_fault *f)
+{
+	const char *p = skip(text, "DMAR: [DMA "), *q;
+	uint64_t v;
+
+	memset(f, 0, sizeof(*f));
+	f->kind = FAULT_INTEL_DMAR;
+	if ((q = skip(p, "Read")))
+		strcpy(f->access, "read");
+	else if ((q = skip(p, "Write")))
+		strcpy(f->access, "write");
+	else
+		return false;
+	/* "", " NO_PASID", " PASID 0x1", " w/o PASID": words and hex only. */
+	for (p = q; *p && *p != ']'; p++)
+		if (!name_char(*p) && *p != ' ' && *p != '/')
+			return false;
+	if (p - q > 32)
+		return false;
+	p = parse_bdf(skip(p, "] Request device ["), f->device, sizeof(f->device));
+	if (!p || *p != ']')
+		return false;
+	p++;
+	if ((q = skip(p, " PASID "))) {	/* 5.5 to 5.9: "PASID %x fault addr" */
+		p = parse_hex(q, &v, false);
+		if (!p)
+			return false;
+	}
+	p = parse_hex(skip(p, " fault addr "), &f->addr, false);
+	p = parse_hex(skip(p, " [fault reason "), &v, false);
+	if (!p || *p != ']' || v > 0xff)
+		return false;
+	f->has_addr = true;
+	p++;
+	while (*p == ' ')
+		p++;
+	if (*p)
+		snprintf(f->detail, sizeof(f->detail), "reason 0x%02x: %s", (unsigned)v, p);
+	else
+		snprintf(f->detail, sizeof(f->detail), "reason 0x%02x", (unsigned)v);
+	return true;
+}
+
+bool kmsg_parse_amd_fault(const char *text, struct kmsg_fault *f)
+{
+	static const char tag[] = "AMD-Vi: Event logged [IO_PAGE_FAULT ";
+	const char *at = strstr(text, tag), *p, *q;
+	char drv[64];
+	uint64_t dom, flags;
+
+	memset(f, 0, sizeof(*f));
+	f->kind = FAULT_AMD_VI;
+	if (!at || (at != text && !dev_prefix(text, at, drv, sizeof(drv), f->device,
+					       sizeof(f->device))))
+		return false;
+	p = at + sizeof(tag) - 1;
+	if ((q = skip(p, "device="))) {
+		p = parse_bdf(q, f->device, sizeof(f->device));
+		if (!p || *p != ' ')
+			return false;
+		p++;
+	} else if (at == text) {
+		return false;	/* names no device at all */
+	}
+	p = parse_hex(skip(p, "domain="), &dom, true);
+	p = parse_hex(skip(p, " address="), &f->addr, true);
+	p = parse_hex(skip(p, " flags="), &flags, true);
+	if (!p || strcmp(p, "]") != 0 || dom > 0xffffff || flags > 0xffff)
+		return false;
+	f->has_addr = true;
+	/* EVENT_FLAG_RW (0x020) in drivers/iommu/amd/amd_iommu_types.h: a write. */
+	strcpy(f->access, flags & 0x20 ? "write" : "read");
+	snprintf(f->detail, sizeof(f->detail), "domain=0x%04x flags=0x%04x", (unsigned)dom,
+		 (unsigned)flags);
+	return true;
+}
+
+/* SMMUv2: "fsr=0x%x, iova=0x%lx, fsynr=0x%x, [cbfrsynra=0x%x, ]cb=%d". */
+static bool smmu_v2(const char *p, struct kmsg_fault *f)
+{
+	uint64_t fsr, fsynr, sid = 0, cb;
+	const char *q;
+	bool has_sid = false;
+
+	p = parse_hex(skip(p, "fsr="), &fsr, true);
+	p = parse_hex(skip(p, ", iova="), &f->addr, true);
+	p = parse_hex(skip(p, ", fsynr="), &fsynr, true);
+	if (!p)
+		return false;
+	if ((q = skip(p, ", cbfrsynra="))) {
+		p = parse_hex(q, &sid, true);
+		has_sid = true;
+	}
+	p = parse_dec(skip(p, ", cb="), &cb);
+	if (!p || *p || fsr > 0xffffffff || fsynr > 0xffffffff || cb > 255)
+		return false;
+	f->kind = FAULT_ARM_SMMU;
+	f->has_addr = true;
+	/* ARM_SMMU_FSYNR0_WNR, bit 4: write not read. */
+	strcpy(f->access, fsynr & 0x10 ? "write" : "read");
+	if (has_sid)
+		snprintf(f->detail, sizeof(f->detail), "fsr=0x%x cbfrsynra=0x%x cb=%u",
+			 (unsigned)fsr, (unsigned)sid, (unsigned)cb);
+	else
+		snprintf(f->detail, sizeof(f->detail), "fsr=0x%x cb=%u", (unsigned)fsr,
+			 (unsigned)cb);
+	return true;
+}
+
+/* SMMUv3 (6.15+): "event: NAME client: DEV sid: 0x.. ssid: 0x.. iova: 0x.. ipa: 0x..". */
+static bool smmu_v3(const char *p, struct kmsg_fault *f)
+{
+	char name[32], client[64];
+	const char *e = strchr(p, ' ');
+	uint64_t sid, ssid, ipa;
+
+	if (!e || !copy_name(p, e, name, sizeof(name)))
+		return false;
+	p = skip(e, " client: ");
+	if (!p)
+		return false;
+	if ((e = skip(p, "(unassigned sid)"))) {
+		client[0] = '\0';
+	} else {
+		e = strchr(p, ' ');
+		if (!e || !copy_name(p, e, client, sizeof(client)))
+			return false;
+	}
+	p = parse_hex(skip(e, " sid: "), &sid, false);
+	p = parse_hex(skip(p, " ssid: "), &ssid, false);
+	p = parse_hex(skip(p, " iova: "), &f->addr, false);
+	p = parse_hex(skip(p, " ipa: "), &ipa, false);
+	if (!p || *p || sid > 0xffffffff || ssid > 0xfffff)
+		return false;
+	f->kind = FAULT_ARM_SMMU_V3;
+	f->has_addr = true;
+	if (client[0])
+		strcpy(f->device, client);
+	snprintf(f->detail, sizeof(f->detail), "%s sid=0x%x ssid=0x%x", name, (unsigned)sid,
+		 (unsigned)ssid);
+	return true;
+}
+
+bool kmsg_parse_smmu_fault(const char *text, struct kmsg_fault *f)
+{
+	static const char *const tags[] = { ": Unhandled context fault: ", ": event: ", ": event 0x" };
+	char drv[64], dev[64];
+	uint64_t id;
+
+	memset(f, 0, sizeof(*f));
+	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
+		const char *at = strstr(text, tags[i]), *p;
+
+		if (!at || !dev_prefix(text, at + 2, drv, sizeof(drv), dev, sizeof(dev)) ||
+		    !strstr(drv, "smmu"))
+			continue;
+		strcpy(f->device, dev);
+		p = at + strlen(tags[i]);
+		if (i == 0)
+			return smmu_v2(p, f);
+		if (i == 1)
+			return smmu_v3(p, f);
+		/* Before 6.15: "event 0x10 received:" and the raw words on later lines. */
+		p = parse_hex(p - 2, &id, true);
+		if (!p || strcmp(p, " received:") != 0 || id > 0xff)
+			return false;
+		f->kind = FAULT_ARM_SMMU_V3;
+		snprintf(f->detail, sizeof(f->detail), "event 0x%02x", (unsigned)id);
+		return true;
+	}
+	return false;
+}
+
+bool kmsg_parse_swiotlb_mapped(const char *text, uint64_t *start, uint64_t *end, uint64_t *mb)
+{
+	const char *p = skip(text, "software IO TLB: mapped [mem ");
+
+	p = parse_hex(p, start, true);
+	p = parse_hex(skip(p, "-"), end, true);
+	p = parse_dec(skip(p, "] ("), mb);
+	if (!p || strcmp(p, "MB)") != 0 || *end <= *start)
+		return false;
+	return true;
+}
+
+bool kmsg_parse_swiotlb_full(const char *text, struct kmsg_swiotlb_full *f)
+{
+	static const char tag[] = "swiotlb buffer is full (sz: ";
+	const char *at = strstr(text, tag), *p;
+	char drv[64];
+
+	memset(f, 0, sizeof(*f));
+	if (!at || (at != text && !dev_prefix(text, at, drv, sizeof(drv), f->device,
+					       sizeof(f->device))))
+		return false;
+	p = parse_dec(at + sizeof(tag) - 1, &f->size);
+	p = skip(p, " bytes)");
+	if (!p)
+		return false;
+	if (*p == '\0')
+		return true;	/* before 5.11: no slot counts */
+	p = parse_dec(skip(p, ", total "), &f->total);
+	p = parse_dec(skip(p, " (slots), used "), &f->used);
+	if (!p || strcmp(p, " (slots)") != 0 || f->used > f->total)
+		return false;
+	f->has_slots = true;
+	return true;
+}
+
+unsigned int kmsg_parse_mem_encrypt(const char *text)
+{
+	static const struct {
+		const char *word;
+		unsigned int bit;
+	} words[] = {
+		{ "SME", MEMENC_SME }, { "SEV", MEMENC_SEV }, { "SEV-ES", MEMENC_SEV_ES },
+		{ "SEV-SNP", MEMENC_SEV_SNP }, { "TDX", MEMENC_TDX }, { "AMD", 0 }, { "Intel", 0 },
+	};
+	const char *p;
+	unsigned int mask = 0;
+
+	if (strcmp(text, "tdx: Guest detected") == 0)
+		return MEMENC_TDX;
+	if (strcmp(text, "AMD Secure Memory Encryption (SME) active") == 0)
+		return MEMENC_SME;
+	if (strcmp(text, "AMD Secure Encrypted Virtualization (SEV) active") == 0)
+		return MEMENC_SEV;
+	p = skip(text, "Memory Encryption Features active:");
+	if (!p)
+		p = skip(text, "AMD Memory Encryption Features active:");
+	if (!p)
+		return 0;
+	while (*p) {
+		const char *e;
+		size_t i;
+
+		if (*p++ != ' ')
+			return 0;
+		e = strchr(p, ' ');
+		if (!e)
+			e = p + strlen(p);
+		for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+			if ((size_t)(e - p) == strlen(words[i].word) &&
+			    strncmp(p, words[i].word, (size_t)(e - p)) == 0)
+				break;
+		if (i == sizeof(words) / sizeof(words[0]))
+			return 0;
+		mask |= words[i].bit;
+		p = e;
+	}
+	return mask;
+}
+
+bool kmsg_parse_amd_efr(const char *text, uint64_t *efr, uint64_t *efr2, bool *has_efr2)
+{
+	const char *p = skip(text, "AMD-Vi: Extended features ("), *q;
+
+	/* "%#llx" prints a zero as "0", without "0x". */
+	p = parse_hex(p, efr, false);
+	*has_efr2 = false;
+	if (p && (q = skip(p, ", "))) {
+		p = parse_hex(q, efr2, false);
+		*has_efr2 = true;
+	}
+	p = skip(p, "):");
+	return p && (*p == '\0' || *p == ' ');
+}
+
+bool kmsg_is_iommu_policy_line(const char *text)
+{
+	static const char *const prefixes[] = {
+		"iommu: ", "DMAR: IOMMU enabled", "DMAR: IOMMU disabled", "DMAR: Intel-IOMMU force enabled",
+		"DMAR: IOMMU batching", "DMAR: Disabling IOMMU", "DMAR: Disable GFX",
+		"DMAR: Intel(R) Virtualization Technology for Directed I/O", "DMAR: Scalable mode",
+		"AMD-Vi: Using strict mode", "AMD-Vi: Unknown option", "AMD-Vi: Lazy IO/TLB",
+		"PCI-DMA: ",
+	};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (skip(text, prefixes[i]))
+			return true;
+	return false;
+}
+
+bool kmsg_is_swiotlb_in_use(const char *text)
+{
+	return strcmp(text, "PCI-DMA: Using software bounce buffering for IO (SWIOTLB)") == 0;
+}

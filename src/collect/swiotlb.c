@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * SWIOTLB: the default pool and restricted pools from debugfs
+ * (/sys/kernel/debug/swiotlb/, root only), or else from the boot log and the
+ * command line; whether bouncing is forced; exhaustion; the top of RAM
+ * beside each device's DMA masks.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "collect.h"
+#include "facts.h"
+
+#define IO_TLB_SHIFT 11			/* 2 KiB slabs */
+#define IO_TLB_SEGSIZE 128		/* slabs one mapping may span */
+#define IO_TLB_DEFAULT_NSLABS 32768	/* 64 MiB */
+#define DEBUGFS "sys/kernel/debug/swiotlb"
+
+/* A debugfs counter; 2^64-1 has been seen in io_tlb_used (a kernel bug). */
+static void read_count(const struct rootfs *r, int dfd, const char *name, struct ival *v,
+		       bool optional)
+{
+	unsigned long long x;
+	int err = rfs_read_ull(r, dfd, name, &x);
+
+	if (err == -ENOENT && optional)
+		return;
+	if (!err && x > LLONG_MAX)
+		err = -ERANGE;
+	if (err)
+		v->err = err;
+	else
+		ival_set(v, (long long)x);
+}
+
+static struct di_swiotlb_pool *new_pool(struct di_swiotlb *sw, const char *name,
+					const char *source)
+{
+	struct di_swiotlb_pool *p = realloc(sw->pools, (sw->n_pools + 1) * sizeof(*p));
+
+	if (!p)
+		return NULL;
+	sw->pools = p;
+	p = &sw->pools[sw->n_pools];
+	memset(p, 0, sizeof(*p));
+	p->name = strdup(name);
+	if (!p->name)
+		return NULL;
+	p->source = source;
+	sw->n_pools++;
+	return p;
+}
+
+/* One debugfs pool directory: 1 read, 0 when it holds no io_tlb_nslabs, or -errno. */
+static int read_pool(struct di_system *sys, int dfd, const char *name, bool restricted)
+{
+	struct ival nslabs = { 0 };
+	struct di_swiotlb_pool *p;
+
+	read_count(sys->root, dfd, "io_tlb_nslabs", &nslabs, true);
+	if (!nslabs.set && !nslabs.err)
+		return 0;	/* 6.1: an empty directory when there is no pool */
+	p = new_pool(&sys->swiotlb, name, "debugfs");
+	if (!p)
+		return -ENOMEM;
+	p->nslabs = nslabs;
+	if (nslabs.set && nslabs.v < (1LL << 40))
+		ival_set(&p->size_bytes, nslabs.v << IO_TLB_SHIFT);
+	read_count(sys->root, dfd, "io_tlb_used", &p->used, false);
+	read_count(sys->root, dfd, "io_tlb_used_hiwater", &p->hiwater, true);
+	read_count(sys->root, dfd, "io_tlb_transient_nslabs", &p->transient_nslabs, true);
+	if (restricted)
+		ival_set(&p->forced, 1);	/* devices with a restricted pool always bounce */
+	return 1;
+}
+
+static const char *debugfs_hint(struct di_system *sys, int err)
+{
+	DIR *d;
+	struct dirent *de;
+	bool empty = true;
+
+	if (err == -EACCES || err == -EPERM)
+		return "debugfs is readable by root only";
+	if (err != -ENOENT)
+		return NULL;
+	if (!rfs_as_live(sys->root))
+		return "the snapshot holds no debugfs swiotlb directory";
+	d = rfs_opendir(sys->root, RFS_ROOT, "sys/kernel/debug");
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.')
+			empty = false;
+	if (d)
+		closedir(d);
+	return empty ? "debugfs is not mounted on /sys/kernel/debug"
+		     : "this kernel has no SWIOTLB entries in debugfs";
+}
+
+static int read_debugfs(struct di_system *sys)
+{
+	struct di_swiotlb *sw = &sys->swiotlb;
+	struct dirent *de;
+	int ret, err = 0;
+	DIR *d = rfs_opendir(sys->root, RFS_ROOT, DEBUGFS);
+
+	if (!d) {
+		sw->debugfs.err = -errno;
+		return note_unreadable(sys, "/" DEBUGFS, sw->debugfs.err,
+				       debugfs_hint(sys, sw->debugfs.err));
+	}
+	ival_set(&sw->debugfs, 1);
+	ret = read_pool(sys, dirfd(d), "default", false);
+	if (ret < 0) {
+		closedir(d);
+		return ret;
+	}
+	ival_set(&sw->default_pool, ret);
+	sw->default_pool_source = ret ? "debugfs" : "debugfs (empty swiotlb directory)";
+	/* Restricted pools: one subdirectory each, named after the reserved-memory node. */
+	while (!err && (de = readdir(d))) {
+		int fd;
+
+		if (de->d_name[0] == '.')
+			continue;
+		fd = rfs_open(sys->root, dirfd(d), de->d_name, O_PATH | O_DIRECTORY);
+		if (fd < 0)
+			continue;
+		ret = read_pool(sys, fd, de->d_name, true);
+		close(fd);
+		err = ret < 0 ? ret : 0;
+	}
+	closedir(d);
+	return err;
+}
+
+/* Without debugfs: what the boot log and the command line establish. */
+static int default_from_log(struct di_system *sys, const struct swiotlb_log *log)
+{
+	struct di_swiotlb *sw = &sys->swiotlb;
+	const struct di_cmdline *c = &sys->cmdline;
+	bool force = c->swiotlb_force.set && c->swiotlb_force.v == 1;
+	struct di_swiotlb_pool *p;
+
+	if (c->swiotlb_force.set && c->swiotlb_force.v == 0) {
+		ival_set(&sw->default_pool, 0);
+		sw->default_pool_source = "kernel command line: swiotlb=noforce allocates no pool";
+		return 0;
+	}
+	if (log->mapped && !log->torn_down) {
+		p = new_pool(sw, "default", "kernel log");
+		if (!p)
+			return -ENOMEM;
+		uval_set(&p->start, log->start);
+		uval_set(&p->end, log->end);
+		ival_set(&p->size_bytes, (long long)(log->end - log->start));
+		ival_set(&p->nslabs, (long long)((log->end - log->start) >> IO_TLB_SHIFT));
+		p->used.err = p->hiwater.err = sw->debugfs.err;
+		ival_set(&sw->default_pool, 1);
+		sw->default_pool_source = "kernel log: 'software IO TLB: mapped'";
+		return 0;
+	}
+	if (log->torn_down) {
+		ival_set(&sw->default_pool, 0);
+		sw->default_pool_source = "kernel log: 'software IO TLB: tearing down default memory pool'";
+		return 0;
+	}
+	if (force || (sys->memenc.guest.set && sys->memenc.guest.v)) {
+		/* A forced pool is never freed, and 6.1 does not always log it. */
+		p = new_pool(sw, "default", "kernel command line");
+		if (!p)
+			return -ENOMEM;
+		if (c->swiotlb_nslabs.set)
+			p->nslabs = c->swiotlb_nslabs;
+		else if (force && !(sys->memenc.guest.set && sys->memenc.guest.v))
+			ival_set(&p->nslabs, IO_TLB_DEFAULT_NSLABS);
+		else
+			p->nslabs.err = -ENODATA;	/* encrypted guests size it from RAM */
+		if (p->nslabs.set)
+			ival_set(&p->size_bytes, p->nslabs.v << IO_TLB_SHIFT);
+		p->used.err = p->hiwater.err = sw->debugfs.err;
+		ival_set(&sw->default_pool, 1);
+		sw->default_pool_source = force ? "kernel command line: swiotlb=force keeps the pool"
+						: "memory encryption forces a pool";
+		return 0;
+	}
+	sw->default_pool.err = sw->debugfs.err;
+	return 0;
+}
+
+int collect_swiotlb(struct di_system *sys, const struct swiotlb_log *log)
+{
+	int err = read_debugfs(sys);
+
+	if (!err && !sys->swiotlb.debugfs.set)
+		err = default_from_log(sys, log);
+	return err;
+}
+
+static int cmp_ll_desc(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x < y) - (x > y);
+}
+
+/* The end of the highest online memory block: readable without root. */
+int collect_ram(struct di_system *sys)
+{
+	struct di_ram *ram = &sys->ram;
+	unsigned long long bs;
+	long long *ids = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	char buf[64];
+	int err = 0;
+	DIR *d;
+
+	err = rfs_read_line(sys->root, RFS_ROOT, "sys/devices/system/memory/block_size_bytes", buf,
+			    sizeof(buf));
+	if (err >= 0) {
+		char *end;
+
+		/* Hexadecimal without "0x" (drivers/base/memory.c). */
+		bs = strtoull(buf, &end, 16);
+		err = (*end || !bs || buf[0] == '-' || bs > (1ULL << 40)) ? -EINVAL : 0;
+	}
+	if (err < 0) {
+		ram->top.err = ram->block_size.err = err;
+		return note_unreadable(sys, "/sys/devices/system/memory/block_size_bytes", err,
+				       err == -ENOENT && rfs_as_live(sys->root)
+				       ? "a kernel without memory block sysfs (CONFIG_MEMORY_HOTPLUG)" : NULL);
+	}
+	uval_set(&ram->block_size, bs);
+	d = rfs_opendir(sys->root, RFS_ROOT, "sys/devices/system/memory");
+	if (!d) {
+		ram->top.err = -errno;
+		return note_unreadable(sys, "/sys/devices/system/memory", ram->top.err, NULL);
+	}
+	while (!err && (de = readdir(d))) {
+		int id;
+
+		if (strncmp(de->d_name, "memory", 6) != 0 || (id = parse_id(de->d_name + 6)) < 0)
+			continue;
+		if (n == cap) {
+			long long *ni = realloc(ids, (cap = cap ? cap * 2 : 64) * sizeof(*ids));
+
+			if (!ni) {
+				err = -ENOMEM;
+				break;
+			}
+			ids = ni;
+		}
+		ids[n++] = id;
+	}
+	closedir(d);
+	if (n)
+		qsort(ids, n, sizeof(*ids), cmp_ll_desc);
+	for (size_t i = 0; !err && i < n; i++) {
+		char path[64];
+		ssize_t r;
+
+		snprintf(path, sizeof(path), "sys/devices/system/memory/memory%lld/state", ids[i]);
+		r = rfs_read_line(sys->root, RFS_ROOT, path, buf, sizeof(buf));
+		if (r >= 0 && strcmp(buf, "online") != 0)
+			continue;	/* offline or going offline: not usable RAM */
+		uval_set(&ram->top, ((uint64_t)ids[i] + 1) * bs);
+		break;
+	}
+	free(ids);
+	if (!err && !ram->top.set)
+		ram->top.err = -ENOENT;
+	return err;
+}

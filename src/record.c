@@ -1,0 +1,692 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The recorder behind 'dmainspect report' and the replay of the reads that
+ * failed at capture (see record.h).
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "record.h"
+
+/* Nodes keyed by (op, path): op 0 for the tree, an rec_op for a failed access. */
+struct map {
+	struct rec_node **slot;
+	size_t cap, n;
+};
+
+struct rfs_record {
+	struct map m;
+	struct rec_options o;
+	struct rec_node **sorted;
+	size_t timeouts;
+	bool live;		/* recording the running system (or its recording) */
+};
+
+struct rfs_replay {
+	struct map m;
+};
+
+static size_t hash(char op, const char *path)
+{
+	size_t h = 2166136261u ^ (unsigned char)op;
+
+	for (; *path; path++)
+		h = (h ^ (unsigned char)*path) * 16777619u;
+	return h;
+}
+
+static struct rec_node **map_slot(const struct map *m, char op, const char *path)
+{
+	size_t i = hash(op, path) & (m->cap - 1);
+
+	for (;; i = (i + 1) & (m->cap - 1)) {
+		struct rec_node *x = m->slot[i];
+
+		if (!x || (x->op == op && strcmp(x->path, path) == 0))
+			return &m->slot[i];
+	}
+}
+
+static struct rec_node *map_get(const struct map *m, char op, const char *path)
+{
+	return m->cap ? *map_slot(m, op, path) : NULL;
+}
+
+static int map_add(struct map *m, struct rec_node *x)
+{
+	if ((m->n + 1) * 10 > m->cap * 7) {
+		struct map g = { .cap = m->cap ? m->cap * 2 : 1024 };
+
+		g.slot = calloc(g.cap, sizeof(*g.slot));
+		if (!g.slot)
+			return -ENOMEM;
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->slot[i])
+				*map_slot(&g, m->slot[i]->op, m->slot[i]->path) = m->slot[i];
+		g.n = m->n;
+		free(m->slot);
+		*m = g;
+	}
+	*map_slot(m, x->op, x->path) = x;
+	m->n++;
+	return 0;
+}
+
+static void node_free(struct rec_node *x)
+{
+	if (!x)
+		return;
+	free(x->path);
+	free(x->data);
+	free(x);
+}
+
+static void map_free(struct map *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		node_free(m->slot[i]);
+	free(m->slot);
+	memset(m, 0, sizeof(*m));
+}
+
+/* The node at (op, path), created with kind when absent; NULL without memory. */
+static struct rec_node *node_get(struct map *m, char op, const char *path, enum rec_kind kind,
+				 bool *created)
+{
+	struct rec_node *x = map_get(m, op, path);
+
+	*created = false;
+	if (x)
+		return x;
+	x = calloc(1, sizeof(*x));
+	if (!x)
+		return NULL;
+	x->op = op;
+	x->kind = kind;
+	x->path = strdup(path);
+	if (!x->path || map_add(m, x) < 0) {
+		node_free(x);
+		return NULL;
+	}
+	*created = true;
+	return x;
+}
+
+struct rfs_record *rec_new(const struct rec_options *o)
+{
+	struct rfs_record *rec = calloc(1, sizeof(*rec));
+
+	if (rec && o)
+		rec->o = *o;
+	return rec;
+}
+
+void rec_free(struct rfs_record *rec)
+{
+	if (!rec)
+		return;
+	map_free(&rec->m);
+	free(rec->sorted);
+	free(rec);
+}
+
+void rec_attach(struct rootfs *r, struct rfs_record *rec)
+{
+	r->rec = rec;
+	if (rec)
+		rec->live = rfs_as_live(r);
+}
+
+size_t rec_timeouts(const struct rfs_record *rec)
+{
+	return rec->timeouts;
+}
+
+static int cmp_node(const void *a, const void *b)
+{
+	const struct rec_node *x = *(struct rec_node *const *)a, *y = *(struct rec_node *const *)b;
+	int c = strcmp(x->path, y->path);
+
+	return c ? c : x->op - y->op;
+}
+
+const struct rec_node *const *rec_nodes(struct rfs_record *rec, size_t *n)
+{
+	size_t k = 0;
+
+	free(rec->sorted);
+	rec->sorted = malloc((rec->m.n + 1) * sizeof(*rec->sorted));
+	if (!rec->sorted) {
+		*n = 0;
+		return NULL;
+	}
+	for (size_t i = 0; i < rec->m.cap; i++)
+		if (rec->m.slot[i])
+			rec->sorted[k++] = rec->m.slot[i];
+	qsort(rec->sorted, k, sizeof(*rec->sorted), cmp_node);
+	*n = k;
+	return (const struct rec_node *const *)rec->sorted;
+}
+
+const struct rec_node *rec_find(const struct rfs_record *rec, const char *path)
+{
+	return map_get(&rec->m, 0, path);
+}
+
+static void add_dir(struct rfs_record *rec, const char *path)
+{
+	bool created;
+
+	if (*path)
+		node_get(&rec->m, 0, path, REC_DIR, &created);
+}
+
+static void add_exists(struct rfs_record *rec, const char *path)
+{
+	bool created;
+
+	node_get(&rec->m, 0, path, REC_FILE, &created);
+}
+
+static void add_link(struct rfs_record *rec, const char *path, const char *target)
+{
+	bool created;
+	struct rec_node *x = node_get(&rec->m, 0, path, REC_LINK, &created);
+
+	if (x && created) {
+		x->data = strdup(target);
+		x->len = x->data ? strlen(target) : 0;
+	}
+}
+
+static void on_link(void *arg, const char *at, const char *target)
+{
+	add_link(arg, at, target);
+}
+
+/* Keep data (filtered) as the content of path; returns the kept node or NULL. */
+static struct rec_node *add_content(struct rfs_record *rec, const char *path, const char *data,
+				    size_t len, bool filter)
+{
+	bool created;
+	struct rec_node *x = node_get(&rec->m, 0, path, REC_FILE, &created);
+	char *copy;
+
+	if (!x || x->kind != REC_FILE)
+		return NULL;
+	if (x->has_content && filter)
+		return x;
+	copy = malloc(len + 1);
+	if (!copy)
+		return NULL;
+	memcpy(copy, data, len);
+	copy[len] = '\0';
+	if (filter && rec->o.filter)
+		len = rec->o.filter(path, copy, len);
+	copy[len] = '\0';
+	free(x->data);
+	x->data = copy;
+	x->len = len;
+	x->has_content = true;
+	return x;
+}
+
+int rec_put(struct rfs_record *rec, const char *path, const char *data, size_t len)
+{
+	return add_content(rec, path, data, len, false) ? 0 : -ENOMEM;
+}
+
+static void note_error(struct rfs_record *rec, char op, const char *key, int err)
+{
+	bool created;
+	struct rec_node *x;
+
+	if (err >= 0 || err == -ENOENT)
+		return;	/* a missing file replays as missing */
+	x = node_get(&rec->m, op, key, REC_ERROR, &created);
+	if (x && created)
+		x->err = err;
+	if (x && created && err == -RFS_ETIMEOUT)
+		rec->timeouts++;
+}
+
+/* What a directory holds, so that a replay lists the same names. */
+static void note_listing(struct rfs_record *rec, int fd, const char *canon)
+{
+	int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct dirent *de;
+	DIR *d;
+
+	if (dfd < 0)
+		return;
+	d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		char path[PATH_MAX], target[PATH_MAX];
+		unsigned char type = de->d_type;
+		struct stat st;
+		ssize_t n;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+		    !path_join(path, sizeof(path), canon, de->d_name))
+			continue;
+		if (type == DT_UNKNOWN && fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG :
+			       S_ISLNK(st.st_mode) ? DT_LNK : DT_UNKNOWN;
+		if (type == DT_DIR) {
+			add_dir(rec, path);
+		} else if (type == DT_REG) {
+			add_exists(rec, path);
+		} else if (type == DT_LNK) {
+			n = readlinkat(dirfd(d), de->d_name, target, sizeof(target) - 1);
+			if (n < 0)
+				continue;
+			target[n] = '\0';
+			add_link(rec, path, target);
+		}
+	}
+	closedir(d);
+}
+
+void rec_note_open(const struct rootfs *r, char op, const char *key, int fd, bool follow)
+{
+	char canon[PATH_MAX], target[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+
+	if (fd < 0) {
+		note_error(r->rec, op, key, fd);
+		return;
+	}
+	if (rfs_walk(r, key, follow, canon, sizeof(canon), on_link, r->rec) < 0 ||
+	    fstat(fd, &st) < 0)
+		return;
+	if (S_ISDIR(st.st_mode)) {
+		add_dir(r->rec, canon);
+		if (op == REC_OP_DIR)
+			note_listing(r->rec, fd, canon);
+	} else if (S_ISREG(st.st_mode)) {
+		add_exists(r->rec, canon);
+	} else if (S_ISLNK(st.st_mode)) {
+		n = readlinkat(r->fd, canon, target, sizeof(target) - 1);
+		if (n >= 0) {
+			target[n] = '\0';
+			add_link(r->rec, canon, target);
+		}
+	}
+}
+
+void rec_note_link(const struct rootfs *r, const char *key, ssize_t n, const char *target)
+{
+	char parent[PATH_MAX], canon[PATH_MAX], at[PATH_MAX];
+	const char *slash = strrchr(key, '/');
+
+	if (n < 0) {
+		note_error(r->rec, REC_OP_LINK, key, (int)n);
+		return;
+	}
+	snprintf(parent, sizeof(parent), "%.*s", slash ? (int)(slash - key) : 0, key);
+	if (rfs_walk(r, parent, true, canon, sizeof(canon), on_link, r->rec) < 0 ||
+	    !path_join(at, sizeof(at), canon, slash ? slash + 1 : key))
+		return;
+	add_link(r->rec, at, target);
+}
+
+void rec_note_real(const struct rootfs *r, const char *key, int err)
+{
+	char canon[PATH_MAX];
+	struct stat st;
+
+	if (err < 0) {
+		note_error(r->rec, REC_OP_REAL, key, err);
+		return;
+	}
+	if (rfs_walk(r, key, true, canon, sizeof(canon), on_link, r->rec) < 0 || !*canon ||
+	    fstatat(r->fd, canon, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return;
+	if (S_ISDIR(st.st_mode))
+		add_dir(r->rec, canon);
+	else if (S_ISREG(st.st_mode))
+		add_exists(r->rec, canon);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Read exactly len bytes from fd before the deadline; 0 or -errno. */
+static int read_until(int fd, void *buf, size_t len, long long deadline)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		long long left = deadline - now_ms();
+		ssize_t n;
+
+		if (left <= 0)
+			return -RFS_ETIMEOUT;
+		n = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -RFS_ETIMEOUT;
+		n = read(fd, (char *)buf + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;	/* the child died before it said everything */
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+static void write_all(int fd, const void *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		buf = (const char *)buf + n;
+		len -= (size_t)n;
+	}
+}
+
+ssize_t rec_call_limited(ssize_t (*fn)(void *arg, char **out), void *arg, size_t max,
+			 unsigned int timeout_ms, char **out)
+{
+	long long deadline = now_ms() + timeout_ms;
+	int64_t res;
+	char *buf = NULL;
+	int p[2], err, status;
+	pid_t pid;
+
+	*out = NULL;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		err = -errno;
+		close(p[0]);
+		close(p[1]);
+		return err;
+	}
+	if (pid == 0) {
+		char *data = NULL;
+
+		close(p[0]);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		res = fn(arg, &data);
+		if (res > (int64_t)max)
+			res = -RFS_ETOOBIG;
+		write_all(p[1], &res, sizeof(res));
+		if (res > 0)
+			write_all(p[1], data, (size_t)res);
+		_exit(0);
+	}
+	close(p[1]);
+	err = read_until(p[0], &res, sizeof(res), deadline);
+	if (!err && res > (int64_t)max)
+		err = -EIO;
+	if (!err && res >= 0) {
+		buf = malloc((size_t)res + 1);
+		err = buf ? read_until(p[0], buf, (size_t)res, deadline) : -ENOMEM;
+	}
+	close(p[0]);
+	if (err < 0) {
+		/* A child stuck in the kernel stays a zombie until its read returns. */
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, WNOHANG);
+		free(buf);
+		return err;
+	}
+	waitpid(pid, &status, 0);
+	if (res < 0)
+		return (ssize_t)res;
+	buf[res] = '\0';
+	*out = buf;
+	return (ssize_t)res;
+}
+
+struct plain_read {
+	const struct rootfs *r;
+	const char *key;
+	size_t max;
+};
+
+static ssize_t plain_read(void *arg, char **out)
+{
+	struct plain_read *a = arg;
+
+	return rfs_read_plain(a->r, RFS_ROOT, a->key, a->max, out);
+}
+
+/* Hand out a copy of what is kept for a file, within max. */
+static ssize_t serve(const struct rec_node *x, size_t max, char **out)
+{
+	if (x->len > max)
+		return -RFS_ETOOBIG;
+	*out = malloc(x->len + 1);
+	if (!*out)
+		return -ENOMEM;
+	memcpy(*out, x->data, x->len + 1);
+	return (ssize_t)x->len;
+}
+
+ssize_t rec_read(const struct rootfs *r, const char *key, size_t max, char **out)
+{
+	struct rfs_record *rec = r->rec;
+	struct plain_read a = { r, key, max };
+	struct rec_node *x;
+	char canon[PATH_MAX], *buf;
+	bool known;
+	ssize_t n;
+
+	*out = NULL;
+	n = rec_replay_error(r, REC_OP_READ, key);
+	if (n < 0)
+		return n;
+	x = map_get(&rec->m, REC_OP_READ, key);
+	if (x)
+		return x->err;
+	known = rfs_walk(r, key, true, canon, sizeof(canon), on_link, rec) == 0 && *canon;
+	x = known ? map_get(&rec->m, 0, canon) : NULL;
+	if (x && x->kind == REC_FILE && x->has_content)
+		return serve(x, max, out);
+	if (rec->o.timeout_ms)
+		n = rec_call_limited(plain_read, &a, max, rec->o.timeout_ms, &buf);
+	else
+		n = plain_read(&a, &buf);
+	if (n < 0) {
+		note_error(rec, REC_OP_READ, key, (int)n);
+		return n;
+	}
+	x = known ? add_content(rec, canon, buf, (size_t)n, true) : NULL;
+	if (!x) {
+		*out = buf;
+		return n;
+	}
+	free(buf);
+	return serve(x, max, out);
+}
+
+bool rec_kmsg_cached(const struct rootfs *r, size_t max, char **out, ssize_t *n)
+{
+	struct rec_node *x = map_get(&r->rec->m, REC_OP_READ, "dev/kmsg");
+
+	if (x) {
+		*n = x->err;
+		return true;
+	}
+	x = map_get(&r->rec->m, 0, "dev/kmsg");
+	if (!x || x->kind != REC_FILE || !x->has_content)
+		return false;
+	*n = serve(x, max, out);
+	return true;
+}
+
+ssize_t rec_kmsg(const struct rootfs *r, ssize_t n, char **buf)
+{
+	struct rec_node *x;
+
+	if (n < 0) {
+		note_error(r->rec, REC_OP_READ, "dev/kmsg", (int)n);
+		return n;
+	}
+	x = add_content(r->rec, "dev/kmsg", *buf, (size_t)n, true);
+	if (!x)
+		return n;
+	free(*buf);
+	*buf = NULL;
+	return serve(x, SIZE_MAX, buf);
+}
+
+/*
+ * --- dmainspect/errors: "OP<TAB>ERRNO<TAB>PATH", with \t, \n and \\ escaped;
+ * a line "=live" when the recording was of the running system ---
+ */
+
+static bool known_op(int c)
+{
+	return c == REC_OP_PATH || c == REC_OP_DIR || c == REC_OP_READ || c == REC_OP_LINK ||
+	       c == REC_OP_REAL;
+}
+
+char *rec_errors_text(struct rfs_record *rec, size_t *len)
+{
+	const struct rec_node *const *v;
+	size_t n, cap = 256, o;
+	char *s = malloc(cap);
+
+	if (!s)
+		return NULL;
+	o = (size_t)snprintf(s, cap, "# op\terrno\tpath: what failed at capture, replayed as such\n%s",
+			     rec->live ? "=live\n" : "");
+	v = rec_nodes(rec, &n);
+	for (size_t i = 0; v && i < n; i++) {
+		const struct rec_node *x = v[i];
+
+		if (x->kind != REC_ERROR)
+			continue;
+		if (o + 2 * strlen(x->path) + 32 > cap) {
+			char *ns;
+
+			cap = (o + 2 * strlen(x->path) + 32) * 2;
+			ns = realloc(s, cap);
+			if (!ns) {
+				free(s);
+				return NULL;
+			}
+			s = ns;
+		}
+		o += (size_t)snprintf(s + o, cap - o, "%c\t%d\t", x->op, -x->err);
+		for (const char *p = x->path; *p; p++) {
+			if (*p == '\t' || *p == '\n' || *p == '\\')
+				s[o++] = '\\';
+			s[o++] = *p == '\t' ? 't' : *p == '\n' ? 'n' : *p;
+		}
+		s[o++] = '\n';
+	}
+	s[o] = '\0';
+	*len = o;
+	return s;
+}
+
+/* One line: fills op, err, path (unescaped in place); false when malformed. */
+static bool parse_error_line(char *line, char *op, int *err, char **path)
+{
+	char *end, *w, *p;
+	long e;
+
+	if (!known_op(line[0]) || line[1] != '\t')
+		return false;
+	*op = line[0];
+	e = strtol(line + 2, &end, 10);
+	if (*end != '\t' || e <= 0 || e > RFS_ETIMEOUT || (e >= 4096 && e < RFS_ENOTREG))
+		return false;
+	*err = (int)-e;
+	for (p = w = end + 1; *p; p++) {
+		if (*p == '\\' && p[1]) {
+			p++;
+			*w++ = *p == 't' ? '\t' : *p == 'n' ? '\n' : *p;
+		} else {
+			*w++ = *p;
+		}
+	}
+	*w = '\0';
+	*path = end + 1;
+	return true;
+}
+
+void rec_replay_load(struct rootfs *r)
+{
+	char *text, *line, *save = NULL;
+	struct rfs_replay *rp;
+
+	if (rfs_read_plain(r, RFS_ROOT, REC_ERRORS_PATH, 16u << 20, &text) < 0)
+		return;
+	rp = calloc(1, sizeof(*rp));
+	for (line = strtok_r(text, "\n", &save); rp && line; line = strtok_r(NULL, "\n", &save)) {
+		struct rec_node *x;
+		bool created;
+		char op, *path;
+		int err;
+
+		if (strcmp(line, "=live") == 0)
+			r->replays_live = true;
+		if (line[0] == '#' || !parse_error_line(line, &op, &err, &path))
+			continue;
+		x = node_get(&rp->m, op, path, REC_ERROR, &created);
+		if (x && created)
+			x->err = err;
+	}
+	free(text);
+	r->replay = rp;
+}
+
+void rec_replay_free(struct rootfs *r)
+{
+	if (!r->replay)
+		return;
+	map_free(&r->replay->m);
+	free(r->replay);
+	r->replay = NULL;
+}
+
+int rec_replay_error(const struct rootfs *r, char op, const char *key)
+{
+	const struct rec_node *x = r->replay ? map_get(&r->replay->m, op, key) : NULL;
+
+	return x ? x->err : 0;
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Recording what the rooted reader reads, for 'dmainspect report', and
+ * replaying the reads that failed when a recorded snapshot is inspected.
+ *
+ * While a recorder is attached to a root, every open, directory listing,
+ * readlink, realpath and file read through rootfs.c is noted as a
+ * root-relative path: directories, symlinks with their targets (the ones met
+ * on the way too), regular files with the bytes read. The first read of a
+ * file is kept and served again to later reads, so that every command sees
+ * one consistent snapshot. Reads happen in a short-lived child process with a
+ * time limit, so that a file that blocks in the kernel cannot hang the
+ * caller. Reads that fail (other than with ENOENT) are noted with their
+ * error, keyed by the path as the caller spelled it, and a snapshot carries
+ * them in dmainspect/errors, which the reader consults before each access.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "rootfs.h"
+
+/* Where a snapshot keeps what is not a kernel file (root-relative). */
+#define REC_ERRORS_PATH "dmainspect/errors"
+#define REC_NAMES_PATH "dmainspect/names.json"
+
+/* Kinds of access, as noted in dmainspect/errors. */
+enum rec_op {
+	REC_OP_PATH = 'o',	/* open without reading (O_PATH) */
+	REC_OP_DIR = 'd',	/* open a directory to list it */
+	REC_OP_READ = 'r',	/* read a file */
+	REC_OP_LINK = 'l',	/* readlink */
+	REC_OP_REAL = 'p',	/* realpath */
+};
+
+enum rec_kind {
+	REC_DIR,
+	REC_FILE,	/* has_content: the bytes read; else only known to exist */
+	REC_LINK,	/* data: the target */
+	REC_ERROR,	/* path: as the caller spelled it; op and err */
+};
+
+struct rec_node {
+	char *path;		/* root-relative, no leading '/' */
+	enum rec_kind kind;
+	char *data;
+	size_t len;
+	bool has_content;
+	char op;
+	int err;		/* negative */
+};
+
+/*
+ * A hook that may shorten what is kept of a file (e.g. only the lines that
+ * dmainspect parses). It edits data in place and returns the new length.
+ */
+typedef size_t (*rec_filter_fn)(const char *path, char *data, size_t len);
+
+struct rec_options {
+	unsigned int timeout_ms;	/* per file read; 0: no child process */
+	rec_filter_fn filter;
+};
+
+struct rfs_record *rec_new(const struct rec_options *o);
+void rec_free(struct rfs_record *rec);
+/* Attach to (or, with NULL, detach from) a root. */
+void rec_attach(struct rootfs *r, struct rfs_record *rec);
+
+/* Every node, sorted by path; valid until the recorder changes. */
+const struct rec_node *const *rec_nodes(struct rfs_record *rec, size_t *n);
+const struct rec_node *rec_find(const struct rfs_record *rec, const char *path);
+/* A file that is not a kernel file (dmainspect/names.json); replaces an earlier one. */
+int rec_put(struct rfs_record *rec, const char *path, const char *data, size_t len);
+/* Files whose reads timed out. */
+size_t rec_timeouts(const struct rfs_record *rec);
+/* The failed accesses as the text of dmainspect/errors (malloc'd). */
+char *rec_errors_text(struct rfs_record *rec, size_t *len);
+
+/*
+ * Run fn(arg, &out) in a child process; its output comes back through a pipe.
+ * After timeout_ms the child is killed and -RFS_ETIMEOUT returned. fn returns
+ * a length or -errno and sets out (malloc'd) on success. At most max bytes.
+ */
+ssize_t rec_call_limited(ssize_t (*fn)(void *arg, char **out), void *arg, size_t max,
+			 unsigned int timeout_ms, char **out);
+
+/* --- Between rootfs.c and record.c --- */
+
+/* Load dmainspect/errors of a snapshot; absent is fine. */
+void rec_replay_load(struct rootfs *r);
+void rec_replay_free(struct rootfs *r);
+/* The error a snapshot recorded for this access, or 0. */
+int rec_replay_error(const struct rootfs *r, char op, const char *key);
+
+void rec_note_open(const struct rootfs *r, char op, const char *key, int fd, bool follow);
+void rec_note_link(const struct rootfs *r, const char *key, ssize_t n, const char *target);
+void rec_note_real(const struct rootfs *r, const char *key, int err);
+/* Recorded read: from the cache, or in a child process; then noted. */
+ssize_t rec_read(const struct rootfs *r, const char *key, size_t max, char **out);
+/* The kernel log as read, noted as the file dev/kmsg; *buf becomes what is kept. */
+ssize_t rec_kmsg(const struct rootfs *r, ssize_t n, char **buf);
+/* The kernel log an earlier read noted: true, with *n its length or error. */
+bool rec_kmsg_cached(const struct rootfs *r, size_t max, char **out, ssize_t *n);
+
+/* rootfs.c's own pieces that record.c needs. */
+int rfs_key(const struct rootfs *r, int dirfd, const char *path, char *out, size_t cap);
+int rfs_walk(const struct rootfs *r, const char *path, bool follow_last, char *out, size_t cap,
+	     void (*on_link)(void *arg, const char *at, const char *target), void *arg);
+ssize_t rfs_read_plain(const struct rootfs *r, int dirfd, const char *path, size_t max,
+		       char **out);

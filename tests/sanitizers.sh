@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Builds dmainspect again with AddressSanitizer and UndefinedBehaviorSanitizer
+# in a scratch directory and runs the unit, fuzz and command-line tests with
+# that build (the real-kernel suite runs once, with the normal build).
+# Any sanitizer report aborts the process and so fails a test.
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+# The outer make's command-line variables (TESTS=...) travel in MAKEFLAGS:
+# the build below must not inherit them, nor run this script again.
+unset MAKEFLAGS MFLAGS MAKELEVEL
+if [ -n "${DMAINSPECT_SANITIZER_RUN:-}" ]; then
+	echo "1..0 # SKIP already inside the sanitizer build"
+	exit 0
+fi
+export DMAINSPECT_SANITIZER_RUN=1
+tmp=$(mktemp -d /tmp/dmainspect-san.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+log=$tmp/build.log
+
+if ! (cd "$tmp" && "$top_srcdir/configure" --enable-asan --enable-ubsan --enable-werror \
+	&& make -j"$(nproc)") >"$log" 2>&1; then
+	echo "not ok 1 - build with --enable-asan --enable-ubsan"
+	tail -n 30 "$log" | sed 's/^/# /'
+	echo "1..1"
+	exit 1
+fi
+echo "ok 1 - build with --enable-asan --enable-ubsan"
+export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+tests=$(cd "$tmp" && make -s --no-print-directory -f Makefile -f - print-tests <<'MK' 2>/dev/null
+print-tests:
+	@echo $(unit_tests) $(fuzz_tests) $(cli_tests)
+MK
+)
+case $tests in *sanitizers*|"") echo "not ok 2 - list of tests to rerun: '$tests'"; echo "1..2"; exit 1 ;; esac
+n=1
+failed=0
+set +e
+make -C "$tmp" check TESTS="$tests" DMAINSPECT_FUZZ_ITERATIONS=5000 >"$tmp/check.log" 2>&1
+set -e
+for t in $tests; do
+	n=$((n + 1))
+	base=${t%.sh}	# Automake names logs without the .sh extension
+	res=$(sed -n 's/^:test-result: //p' "$tmp/$base.trs" 2>/dev/null | sort -u | tr '\n' ' ')
+	if [ -f "$tmp/$base.trs" ] && ! grep -qE '^:test-result: (FAIL|ERROR)' "$tmp/$base.trs"; then
+		echo "ok $n - $t under ASan and UBSan ($res)"
+	else
+		echo "not ok $n - $t under ASan and UBSan (${res:-did not run})"
+		grep -E '^(not ok|ERROR|#)|Sanitizer|runtime error' "$tmp/$base.log" 2>/dev/null | head -n 20 | sed 's/^/# /'
+		failed=$((failed + 1))
+	fi
+done
+echo "1..$n"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The advisor, table-driven: each path x masks x coherency x forced bounce x
+ * untrusted combination that changes the answer, with the expected path,
+ * mode, and a reason and note that must be there. Then the driver
+ * predictions (vmwgfx, TTM drivers) and the /proc/iomem parser.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "advise.h"
+#include "collect/collect.h"
+#include "tap.h"
+
+enum { NO = 0, YES = 1, NONE = -1 };
+
+struct row {
+	const char *what;
+	const char *type;	/* group type; NULL: no IOMMU group */
+	const char *removable;
+	int memenc, forced;
+	int can_bounce;		/* the SWIOTLB collector's verdict; NONE: no entry */
+	int mask, cmask;	/* 0: no mask in sysfs */
+	const char *driver;
+	int dt_coherent;	/* NONE: no device tree */
+	enum dma_path path;
+	enum dma_mode mode;
+	const char *reason;	/* substring of some reason */
+	const char *note;	/* substring of some note, or NULL for "no notes" */
+};
+
+static const struct row rows[] = {
+	{ "lazy IOMMU", "DMA-FQ", NULL, NO, NO, NO, 64, 64, "drv", NONE,
+	  PATH_IOMMU_LAZY, MODE_MAP_POPULATE, "default domain type DMA-FQ", "lazy invalidation" },
+	{ "strict IOMMU", "DMA", NULL, NO, NO, NO, 64, 64, "drv", NONE,
+	  PATH_IOMMU_STRICT, MODE_MAP_BIND, "/sys/kernel/iommu_groups/3/type", NULL },
+	{ "strict IOMMU ignores swiotlb=force", "DMA", NULL, NO, YES, NO, 64, 64, "drv", NONE,
+	  PATH_IOMMU_STRICT, MODE_MAP_BIND, "default domain type DMA", NULL },
+	{ "lazy IOMMU, 32-bit masks: the IOMMU maps within them", "DMA-FQ", NULL, NO, NO, YES, 32, 32,
+	  "drv", NONE, PATH_IOMMU_LAZY, MODE_MAP_POPULATE, "DMA-FQ", "lazy invalidation" },
+	{ "untrusted (removable) behind strict IOMMU", "DMA", "removable", NO, NO, NO, 64, 64, "drv",
+	  NONE, PATH_BOUNCE, MODE_ALLOC_COHERENT, "untrusted", NULL },
+	{ "fixed device behind strict IOMMU", "DMA", "fixed", NO, NO, NO, 64, 64, "drv", NONE,
+	  PATH_IOMMU_STRICT, MODE_MAP_BIND, "DMA", NULL },
+	{ "identity domain, 64-bit masks", "identity", NULL, NO, NO, NO, 64, 64, "drv", NONE,
+	  PATH_DIRECT, MODE_MAP_POPULATE, "default domain type identity", NULL },
+	{ "identity domain, masks below RAM", "identity", NULL, NO, NO, YES, 32, 32, "drv", NONE,
+	  PATH_BOUNCE, MODE_ALLOC_COHERENT, "below the top of RAM", NULL },
+	{ "no IOMMU, 64-bit masks", NULL, NULL, NO, NO, NO, 64, 64, "drv", NONE,
+	  PATH_DIRECT, MODE_MAP_POPULATE, "no IOMMU group", NULL },
+	{ "no IOMMU, swiotlb=force", NULL, NULL, NO, YES, YES, 64, 64, "drv", NONE,
+	  PATH_BOUNCE, MODE_ALLOC_COHERENT, "forced", NULL },
+	{ "no IOMMU, memory encryption", NULL, NULL, YES, NO, NO, 64, 64, "drv", NONE,
+	  PATH_BOUNCE, MODE_ALLOC_COHERENT, "memory encryption", NULL },
+	{ "no IOMMU, mask below RAM", NULL, NULL, NO, NO, YES, 32, 64, "drv", NONE,
+	  PATH_BOUNCE, MODE_ALLOC_COHERENT, "32 bits", "masks differ" },
+	{ "no IOMMU, cannot tell the top of RAM", NULL, NULL, NO, NO, NONE, 32, 32, "drv", NONE,
+	  PATH_DIRECT, MODE_UNKNOWN, "could not be told", NULL },
+	{ "unmanaged: VFIO", "unmanaged", NULL, NO, YES, NO, 64, 64, "vfio-pci", NONE,
+	  PATH_OWNED, MODE_NOT_APPLICABLE, "unmanaged", "VFIO" },
+	{ "blocked domain", "blocked", NULL, NO, NO, NO, 64, 64, NULL, NONE,
+	  PATH_BLOCKED, MODE_NOT_APPLICABLE, "blocked", "probed and failed" },
+	{ "unknown domain type", "unknown", NULL, NO, NO, NO, 64, 64, "drv", NONE,
+	  PATH_UNKNOWN, MODE_UNKNOWN, "unknown", NULL },
+	{ "unbound, default masks", "DMA", NULL, NO, NO, NO, 32, 32, NULL, NONE,
+	  PATH_IOMMU_STRICT, MODE_MAP_BIND, "DMA", "has not set its masks" },
+	{ "unbound, masks left by a failed probe", "DMA", NULL, NO, NO, NO, 64, 64, NULL, NONE,
+	  PATH_IOMMU_STRICT, MODE_MAP_BIND, "DMA", "probed and failed" },
+	{ "device tree, non-coherent, strict SMMU", "DMA", NULL, NO, NO, NONE, 0, 0, "drv", NO,
+	  PATH_IOMMU_STRICT, MODE_MAP_BIND, "DMA", "not DMA-coherent" },
+	{ "device tree, coherent, no IOMMU", NULL, NULL, NO, NO, NONE, 0, 0, "drv", YES,
+	  PATH_DIRECT, MODE_MAP_POPULATE, "no IOMMU group", NULL },
+	{ "device tree, non-coherent, swiotlb=force", NULL, NULL, NO, YES, NONE, 0, 0, "drv", NO,
+	  PATH_BOUNCE, MODE_ALLOC_COHERENT, "forced", "dma_sync_" },
+};
+
+static struct di_system sys;
+static struct di_device dev;
+static struct di_bounce bnc;
+
+static void setup(const struct row *r)
+{
+	memset(&sys, 0, sizeof(sys));
+	memset(&dev, 0, sizeof(dev));
+	memset(&bnc, 0, sizeof(bnc));
+	dev.name = (char *)"0000:00:02.0";
+	dev.path = (char *)"/sys/devices/pci0000:00/0000:00:02.0";
+	dev.bus = (char *)"pci";
+	if (r->type) {
+		ival_set(&dev.iommu_group, 3);
+		dev.iommu_domain.s = (char *)r->type;
+	}
+	dev.removable.s = (char *)r->removable;
+	dev.driver.s = (char *)r->driver;
+	if (r->mask)
+		ival_set(&dev.dma_mask_bits, r->mask);
+	if (r->cmask)
+		ival_set(&dev.coherent_dma_mask_bits, r->cmask);
+	if (r->dt_coherent != NONE) {
+		ival_set(&dev.dt_coherent, r->dt_coherent);
+		dev.dt_coherent_from.s = (char *)"/soc/bus";
+	}
+	if (r->memenc)
+		ival_set(&sys.memenc.guest, 1);
+	ival_set(&sys.swiotlb.forced, r->forced);
+	uval_set(&sys.ram.top, 0x140000000ULL);
+	bnc.device = dev.name;
+	if (r->can_bounce != NONE)
+		ival_set(&bnc.can_bounce, r->can_bounce);
+	if (r->can_bounce != NONE || r->mask) {
+		sys.swiotlb.bounce = &bnc;
+		sys.swiotlb.n_bounce = 1;
+	}
+}
+
+static bool has(const struct strv *v, const char *sub)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (strstr(v->v[i], sub))
+			return true;
+	return false;
+}
+
+static void free_advice(struct advice *a)
+{
+	strv_free(&a->reasons);
+	strv_free(&a->notes);
+	strv_free(&a->prediction.reasons);
+	free(a->prediction.differs);
+}
+
+static void test_rows(void)
+{
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct row *r = &rows[i];
+		struct advice a;
+
+		setup(r);
+		advise_device(&sys, &dev, &a);
+		is_str(dma_path_name(a.path), dma_path_name(r->path), "%s: path", r->what);
+		is_str(dma_mode_name(a.mode), dma_mode_name(r->mode), "%s: mode", r->what);
+		ok(has(&a.reasons, r->reason), "%s: a reason says '%s'", r->what, r->reason);
+		if (r->note)
+			ok(has(&a.notes, r->note), "%s: a note says '%s'", r->what, r->note);
+		else
+			ok(!has(&a.notes, "probed") && !has(&a.notes, "coherent") &&
+			   !has(&a.notes, "differ"), "%s: no mask or coherency note", r->what);
+		ok(a.prediction.driver == NULL, "%s: no prediction for an unknown driver", r->what);
+		free_advice(&a);
+	}
+}
+
+static void vmwgfx(const char *what, const char *params[], const char *cmdline, int memenc,
+		   const char *release, int forced, enum dma_mode want, const char *reason,
+		   bool differs)
+{
+	/* Forced bouncing and encrypted guests come without an IOMMU here. */
+	struct row r = { .type = forced || memenc ? NULL : "DMA-FQ", .forced = forced, .memenc = memenc,
+			 .can_bounce = forced, .mask = 64, .cmask = 64, .driver = "vmwgfx",
+			 .dt_coherent = NONE };
+	struct advice a;
+
+	setup(&r);
+	dev.module.s = (char *)"vmwgfx";
+	for (; params && *params; params++)
+		strv_add(&dev.module_params, *params);
+	if (!dev.module_params.n)
+		dev.module_params_err = -EACCES;
+	sys.cmdline.raw.s = (char *)cmdline;
+	sys.osrelease.s = (char *)release;
+	advise_device(&sys, &dev, &a);
+	is_str(a.prediction.driver, "vmwgfx", "vmwgfx %s: predicted", what);
+	is_str(dma_mode_name(a.prediction.mode), dma_mode_name(want), "vmwgfx %s: mode", what);
+	ok(has(&a.prediction.reasons, reason), "vmwgfx %s: reason says '%s'", what, reason);
+	ok(!!a.prediction.differs == differs, "vmwgfx %s: %s the advice (%s)", what,
+	   differs ? "differs from" : "agrees with", a.prediction.differs ? a.prediction.differs : "-");
+	free_advice(&a);
+	strv_free(&dev.module_params);
+}
+
+static void test_vmwgfx(void)
+{
+	const char *dflt[] = { "force_coherent=0", "restrict_iommu=0", NULL };
+	const char *coh[] = { "force_coherent=1", "restrict_iommu=0", NULL };
+	const char *res[] = { "force_coherent=0", "restrict_iommu=1", NULL };
+	const char *both[] = { "force_coherent=1", "restrict_iommu=1", NULL };
+
+	vmwgfx("defaults", dflt, NULL, NO, "6.1.0-56-amd64", NO, MODE_MAP_POPULATE,
+	       "caches DMA mappings", false);
+	vmwgfx("force_coherent", coh, NULL, NO, "6.1.0", NO, MODE_ALLOC_COHERENT,
+	       "force_coherent=1", true);
+	vmwgfx("restrict_iommu", res, NULL, NO, "6.1.0", NO, MODE_MAP_BIND, "restrict_iommu=1", true);
+	vmwgfx("force_coherent wins", both, NULL, NO, "6.1.0", NO, MODE_ALLOC_COHERENT,
+	       "force_coherent=1", true);
+	vmwgfx("defaults under swiotlb=force", dflt, NULL, NO, "6.1.0", YES, MODE_MAP_POPULATE,
+	       "caches", true);
+	vmwgfx("unreadable parameters, command line", NULL, "ro vmwgfx.restrict_iommu=1 "
+	       "vmwgfx.force_coherent=0 quiet", NO, "6.1.0", NO, MODE_MAP_BIND, "kernel command line",
+	       true);
+	vmwgfx("unreadable parameters", NULL, "ro quiet", NO, "6.1.0", NO, MODE_UNKNOWN,
+	       "could not be read", false);
+	vmwgfx("memory encryption, 6.1", dflt, NULL, YES, "6.1.0-56-amd64", NO, MODE_UNKNOWN,
+	       "refuses DMA", false);
+	vmwgfx("memory encryption, 6.12", dflt, NULL, YES, "6.12.9-amd64", NO, MODE_ALLOC_COHERENT,
+	       "coherent TTM pages", false);
+	vmwgfx("memory encryption, unknown release", dflt, NULL, YES, NULL, NO, MODE_UNKNOWN,
+	       "release is unknown", false);
+}
+
+static void ttm(const char *what, const char *module, const char *driver, int bits,
+		uint64_t iomem, int iomem_err, enum dma_mode want, const char *reason)
+{
+	struct row r = { .type = "DMA-FQ", .mask = bits, .cmask = bits, .driver = driver,
+			 .dt_coherent = NONE };
+	struct advice a;
+
+	setup(&r);
+	dev.module.s = (char *)module;
+	if (iomem_err)
+		sys.iomem_top.err = iomem_err;
+	else
+		uval_set(&sys.iomem_top, iomem);
+	advise_device(&sys, &dev, &a);
+	is_str(a.prediction.driver, module, "%s %s: predicted", module, what);
+	is_str(dma_mode_name(a.prediction.mode), dma_mode_name(want), "%s %s: mode", module, what);
+	ok(has(&a.prediction.reasons, reason), "%s %s: reason says '%s'", module, what, reason);
+	free_advice(&a);
+}
+
+static void test_ttm(void)
+{
+	ttm("iomem within 2^44", "amdgpu", "amdgpu", 44, 0xfffffffffULL, 0, MODE_MAP_POPULATE,
+	    "drm_need_swiotlb() is false");
+	ttm("iomem above 2^40", "radeon", "radeon", 40, 0x38000000000ULL, 0, MODE_ALLOC_COHERENT,
+	    "drm_need_swiotlb() is true");
+	ttm("iomem exactly 2^40", "nouveau", "nouveau", 40, 1ULL << 40, 0, MODE_MAP_POPULATE,
+	    "within 2^40");
+	ttm("iomem hidden", "amdgpu", "amdgpu", 44, 0, -EPERM, MODE_UNKNOWN, "need root");
+	ttm("unbound", "amdgpu", NULL, 32, 0xfffffffffULL, 0, MODE_UNKNOWN, "not bound");
+}
+
+static void test_iomem(void)
+{
+	uint64_t top;
+
+	is_int(iomem_top("00000000-00000fff : Reserved\n00001000-0009fbff : System RAM\n"
+			 "  000a0000-000bffff : PCI Bus 0000:00\n"
+			 "fd000000-fdffffff : 0000:00:01.0\n"
+			 "100000000-27fffffff : System RAM\n"
+			 "  380000000000-3807ffffffff : child is ignored\n", &top), 0,
+	       "iomem: parses");
+	is_int((long long)top, 0x27fffffffLL, "iomem: top-level maximum, children ignored");
+	is_int(iomem_top("00000000-00000000 : Reserved\n00000000-00000000 : System RAM\n", &top),
+	       -EPERM, "iomem: all zeros (not root) is -EPERM");
+	is_int(iomem_top("garbage\n\n-: x\n", &top), -ENODATA, "iomem: garbage is -ENODATA");
+	is_int(iomem_top("", &top), -ENODATA, "iomem: empty is -ENODATA");
+	is_int(iomem_top("ffff-0000 : backwards\n1000-1fff : ok", &top), 0,
+	       "iomem: backwards range skipped, unterminated last line read");
+	is_int((long long)top, 0x1fff, "iomem: value after a skipped line");
+}
+
+int main(void)
+{
+	test_rows();
+	test_vmwgfx();
+	test_ttm();
+	test_iomem();
+	return tap_done();
+}

@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Pure pieces of the IOMMU and SWIOTLB collectors: register decoding,
+ * amd-iommu/features halves, reserved regions, and the conclusions drawn
+ * from a hand-built model. Expected values come from the bit definitions
+ * cited in src/collect/iommu.c, worked out by hand.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "collect/facts.h"
+#include "tap.h"
+
+static void test_intel(void)
+{
+	struct di_iommu_caps c = { 0 };
+
+	/*
+	 * A Skylake client: cap 0xd2008c40660462, ecap 0xf050da.
+	 * cap: SAGAW (8-12) 0x04 -> 48-bit 4-level; MGAW (16-21) 0x26 -> 39 bits;
+	 * CM (7) 0; ND (0-2) 2 -> 256 domains; SLLPS (34-37) 0x3 -> 2M and 1G.
+	 * ecap nibbles f,0,5,0,d,a (bits 23..0): C (0) 0, DT (2) 0, PT (6) 1, SC (7) 1;
+	 * nothing above bit 23, so NEST (26), PRS (29), PASID (40), SMTS (43) are 0.
+	 */
+	iommu_decode_intel(0xd2008c40660462ULL, 0xf050daULL, &c);
+	is_int(c.max_address_bits.v, 39, "MGAW");
+	ok(c.n_widths == 1 && c.widths[0] == 48, "SAGAW: 48-bit only");
+	is_int(c.caching_mode.v, 0, "no caching mode");
+	is_int(c.domains.v, 256, "256 domains");
+	ok(c.superpage_2m.v == 1 && c.superpage_1g.v == 1, "2M and 1G superpages");
+	ok(c.pass_through.v == 1 && c.snoop_control.v == 1 && c.nested.v == 0, "PT, SC, no NEST");
+	ok(c.page_walk_coherent.v == 0 && c.device_iotlb.v == 0, "no C, no DT");
+	ok(c.page_request.v == 0 && c.pasid.v == 0 && !c.pasid_bits.set && c.scalable_mode.v == 0,
+	   "no PRS, PASID, SMTS; no PASID width without PASID");
+
+	/* Scalable-mode server: ecap bits 43 (SMTS), 40 (PASID), 35-39 = 0x13 (20 bits), 29 (PRS). */
+	memset(&c, 0, sizeof(c));
+	iommu_decode_intel(0x80ULL | 0x06ULL << 8, (1ULL << 43) | (1ULL << 40) | (0x13ULL << 35) |
+			   (1ULL << 29) | (1ULL << 47) | (1ULL << 46), &c);
+	ok(c.scalable_mode.v && c.pasid.v && c.pasid_bits.v == 20 && c.page_request.v,
+	   "SMTS, PASID of 20 bits, PRS");
+	ok(c.first_level.v && c.second_level.v, "FLTS and SLTS");
+	ok(c.caching_mode.v == 1, "CM (a virtualized IOMMU)");
+	ok(c.n_widths == 2 && c.widths[0] == 39 && c.widths[1] == 48, "SAGAW 0x06: 39 and 48 bits");
+	is_int(c.max_address_bits.v, 1, "MGAW field 0 means 1 bit (the kernel adds one)");
+}
+
+static void test_amd(void)
+{
+	struct di_iommu_caps c = { 0 };
+	struct uval cap = { 0 }, efr = { 0 };
+
+	/* EFR: PPR (1), GT (4), HATS (10-11) = 1, GATS (12-13) = 0, PASMAX (32-36) = 0xf, SNP (63). */
+	uval_set(&cap, 1u << 24);
+	uval_set(&efr, (1ULL << 1) | (1ULL << 4) | (1ULL << 10) | (0xfULL << 32) | (1ULL << 63));
+	iommu_decode_amd(&cap, &efr, &c);
+	ok(c.page_request.v && c.nested.v && c.pasid.v, "PPR, GT, PASID");
+	is_int(c.pasid_bits.v, 16, "PASMAX 15: 16-bit PASIDs");
+	is_int(c.max_address_bits.v, 57, "HATS 1: 5-level, 57 bits");
+	is_int(c.guest_address_bits.v, 48, "GATS 0: 48 bits");
+	ok(c.snp.v == 1 && c.device_iotlb.v == 1, "SNP; IOTLB from the capability header");
+	ok(!c.pass_through.set && !c.scalable_mode.set, "Intel-only capabilities stay unset");
+
+	memset(&c, 0, sizeof(c));
+	uval_set(&efr, 3ULL << 10);
+	iommu_decode_amd(&(struct uval){ 0 }, &efr, &c);
+	ok(!c.max_address_bits.set && !c.device_iotlb.set, "HATS 3 is reserved; no cap, no IOTLB answer");
+
+	/*
+	 * QEMU's amd-iommu: EFR 0x29d3 = PreF (0), PPR (1), GT (4), IA (6), GA (7),
+	 * HE (8), HATS (10-11) 2, GATS (12-13) 2, PASMAX 0.
+	 */
+	memset(&c, 0, sizeof(c));
+	uval_set(&efr, 0x29d3);
+	iommu_decode_amd(&(struct uval){ 0 }, &efr, &c);
+	ok(c.max_address_bits.v == 64 && c.guest_address_bits.v == 64,
+	   "HATS and GATS 2: 6-level tables, capped at 64 bits");
+	ok(c.pasid.v == 1 && c.pasid_bits.v == 1, "GT and PPR: PASIDs, PASMAX 0 is 1 bit as the kernel computes");
+	memset(&c, 0, sizeof(c));
+	uval_set(&efr, 1ULL << 4);
+	iommu_decode_amd(&(struct uval){ 0 }, &efr, &c);
+	ok(c.nested.v == 1 && c.pasid.v == 0 && !c.pasid_bits.set, "GT without PPR: no PASIDs");
+}
+
+static void split(const char *raw, const struct efr_seen *log, size_t n, struct di_iommu_unit *u)
+{
+	memset(u, 0, sizeof(*u));
+	if (amd_features_split(raw, log, n, u) < 0)
+		abort();
+}
+
+static void test_features(void)
+{
+	struct efr_seen log[] = { { 0x246577efa2254afaULL, 0x10, true } };
+	struct di_iommu_unit u;
+
+	split("246577efa2254afa", NULL, 0, &u);
+	ok(u.efr.set && u.efr.v == 0x246577efa2254afaULL && !u.efr2.set, "EFR alone (before 6.1)");
+	free(u.caps_source);
+	split("10:246577efa2254afa", log, 1, &u);
+	ok(u.efr.v == 0x246577efa2254afaULL && u.efr2.v == 0x10, "6.1 EFR2:EFR told by the log");
+	free(u.caps_source);
+	split("246577efa2254afa:10", log, 1, &u);
+	ok(u.efr.v == 0x246577efa2254afaULL && u.efr2.v == 0x10, "6.12 EFR:EFR2 told by the log");
+	free(u.caps_source);
+	split("0:a2294", NULL, 0, &u);
+	ok(u.efr.v == 0xa2294 && u.efr2.v == 0, "a zero half is EFR2 (6.1 order)");
+	free(u.caps_source);
+	split("a2294:0", NULL, 0, &u);
+	ok(u.efr.v == 0xa2294 && u.efr2.v == 0, "a zero half is EFR2 (6.12 order)");
+	free(u.caps_source);
+	split("10:246577efa2254afa", NULL, 0, &u);
+	ok(!u.efr.set && !u.efr2.set && u.caps_error, "two non-zero halves, no log: order unknown");
+	free(u.caps_error);
+	split("xyz:1", NULL, 0, &u);
+	ok(!u.efr.set && u.caps_error, "garbage is refused");
+	free(u.caps_error);
+	split("11111111111111111:1", NULL, 0, &u);
+	ok(!u.efr.set && u.caps_error, "more than 64 bits is refused");
+	free(u.caps_error);
+}
+
+static void test_resv(void)
+{
+	struct di_resv *r;
+	size_t n;
+
+	if (parse_reserved_regions("0x00000000fee00000 0x00000000feefffff msi\n"
+				   "0x00000000000a0000 0x00000000000bffff direct-relaxable\n"
+				   "0x0000000000000000 0x00000000000fffff\n"
+				   "0x10 0x0f reserved\n"
+				   "0xffffffffffffffff 0xffffffffffffffff reserved\n"
+				   "0x-1 0x2 msi\n"
+				   "0x1 0x2 msi \n"
+				   "0x1 0x2 MSI\n"
+				   "0x00000000fed00000 0x00000000fed03fff reserved", &r, &n) < 0)
+		abort();
+	is_int(n, 4, "four well-formed lines, five refused");
+	ok(r[0].start == 0xfee00000 && r[0].end == 0xfeefffff && strcmp(r[0].type, "msi") == 0,
+	   "MSI window, end inclusive");
+	is_str(r[1].type, "direct-relaxable", "direct-relaxable");
+	ok(r[2].start == UINT64_MAX && r[2].end == UINT64_MAX, "addresses up to 2^64-1 stay exact");
+	ok(r[3].start == 0xfed00000 && strcmp(r[3].type, "reserved") == 0, "last line without a newline");
+	for (size_t i = 0; i < n; i++)
+		free(r[i].type);
+	free(r);
+	is_str(iommu_domain_meaning("DMA-FQ"), "translated, lazy invalidation with a flush queue", "DMA-FQ");
+	is_str(iommu_domain_meaning("DMA"), "translated, strict invalidation", "DMA");
+	ok(iommu_domain_meaning("dma") == NULL && iommu_domain_meaning(NULL) == NULL, "unknown types");
+}
+
+static bool has_conclusion(const struct di_system *sys, const char *needle, const char *src)
+{
+	for (size_t i = 0; i < sys->iommu.conclusions.n; i++)
+		if (strstr(sys->iommu.conclusions.v[i], needle) &&
+		    (!src || strstr(sys->iommu.sources.v[i], src)))
+			return true;
+	return false;
+}
+
+static void test_conclusions(void)
+{
+	struct di_system sys = { 0 };
+	struct di_iommu_unit unit = { .name = (char *)"ivhd0", .kind = "amd-vi" };
+	struct di_group groups[2] = { { .id = 0 }, { .id = 1 } };
+
+	/* No IOMMU, but the log claims a default domain: noted, not believed. */
+	ival_set(&sys.kmsg.readable, 1);
+	ival_set(&sys.kmsg.from_boot, 1);
+	sval_set(&sys.iommu.default_domain, "Translated");
+	ival_set(&sys.iommu.default_domain_cmdline, 0);
+	sval_set(&sys.cmdline.raw, "quiet");
+	if (iommu_conclude(&sys) < 0)
+		abort();
+	ok(has_conclusion(&sys, "no IOMMU unit exists", "/sys/class/iommu"), "no unit");
+	ok(has_conclusion(&sys, "proves nothing", "Default domain type: Translated"),
+	   "a default domain line without a unit proves nothing");
+	ok(has_conclusion(&sys, "sets no IOMMU policy", "/proc/cmdline"), "no command-line policy");
+	strv_free(&sys.iommu.conclusions);
+	strv_free(&sys.iommu.sources);
+
+	/* AMD under a hypervisor: lazy policy logged, groups strict, the reason logged. */
+	sys.units = &unit;
+	sys.n_units = 1;
+	sys.groups = groups;
+	sys.n_groups = 2;
+	sval_set(&groups[0].type, "DMA");
+	sval_set(&groups[1].type, "DMA");
+	sval_set(&sys.iommu.tlb_policy, "lazy");
+	ival_set(&sys.iommu.tlb_policy_cmdline, 0);
+	strv_add(&sys.iommu.log_lines, "AMD-Vi: Using strict mode due to virtualization");
+	strv_add(&sys.cmdline.amd_iommu, "on");
+	if (iommu_conclude(&sys) < 0)
+		abort();
+	ok(has_conclusion(&sys, "2 IOMMU groups: 2 DMA (translated, strict invalidation)", NULL),
+	   "group types counted");
+	ok(has_conclusion(&sys, "overrode the lazy policy", "Using strict mode due to virtualization"),
+	   "the strict override is explained by its log line");
+	ok(has_conclusion(&sys, "amd_iommu=on is passed to the IOMMU driver", "amd_iommu=on"),
+	   "an option without a known meaning is still reported");
+	ok(has_conclusion(&sys, "the default domain type is Translated", NULL), "default domain");
+	is_int(sys.iommu.conclusions.n, sys.iommu.sources.n, "every conclusion has a source");
+	strv_free(&sys.iommu.conclusions);
+	strv_free(&sys.iommu.sources);
+	strv_free(&sys.iommu.log_lines);
+	strv_free(&sys.cmdline.amd_iommu);
+	free(groups[0].type.s);
+	free(groups[1].type.s);
+	free(sys.iommu.default_domain.s);
+	free(sys.iommu.tlb_policy.s);
+	free(sys.cmdline.raw.s);
+}
+
+static struct di_bounce *bounce_of(struct di_system *sys, const char *name)
+{
+	for (size_t i = 0; i < sys->swiotlb.n_bounce; i++)
+		if (strcmp(sys->swiotlb.bounce[i].device, name) == 0)
+			return &sys->swiotlb.bounce[i];
+	return NULL;
+}
+
+static void test_swiotlb(void)
+{
+	struct di_device devs[3] = {
+		{ .name = (char *)"0000:00:02.0", .bus = (char *)"pci" },
+		{ .name = (char *)"0000:00:03.0", .bus = (char *)"pci" },
+		{ .name = (char *)"0000:00:04.0", .bus = (char *)"pci" },
+	};
+	struct di_system sys = { .devs = devs, .n_devs = 3 };
+	struct di_bounce *b;
+
+	is_int(swiotlb_suggest_nslabs(32768, 65536), 65536, "twice the default pool");
+	is_int(swiotlb_suggest_nslabs(1000, 4096), 2048, "rounded up to IO_TLB_SEGSIZE");
+	is_int(swiotlb_suggest_nslabs(32768, 262145), 0, "above 256 KiB no pool helps");
+	is_int(swiotlb_suggest_nslabs(0, 4096), 65536, "unknown size: twice the 64 MiB default");
+
+	/* 5 GiB of RAM, no IOMMU, a 64 MiB pool, one full event. */
+	uval_set(&sys.ram.top, 5ULL << 30);
+	sval_set(&sys.cmdline.raw, "quiet");
+	ival_set(&sys.memenc.guest, 0);
+	ival_set(&sys.swiotlb.default_pool, 1);
+	sys.swiotlb.full_count = 3;
+	ival_set(&sys.swiotlb.full_largest, 65536);
+	ival_set(&sys.swiotlb.full_total, 32768);
+	sval_set(&devs[0].driver, "bochs-drm");
+	ival_set(&devs[0].dma_mask_bits, 32);
+	ival_set(&devs[0].coherent_dma_mask_bits, 32);
+	ival_set(&devs[1].dma_mask_bits, 64);
+	ival_set(&devs[1].coherent_dma_mask_bits, 64);
+	sval_set(&devs[2].driver, "vmwgfx");
+	ival_set(&devs[2].dma_mask_bits, 32);
+	ival_set(&devs[2].coherent_dma_mask_bits, 32);
+	ival_set(&devs[2].iommu_group, 4);
+	sval_set(&devs[2].iommu_domain, "DMA-FQ");
+	if (swiotlb_conclude(&sys) < 0)
+		abort();
+	ok(sys.swiotlb.forced.set && sys.swiotlb.forced.v == 0, "not forced: no swiotlb=force, no encryption");
+	ok(sys.swiotlb.advice && strstr(sys.swiotlb.advice, "swiotlb=65536 ") &&
+	   strstr(sys.swiotlb.advice, "128 MiB"), "advice: twice the pool the events report");
+	b = bounce_of(&sys, "0000:00:02.0");
+	ok(b && b->can_bounce.v == 1 && b->streaming_below.v == 1 && b->coherent_below.v == 1,
+	   "a 32-bit device without translation on 5 GiB can bounce");
+	b = bounce_of(&sys, "0000:00:03.0");
+	ok(b && b->can_bounce.set && b->can_bounce.v == 0 && b->streaming_below.v == 0,
+	   "a 64-bit device cannot");
+	b = bounce_of(&sys, "0000:00:04.0");
+	ok(b && b->translated.v == 1 && b->can_bounce.v == 0, "a translated 32-bit device does not bounce");
+	for (size_t i = 0; i < sys.swiotlb.n_bounce; i++) {
+		free(sys.swiotlb.bounce[i].device);
+		strv_free(&sys.swiotlb.bounce[i].reasons);
+	}
+	free(sys.swiotlb.bounce);
+	free(sys.swiotlb.advice);
+	sys.swiotlb.bounce = NULL;
+	sys.swiotlb.n_bounce = 0;
+	sys.swiotlb.advice = NULL;
+
+	/* swiotlb=force on 1 GiB: everything direct bounces, whatever its mask. */
+	uval_set(&sys.ram.top, 1ULL << 30);
+	ival_set(&sys.cmdline.swiotlb_force, 1);
+	sys.swiotlb.full_count = 0;
+	if (swiotlb_conclude(&sys) < 0)
+		abort();
+	ok(sys.swiotlb.forced.v == 1 && sys.swiotlb.forced_by.n == 1, "forced by swiotlb=force");
+	b = bounce_of(&sys, "0000:00:03.0");
+	ok(b && b->can_bounce.v == 1 && b->streaming_below.v == 0, "forced: a 64-bit device bounces too");
+	b = bounce_of(&sys, "0000:00:02.0");
+	ok(b && b->streaming_below.v == 0, "32 bits reach all of 1 GiB");
+	ok(sys.swiotlb.advice == NULL, "no event, no advice");
+	for (size_t i = 0; i < sys.swiotlb.n_bounce; i++) {
+		free(sys.swiotlb.bounce[i].device);
+		strv_free(&sys.swiotlb.bounce[i].reasons);
+	}
+	free(sys.swiotlb.bounce);
+	strv_free(&sys.swiotlb.forced_by);
+	for (size_t i = 0; i < 3; i++)
+		free(devs[i].driver.s), free(devs[i].iommu_domain.s);
+	free(sys.cmdline.raw.s);
+}
+
+int main(void)
+{
+	test_intel();
+	test_amd();
+	test_features();
+	test_resv();
+	test_conclusions();
+	test_swiotlb();
+	return tap_done();
+}

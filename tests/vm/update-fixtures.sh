@@ -1,0 +1,105 @@
+#!/bin/bash
+# Regenerate the fixture sysroots under tests/fixtures/: boots the lazy, pt,
+# noiommu-force and amd configurations of the real-kernel suite with
+# dmainspect.capture=1 (the guest runs guest/capture.sh and sends the tree
+# over its third serial port), and captures this host into host-noiommu/.
+# Each fixture gets a SOURCE file (kernel, QEMU and kernel command lines,
+# date).  Env: DMAINSPECT (optional, any dynamically linked binary will do
+# since the guest does not run it), DMAINSPECT_VM_CACHE, DMAINSPECT_VM_TIMEOUT.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+fixtures=$top/tests/fixtures
+# shellcheck source=tests/vm/common.sh
+. "$here/common.sh"
+
+limit=${DMAINSPECT_VM_TIMEOUT:-150}
+DMAINSPECT=${DMAINSPECT:-$(type -P true)}
+export DMAINSPECT
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/dmainspect-fixtures.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+kroot=$("$here/fetch-kernel.sh")
+VM_KERNEL=$(find "$kroot/boot" -maxdepth 1 -name 'vmlinuz-*' | sort -V | tail -n 1)
+VM_INITRD=$work/initrd.gz
+kver=$(basename "$VM_KERNEL")
+kver=${kver#vmlinuz-}
+kpkg=$(cat "$kroot/.package" 2>/dev/null || echo "linux-image-$kver")
+"$here/mkinitramfs.sh" "$kroot" "$VM_INITRD"
+
+# configuration:fixture directory
+pairs="lazy:q35-iommu-lazy pt:q35-iommu-pt noiommu-force:q35-noiommu-swiotlb-force amd:q35-amd-iommu"
+
+for p in $pairs; do
+	vm_boot "${p%%:*}" "$work" "$limit" dmainspect.capture=1 &
+	while [ "$(jobs -rp | wc -l)" -ge 2 ]; do
+		wait -n || true
+	done
+done
+wait
+
+# Empty directories carry an empty .gitkeep, or git would drop them (an empty
+# debugfs swiotlb/ means "no pool", a missing one "no debugfs").
+keep_empty_dirs() {
+	find "$1" -type d -empty -exec touch '{}/.gitkeep' \;
+}
+
+status=0
+for p in $pairs; do
+	c=${p%%:*}
+	out=$fixtures/${p#*:}
+	if ! tr -d '\r' <"$work/$c.capture" |
+		sed -n '/^@@dmainspect-capture begin/,/^@@dmainspect-capture end/p' |
+		sed '1d;$d' >"$work/$c.b64" || [ ! -s "$work/$c.b64" ]; then
+		echo "update-fixtures: $c: no capture (qemu status $(cat "$work/$c.rc")); console tail:" >&2
+		tr -d '\r' <"$work/$c.console" | tail -n 20 >&2
+		status=1
+		continue
+	fi
+	rm -rf "$out"
+	mkdir -p "$out"
+	base64 -d "$work/$c.b64" | tar -xzf - -C "$out" --no-same-owner
+	keep_empty_dirs "$out"
+	qemu_cmd=$(sed -e "s|$work/|/tmp/|g" -e "s|$kroot/boot/|/boot/|g" "$work/$c.cmdline")
+	cat >"$out/SOURCE" <<EOS
+Captured by tests/vm/update-fixtures.sh (tests/vm/guest/capture.sh in a QEMU guest).
+Kernel: $kver (Debian package $kpkg)
+QEMU: $(qemu-system-x86_64 --version | head -n 1)
+QEMU command line: $qemu_cmd
+Kernel command line: $(cat "$out/proc/cmdline")
+Capture date: $(date -u +%Y-%m-%dT%H:%M:%SZ)
+Empty directories hold an empty .gitkeep so that git keeps them.
+EOS
+	echo "update-fixtures: $out ($(find "$out" -type f -printf "%s\n" | awk "{ s += \$1 } END { print s }") bytes in files)" >&2
+done
+
+# This host, as it is (no IOMMU); what a non-root or absent file is, is skipped.
+out=$fixtures/host-noiommu
+rm -rf "$out"
+mkdir -p "$out"
+sh "$here/guest/capture.sh" "$out"
+keep_empty_dirs "$out"
+# A host's command line and log describe the machine it runs on, not its DMA:
+# keep only the words and lines dmainspect reads.
+relevant='Linux version|iommu|DMAR|AMD-Vi|swiotlb|software IO TLB|PCI-DMA|[Ee]ncrypt|SEV|TDX|smmu|SMMU|DMA'
+tr ' ' '\n' </proc/cmdline | grep -E '^(iommu|intel_iommu|amd_iommu|swiotlb|mem_encrypt|vmwgfx|amdgpu|radeon|nouveau)[.=]' |
+	paste -sd ' ' >"$out/proc/cmdline" || : >"$out/proc/cmdline"
+if [ -f "$out/dev/kmsg" ]; then
+	# The boot banner stays (it shows the log reaches back to boot), less its build host.
+	grep -E "$relevant" "$out/dev/kmsg" | grep -v 'ommand line: ' |
+		sed -E 's/(Linux version [^ ]+ )\([^)]*\)/\1(redacted)/' >"$out/dev/kmsg.relevant" || true
+	mv "$out/dev/kmsg.relevant" "$out/dev/kmsg"
+fi
+cat >"$out/SOURCE" <<EOS
+Captured by tests/vm/update-fixtures.sh (tests/vm/guest/capture.sh run on the host, as root).
+Kernel: $(uname -r)
+QEMU command line: none (not a QEMU guest of the suite; the host machine itself)
+Kernel command line and log: reduced to the DMA-related words and lines
+(proc/cmdline, dev/kmsg); the rest describes the host, not its DMA.
+Capture date: $(date -u +%Y-%m-%dT%H:%M:%SZ)
+Empty directories hold an empty .gitkeep so that git keeps them.
+EOS
+echo "update-fixtures: $out ($(find "$out" -type f -printf "%s\n" | awk "{ s += \$1 } END { print s }") bytes in files)" >&2
+exit "$status"
