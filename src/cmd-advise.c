@@ -9,11 +9,6 @@
 #include "advise.h"
 #include "cmd.h"
 
-static int advise_option(struct di_ctx *ctx, int opt, const char *arg)
-{
-	return -1;
-}
-
 static void advise_help(FILE *out)
 {
 	fprintf(out,
@@ -102,8 +97,6 @@ const struct command cmd_advise = {
 		       "the path its DMA takes, the mapping mode a driver should use, each fact\n"
 		       "used with its source, notes, and what the device's own driver will choose\n"
 		       "where its procedure is known (vmwgfx, amdgpu, radeon, nouveau).",
-	.options = NULL,
 	.help_extra = advise_help,
-	.option = advise_option,
 	.run = advise_run,
 };

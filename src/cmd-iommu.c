@@ -4,15 +4,6 @@
 
 #include "cmd.h"
 
-static const struct cmd_option iommu_options[] = {
-	{ NULL },
-};
-
-static int iommu_option(struct di_ctx *ctx, int opt, const char *arg)
-{
-	return -1;
-}
-
 static void iommu_help(FILE *out)
 {
 	fprintf(out, "\nDecoded capabilities of a unit (JSON keys under \"decoded\"):\n");
@@ -21,22 +12,7 @@ static void iommu_help(FILE *out)
 
 static int iommu_run(struct di_ctx *ctx, int argc, char **argv)
 {
-	struct di_system sys;
-	int err;
-
-	if (argc > 1) {
-		di_err("iommu: unexpected argument '%s'", argv[1]);
-		return EXIT_USAGE;
-	}
-	err = system_collect(ctx, &sys);
-	if (err < 0) {
-		di_err("iommu: %s", rfs_strerror(err));
-		system_free(&sys);
-		return EXIT_NOTHING;
-	}
-	err = render_iommu(&sys, &ctx->ro);
-	system_free(&sys);
-	return err < 0 ? EXIT_NOTHING : EXIT_OK;
+	return run_system_command(ctx, argc, argv, render_iommu);
 }
 
 const struct command cmd_iommu = {
@@ -49,8 +25,6 @@ const struct command cmd_iommu = {
 		       "kernel command line, the kernel log), and the IOMMU faults the kernel logged.\n"
 		       "What cannot be read (the kernel log without privileges) is listed with the\n"
 		       "reason; the command still succeeds.",
-	.options = iommu_options,
 	.help_extra = iommu_help,
-	.option = iommu_option,
 	.run = iommu_run,
 };

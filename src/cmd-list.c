@@ -4,7 +4,6 @@
 
 #include <stdlib.h>
 
-#include "advise.h"
 #include "cmd.h"
 
 static const struct cmd_option list_options[] = {
@@ -29,23 +28,7 @@ static void list_help(FILE *out)
 
 static int list_run(struct di_ctx *ctx, int argc, char **argv)
 {
-	struct di_system sys;
-	int err;
-
-	if (argc > 1) {
-		di_err("list: unexpected argument '%s'", argv[1]);
-		return EXIT_USAGE;
-	}
-	err = system_collect(ctx, &sys);
-	if (err < 0) {
-		di_err("list: %s", rfs_strerror(err));
-		system_free(&sys);
-		return EXIT_NOTHING;
-	}
-	advise_system(&sys);
-	err = render_devices(&sys, &ctx->ro);
-	system_free(&sys);
-	return err < 0 ? EXIT_NOTHING : EXIT_OK;
+	return run_system_command(ctx, argc, argv, render_devices);
 }
 
 const struct command cmd_list = {

@@ -37,8 +37,9 @@ struct command {
 	const struct cmd_option *options;	/* ends with { NULL } */
 	/* Extra --help text (e.g. the field list). */
 	void (*help_extra)(FILE *out);
-	/* argv[0] is the command name; options come as (short or 256+index, optarg). */
+	/* Options come as (short or 256+index, optarg); NULL without options. */
 	int (*option)(struct di_ctx *ctx, int opt, const char *arg);
+	/* argv[0] is the command name, then the operands. */
 	int (*run)(struct di_ctx *ctx, int argc, char **argv);
 };
 
@@ -46,6 +47,10 @@ void di_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Collect the devices and groups that list and advise show. */
 int system_collect(struct di_ctx *ctx, struct di_system *sys);
+
+/* Run of a command without operands: collect, advise, render; an exit status. */
+int run_system_command(struct di_ctx *ctx, int argc, char **argv,
+		       int (*render)(const struct di_system *, const struct render_opts *));
 
 extern const struct command cmd_list;
 extern const struct command cmd_iommu;

@@ -171,7 +171,7 @@ static int run_command(const struct command *c, struct di_ctx *ctx, int argc, ch
 			fprintf(stderr, "Try 'dmainspect %s --help'.\n", c->name);
 			return EXIT_USAGE;
 		}
-		if (c->option(ctx, opt, optarg) < 0) {
+		if (!c->option || c->option(ctx, opt, optarg) < 0) {
 			di_err("%s: invalid argument '%s' for '%s'", c->name, optarg ? optarg : "",
 			       argv[optind - 1]);
 			return EXIT_USAGE;

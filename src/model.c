@@ -72,19 +72,26 @@ int strv_add(struct strv *sv, const char *s)
 	return 0;
 }
 
-int strv_addf(struct strv *sv, const char *fmt, ...)
+int strv_vaddf(struct strv *sv, const char *fmt, va_list ap)
 {
-	va_list ap;
 	char *s;
-	int n, err;
+	int err;
 
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0)
+	if (vasprintf(&s, fmt, ap) < 0)
 		return -ENOMEM;
 	err = strv_add(sv, s);
 	free(s);
+	return err;
+}
+
+int strv_addf(struct strv *sv, const char *fmt, ...)
+{
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = strv_vaddf(sv, fmt, ap);
+	va_end(ap);
 	return err;
 }
 

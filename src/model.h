@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -273,6 +274,7 @@ void sval_set(struct sval *v, const char *s);
 void sval_take(struct sval *v, char *s);
 int strv_add(struct strv *sv, const char *s);
 int strv_addf(struct strv *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int strv_vaddf(struct strv *sv, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void strv_free(struct strv *sv);
 bool strv_contains(const struct strv *sv, const char *s);
 

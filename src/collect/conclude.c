@@ -25,16 +25,11 @@ static int conclude(struct di_system *sys, const char *source, const char *fmt, 
 {
 	struct di_iommu_policy *p = &sys->iommu;
 	va_list ap;
-	char *s;
-	int n, err;
+	int err;
 
 	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
+	err = strv_vaddf(&p->conclusions, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return -ENOMEM;
-	err = strv_add(&p->conclusions, s);
-	free(s);
 	if (!err)
 		err = strv_add(&p->sources, source);
 	return err;

@@ -54,3 +54,11 @@ fixtures() {
 		[ -d "$d/sys" ] && basename "$d"
 	done
 }
+
+# Commands that run without operands: their synopsis column (the second, at a
+# fixed position in --help) is empty or only optional ("[DEVICE...]").
+commands_without_operands() {
+	"$DMAINSPECT" --help | awk '/^Commands:/ { f = 1; next } /^$/ { f = 0 }
+		f { args = substr($0, 12, 16); gsub(/ /, "", args)
+		    if (args == "" || args ~ /^\[/) print $1 }'
+}

@@ -13,8 +13,7 @@ jsonschema.Draft202012Validator.check_schema(json.load(open(sys.argv[1])))' "$sc
 ok $? "the schema is a valid JSON Schema (2020-12)"
 
 # Commands that run without operands: their synopsis has none or only optional ones.
-mapfile -t commands < <("$DMAINSPECT" --help |
-	awk '/^Commands:/{f=1; next} /^$/{f=0} f && ($2 == "" || $2 ~ /^\[/ || $2 ~ /^[a-z]/) {print $1}')
+mapfile -t commands < <(commands_without_operands)
 
 # A schema that forbids nothing proves nothing: a wrong type must fail.
 echo '{"version": 1, "devices": [{"name": 3}]}' >"$TMP/bad.json"

@@ -18,8 +18,7 @@ if ! command -v valgrind >/dev/null; then
 	exit
 fi
 
-mapfile -t commands < <("$DMAINSPECT" --help |
-	awk '/^Commands:/{f=1; next} /^$/{f=0} f && ($2 == "" || $2 ~ /^\[/ || $2 ~ /^[a-z]/) {print $1}')
+mapfile -t commands < <(commands_without_operands)
 for fx in $(fixtures); do
 	for cmd in "${commands[@]}"; do
 		[ "$cmd" = report ] && continue
