@@ -119,8 +119,18 @@ static int bounces(const struct di_system *sys, const struct di_device *d, enum 
 			  top_bits(sys->ram.top.v));
 		return 1;
 	}
-	if (b && b->can_bounce.set)
+	if (b && b->can_bounce.set) {
+		/* The SWIOTLB collector's last word says why nothing bounces. */
+		if (b->reasons.n)
+			strv_addf(&a->reasons, "%s (swiotlb)", b->reasons.v[b->reasons.n - 1]);
+		if ((!sw->forced.set || !sys->memenc.guest.set) &&
+		    !(sw->default_pool.set && !sw->default_pool.v))
+			strv_addf(&a->notes, "whether %s could not be read (%s): it would make this "
+				  "device bounce", !sw->forced.set ? "bouncing is forced" :
+				  "guest memory is encrypted",
+				  rfs_strerror(!sw->forced.set ? sw->forced.err : sys->memenc.guest.err));
 		return 0;
+	}
 	if (!d->dma_mask_bits.set && !d->dma_mask_bits.err)
 		return 0;	/* no mask in sysfs (not PCI): nothing says it bounces */
 	strv_add(&a->reasons, "whether the masks reach all of RAM could not be told "

@@ -57,6 +57,8 @@ static const struct row rows[] = {
 	  PATH_BOUNCE, MODE_ALLOC_COHERENT, "memory encryption", NULL },
 	{ "no IOMMU, mask below RAM", NULL, NULL, NO, NO, YES, 32, 64, "drv", NONE,
 	  PATH_BOUNCE, MODE_ALLOC_COHERENT, "32 bits", "masks differ" },
+	{ "no IOMMU, forced bouncing unreadable", NULL, NULL, NO, NONE, NO, 64, 64, "drv", NONE,
+	  PATH_DIRECT, MODE_MAP_POPULATE, "no IOMMU group", "could not be read" },
 	{ "no IOMMU, cannot tell the top of RAM", NULL, NULL, NO, NO, NONE, 32, 32, "drv", NONE,
 	  PATH_DIRECT, MODE_UNKNOWN, "could not be told", NULL },
 	{ "unmanaged: VFIO", "unmanaged", NULL, NO, YES, NO, 64, 64, "vfio-pci", NONE,
@@ -103,9 +105,11 @@ static void setup(const struct row *r)
 		ival_set(&dev.dt_coherent, r->dt_coherent);
 		dev.dt_coherent_from.s = (char *)"/soc/bus";
 	}
-	if (r->memenc)
-		ival_set(&sys.memenc.guest, 1);
-	ival_set(&sys.swiotlb.forced, r->forced);
+	ival_set(&sys.memenc.guest, r->memenc);
+	if (r->forced == NONE)
+		sys.swiotlb.forced.err = -EPERM;	/* the log was unreadable */
+	else
+		ival_set(&sys.swiotlb.forced, r->forced);
 	uval_set(&sys.ram.top, 0x140000000ULL);
 	bnc.device = dev.name;
 	if (r->can_bounce != NONE)
