@@ -22,46 +22,9 @@
 #include "report-redact.h"
 #include "rootfs.h"
 #include "tap.h"
+#include "tree.h"
 #include "tar.h"
 
-static char top[256];
-
-static void put(const char *rel, const char *content)
-{
-	char p[PATH_MAX];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", top, rel);
-	f = fopen(p, "w");
-	if (!f) {
-		perror(p);
-		exit(99);
-	}
-	fputs(content, f);
-	fclose(f);
-}
-
-static void mk(const char *rel)
-{
-	char p[PATH_MAX];
-
-	snprintf(p, sizeof(p), "%s/%s", top, rel);
-	if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-		perror(p);
-		exit(99);
-	}
-}
-
-static void ln(const char *target, const char *rel)
-{
-	char p[PATH_MAX];
-
-	snprintf(p, sizeof(p), "%s/%s", top, rel);
-	if (symlink(target, p) < 0) {
-		perror(p);
-		exit(99);
-	}
-}
 
 static ssize_t sleepy(void *arg, char **out)
 {
@@ -114,15 +77,15 @@ static void test_record(void)
 	size_t len;
 	DIR *d;
 
-	mk("sys");
-	mk("sys/devices");
-	mk("sys/devices/dev0");
-	mk("sys/bus");
-	ln("../devices/dev0", "sys/bus/dev0");
-	put("sys/devices/dev0/vendor", "0x8086\n");
-	put("sys/devices/dev0/other", "never read\n");
-	mk("sys/devices/dev0/locked");
-	ok(rfs_init(&r, top) == 0, "init");
+	tree_dir("sys");
+	tree_dir("sys/devices");
+	tree_dir("sys/devices/dev0");
+	tree_dir("sys/bus");
+	tree_link("../devices/dev0", "sys/bus/dev0");
+	tree_file("sys/devices/dev0/vendor", "0x8086\n");
+	tree_file("sys/devices/dev0/other", "never read\n");
+	tree_dir("sys/devices/dev0/locked");
+	ok(rfs_init(&r, tree_top) == 0, "init");
 	rec_attach(&r, rec);
 	is_int(rfs_read(&r, RFS_ROOT, "sys/bus/dev0/vendor", buf, sizeof(buf)), 7,
 	       "read through a link while recording");
@@ -132,7 +95,7 @@ static void test_record(void)
 	x = node(rec, "sys/devices/dev0/vendor");
 	ok(x && x->kind == REC_FILE && x->has_content && strcmp(x->data, "0x8086\n") == 0,
 	   "the file is recorded at its canonical path with the bytes read");
-	put("sys/devices/dev0/vendor", "0x1234\n");
+	tree_file("sys/devices/dev0/vendor", "0x1234\n");
 	rfs_read(&r, RFS_ROOT, "sys/devices/dev0/vendor", buf, sizeof(buf));
 	is_str(buf, "0x8086\n", "a second read gets the first read's bytes");
 	d = rfs_opendir(&r, RFS_ROOT, "sys/devices/dev0");
@@ -153,15 +116,15 @@ static void test_record(void)
 	ok(errs && strstr(errs, "o\t20\tsys/devices/dev0/vendor\n"), "the failure is in the errors text");
 	ok(errs && !strstr(errs, "missing"), "a missing file is not (it replays as missing)");
 	/* Replay: a snapshot carrying dmainspect/errors fails the access the same way. */
-	mk("dmainspect");
-	put(REC_ERRORS_PATH, "# comment\nr\t13\tsys/devices/dev0/vendor\nl\t13\tsys/bus/dev0\n"
+	tree_dir("dmainspect");
+	tree_file(REC_ERRORS_PATH, "# comment\nr\t13\tsys/devices/dev0/vendor\nl\t13\tsys/bus/dev0\n"
 			     "r\t99999\tbad errno\nx\t13\tbad op\n");
-	ok(rfs_init(&r, top) == 0, "init on a recorded snapshot");
+	ok(rfs_init(&r, tree_top) == 0, "init on a recorded snapshot");
 	ok(!rfs_as_live(&r), "a recording of a snapshot tells as a snapshot");
 	rfs_fini(&r);
-	put(REC_ERRORS_PATH, "# comment\n=live\nr\t13\tsys/devices/dev0/vendor\nl\t13\tsys/bus/dev0\n"
+	tree_file(REC_ERRORS_PATH, "# comment\n=live\nr\t13\tsys/devices/dev0/vendor\nl\t13\tsys/bus/dev0\n"
 			     "r\t99999\tbad errno\nx\t13\tbad op\n");
-	ok(rfs_init(&r, top) == 0, "init on a recording of the running system");
+	ok(rfs_init(&r, tree_top) == 0, "init on a recording of the running system");
 	ok(rfs_as_live(&r), "it tells as the live system did");
 	is_int(rfs_read(&r, RFS_ROOT, "sys/devices/dev0/vendor", buf, sizeof(buf)), -EACCES,
 	       "a read that failed at capture fails again");
@@ -191,9 +154,9 @@ static void test_tar(void)
 	for (size_t i = 0; i < sizeof(data); i++)
 		data[i] = (char)('a' + i % 26);
 	ok(tar_out_open(&w, fd, 1700000000) == 0, "tar writer opens");
-	ok(tar_out_dir(&w, "top/dir") == 0 && tar_out_file(&w, "top/short", "hi\n", 3) == 0 &&
+	ok(tar_out_dir(&w, "tree_top/dir") == 0 && tar_out_file(&w, "tree_top/short", "hi\n", 3) == 0 &&
 	   tar_out_file(&w, longname, data, sizeof(data)) == 0 &&
-	   tar_out_link(&w, "top/link", longlink) == 0 && tar_out_file(&w, "top/empty", "", 0) == 0,
+	   tar_out_link(&w, "tree_top/link", longlink) == 0 && tar_out_file(&w, "tree_top/empty", "", 0) == 0,
 	   "members written");
 	ok(tar_out_close(&w) == 0, "archive closed");
 	lseek(fd, 0, SEEK_SET);
@@ -203,7 +166,7 @@ static void test_tar(void)
 
 		n++;
 		if (n == 1)
-			ok(t->type == TAR_DIR && strcmp(t->path, "top/dir/") == 0, "a directory");
+			ok(t->type == TAR_DIR && strcmp(t->path, "tree_top/dir/") == 0, "a directory");
 		if (n == 2) {
 			k = tar_in_read(t, got, sizeof(got));
 			ok(t->type == TAR_FILE && k == 3 && memcmp(got, "hi\n", 3) == 0, "a short file");
@@ -297,8 +260,8 @@ int main(void)
 {
 	const char *tmp = getenv("TMPDIR");
 
-	snprintf(top, sizeof(top), "%s/test-record.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(top)) {
+	snprintf(tree_top, sizeof(tree_top), "%s/test-record.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(tree_top)) {
 		perror("mkdtemp");
 		return 99;
 	}
@@ -309,9 +272,9 @@ int main(void)
 	{
 		char cmd[PATH_MAX + 16];
 
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tree_top);
 		if (system(cmd) != 0)
-			fprintf(stderr, "could not remove %s\n", top);
+			fprintf(stderr, "could not remove %s\n", tree_top);
 	}
 	return tap_done();
 }

@@ -19,93 +19,57 @@
 #include "collect/collect.h"
 #include "rootfs.h"
 #include "tap.h"
+#include "tree.h"
 
-static char top[256], rootdir[512];
-
-static void put(const char *rel, const char *content)
-{
-	char p[PATH_MAX];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", top, rel);
-	f = fopen(p, "w");
-	if (!f) {
-		perror(p);
-		exit(99);
-	}
-	fputs(content, f);
-	fclose(f);
-}
-
-static void dir(const char *rel)
-{
-	char p[PATH_MAX];
-
-	snprintf(p, sizeof(p), "%s/%s", top, rel);
-	if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-		perror(p);
-		exit(99);
-	}
-}
-
-static void link_(const char *target, const char *rel)
-{
-	char p[PATH_MAX];
-
-	snprintf(p, sizeof(p), "%s/%s", top, rel);
-	if (symlink(target, p) < 0) {
-		perror(p);
-		exit(99);
-	}
-}
+static char rootdir[512];
 
 static void build_tree(void)
 {
 	char big[10000], p[PATH_MAX];
 
-	snprintf(top, sizeof(top), "/tmp/dmainspect-rootfs-XXXXXX");
-	if (!mkdtemp(top))
+	snprintf(tree_top, sizeof(tree_top), "/tmp/dmainspect-rootfs-XXXXXX");
+	if (!mkdtemp(tree_top))
 		exit(99);
-	snprintf(rootdir, sizeof(rootdir), "%s/root", top);
-	dir("root");
-	dir("outside");
-	put("outside/secret", "SECRET\n");
-	dir("root/sys");
-	dir("root/sys/devices");
-	dir("root/sys/devices/pci0");
-	dir("root/sys/devices/pci0/0000:00:02.0");
-	put("root/sys/devices/pci0/0000:00:02.0/vendor", "0x15ad\n");
-	put("root/sys/devices/pci0/0000:00:02.0/dma_mask_bits", "64\n");
-	put("root/sys/devices/pci0/0000:00:02.0/garbage", "12abc\n");
-	put("root/sys/devices/pci0/0000:00:02.0/empty", "");
-	put("root/sys/devices/pci0/0000:00:02.0/negative", "-1\n");
-	dir("root/sys/bus");
-	dir("root/sys/bus/pci");
-	dir("root/sys/bus/pci/devices");
-	dir("root/sys/bus/pci/drivers");
-	dir("root/sys/bus/pci/drivers/vmwgfx");
-	link_("../../../devices/pci0/0000:00:02.0", "root/sys/bus/pci/devices/0000:00:02.0");
-	link_("../../../bus/pci/drivers/vmwgfx", "root/sys/devices/pci0/0000:00:02.0/driver");
+	snprintf(rootdir, sizeof(rootdir), "%s/root", tree_top);
+	tree_dir("root");
+	tree_dir("outside");
+	tree_file("outside/secret", "SECRET\n");
+	tree_dir("root/sys");
+	tree_dir("root/sys/devices");
+	tree_dir("root/sys/devices/pci0");
+	tree_dir("root/sys/devices/pci0/0000:00:02.0");
+	tree_file("root/sys/devices/pci0/0000:00:02.0/vendor", "0x15ad\n");
+	tree_file("root/sys/devices/pci0/0000:00:02.0/dma_mask_bits", "64\n");
+	tree_file("root/sys/devices/pci0/0000:00:02.0/garbage", "12abc\n");
+	tree_file("root/sys/devices/pci0/0000:00:02.0/empty", "");
+	tree_file("root/sys/devices/pci0/0000:00:02.0/negative", "-1\n");
+	tree_dir("root/sys/bus");
+	tree_dir("root/sys/bus/pci");
+	tree_dir("root/sys/bus/pci/devices");
+	tree_dir("root/sys/bus/pci/drivers");
+	tree_dir("root/sys/bus/pci/drivers/vmwgfx");
+	tree_link("../../../devices/pci0/0000:00:02.0", "root/sys/bus/pci/devices/0000:00:02.0");
+	tree_link("../../../bus/pci/drivers/vmwgfx", "root/sys/devices/pci0/0000:00:02.0/driver");
 	/* Hostile links. */
-	link_("../../../../outside/secret", "root/sys/devices/pci0/0000:00:02.0/rel_escape");
-	link_("/outside/secret", "root/sys/abs_escape");
-	link_("/sys/devices/pci0/0000:00:02.0/vendor", "root/sys/abs_inside");
-	link_("loop_b", "root/sys/loop_a");
-	link_("loop_a", "root/sys/loop_b");
-	snprintf(p, sizeof(p), "%s/outside", top);
-	link_(p, "root/sys/host_abs");	/* absolute host path: must stay in the root */
-	snprintf(p, sizeof(p), "%s/root/sys/fifo", top);
+	tree_link("../../../../outside/secret", "root/sys/devices/pci0/0000:00:02.0/rel_escape");
+	tree_link("/outside/secret", "root/sys/abs_escape");
+	tree_link("/sys/devices/pci0/0000:00:02.0/vendor", "root/sys/abs_inside");
+	tree_link("loop_b", "root/sys/loop_a");
+	tree_link("loop_a", "root/sys/loop_b");
+	snprintf(p, sizeof(p), "%s/outside", tree_top);
+	tree_link(p, "root/sys/host_abs");	/* absolute host path: must stay in the root */
+	snprintf(p, sizeof(p), "%s/root/sys/fifo", tree_top);
 	mkfifo(p, 0644);
-	snprintf(p, sizeof(p), "%s/root/sys/null", top);
+	snprintf(p, sizeof(p), "%s/root/sys/null", tree_top);
 	if (mknod(p, S_IFCHR | 0666, makedev(1, 3)) < 0)
-		put("root/sys/null", "");	/* not root: the FIFO covers the case */
+		tree_file("root/sys/null", "");	/* not root: the FIFO covers the case */
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	put("root/sys/big", big);
-	dir("root/dev");
-	put("root/dev/kmsg", "6,1,100,-;iommu: Default domain type: Translated\n");
-	dir("root/sys/firmware");
-	put("root/sys/firmware/..dots", "ok\n");
+	tree_file("root/sys/big", big);
+	tree_dir("root/dev");
+	tree_file("root/dev/kmsg", "6,1,100,-;iommu: Default domain type: Translated\n");
+	tree_dir("root/sys/firmware");
+	tree_file("root/sys/firmware/..dots", "ok\n");
 }
 
 static void run(bool no_openat2)
@@ -214,8 +178,8 @@ int main(void)
 	run(false);
 	run(true);
 	test_parsers();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tree_top);
 	if (system(cmd) != 0)
-		printf("# could not remove %s\n", top);
+		printf("# could not remove %s\n", tree_top);
 	return tap_done();
 }
