@@ -8,8 +8,8 @@ set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/dmabuf-snapshot.sh"
 
-schema=$top_srcdir/data/dmainspect.schema.json
-valid() { printf '%s\n' "$out" >"$TMP/v.json" && "$PYTHON" "$top_srcdir/tests/cli/validate-json.py" "$schema" "$TMP/v.json"; }
+# buf_valid: the last output ($out) validates; its errors on stdout.
+buf_valid() { printf '%s\n' "$out" >"$TMP/v.json" && validate_json "$TMP/v.json"; }
 
 run buf
 is "$rc" 1 "buf without an argument is a usage error"
@@ -91,7 +91,7 @@ fi
 run buf 9 /dev/null "$TMP/fifo" --json
 is "$rc" 2 "three bad arguments: exit 2"
 is "$(printf '%s\n' "$err" | wc -l)" 3 "three bad arguments: three lines"
-msg=$(valid 2>&1); ok $? "three bad arguments: the JSON validates"
+msg=$(buf_valid 2>&1); ok $? "three bad arguments: the JSON validates"
 [ -z "$msg" ] || diag "$msg"
 is "$(printf '%s\n' "$out" | jq -c '[.buffers[] | [.argument, (.error | length > 0), .inode]]')" \
 	"[[\"9\",true,null],[\"/dev/null\",true,null],[\"$TMP/fifo\",true,null]]" \
@@ -102,7 +102,7 @@ s=$TMP/snap
 make_dmabuf_snapshot "$s"
 run --sysroot "$s" buf 100:4 --json
 is "$rc" 0 "snapshot PID:N: exit 0"
-msg=$(valid 2>&1); ok $? "snapshot PID:N: the JSON validates"
+msg=$(buf_valid 2>&1); ok $? "snapshot PID:N: the JSON validates"
 [ -z "$msg" ] || diag "$msg"
 printf '%s\n' "$out" >"$TMP/buf.json"
 q() { jq -c "$@" "$TMP/buf.json"; }
@@ -126,7 +126,7 @@ ok $? "snapshot: an fd that is no dma-buf"
 ok $? "snapshot: an fd number is refused"
 [[ $err == *"dmainspect: buf /dev/dri/card0: not available with --sysroot"* ]]; ok $? "snapshot: a device node is refused"
 [[ $err == *"dmainspect: buf 100:9: the snapshot has no fd 9 of process 100"* ]]; ok $? "snapshot: a missing fd"
-msg=$(valid 2>&1); ok $? "snapshot with good and bad arguments: the JSON validates"
+msg=$(buf_valid 2>&1); ok $? "snapshot with good and bad arguments: the JSON validates"
 [ -z "$msg" ] || diag "$msg"
 is "$(printf '%s\n' "$out" | jq -c '[.buffers[] | .inode]')" '[30,null,null,null,null]' \
 	"snapshot with good and bad arguments: entries in argument order"

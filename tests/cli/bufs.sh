@@ -16,8 +16,7 @@ is "$rc" 0 "bufs on the snapshot exits 0"
 is "$err" "" "bufs on the snapshot: nothing on stderr"
 printf '%s\n' "$out" >"$TMP/bufs.json"
 q() { jq -c "$@" "$TMP/bufs.json"; }
-msg=$("$PYTHON" "$top_srcdir/tests/cli/validate-json.py" "$top_srcdir/data/dmainspect.schema.json" \
-	"$TMP/bufs.json" 2>&1)
+msg=$(validate_json "$TMP/bufs.json" 2>&1)
 ok $? "bufs --json on the snapshot validates against the schema"
 [ -z "$msg" ] || diag "$msg"
 

@@ -8,13 +8,6 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-# valid WHAT: the last output validates against the schema.
-valid() {
-	echo "$out" >"$TMP/v.json"
-	"$PYTHON" "$top_srcdir/tests/cli/validate-json.py" "$top_srcdir/data/dmainspect.schema.json" "$TMP/v.json"
-	ok $? "$1: the JSON validates against the schema"
-}
-
 lazy=$FIXTURES/q35-iommu-lazy
 pt=$FIXTURES/q35-iommu-pt
 force=$FIXTURES/q35-noiommu-swiotlb-force

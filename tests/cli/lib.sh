@@ -5,6 +5,7 @@
 : "${DMAINSPECT:?DMAINSPECT must name the dmainspect binary}"
 : "${top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 FIXTURES=$top_srcdir/tests/fixtures
+SCHEMA=$top_srcdir/data/dmainspect.schema.json
 PYTHON=/usr/bin/python3
 _tap_n=0
 _tap_failed=0
@@ -61,4 +62,17 @@ commands_without_operands() {
 	"$DMAINSPECT" --help | awk '/^Commands:/ { f = 1; next } /^$/ { f = 0 }
 		f { args = substr($0, 12, 16); gsub(/ /, "", args)
 		    if (args == "" || args ~ /^\[/) print $1 }'
+}
+
+# validate_json FILE...: validate JSON documents against the schema; one
+# line per error on stdout, non-zero when any.
+validate_json() { "$PYTHON" "$top_srcdir/tests/cli/validate-json.py" "$SCHEMA" "$@"; }
+
+# valid WHAT: the last output ($out) validates against the schema.
+valid() {
+	local msg
+	printf '%s\n' "$out" >"$TMP/valid.json"
+	msg=$(validate_json "$TMP/valid.json" 2>&1)
+	ok $? "$1: the JSON validates against the schema"
+	[ -z "$msg" ] || diag "$msg"
 }

@@ -10,7 +10,7 @@ set -u
 . "$(dirname "$0")/dmabuf-snapshot.sh"
 . "$top_srcdir/tests/vm/guest/live-fields.sh"
 
-schema=$top_srcdir/data/dmainspect.schema.json
+schema=$SCHEMA
 script=$top_srcdir/data/dmainspect-bug-report.sh
 top=dmainspect-report
 chmod 0755 "$TMP"
@@ -80,7 +80,7 @@ if [ "$(id -u)" = 0 ]; then
 	roundtrip live "$TMP/live.tar.xz"
 	d=$TMP/x-live/$top
 	for cmd in "${commands[@]}"; do
-		msg=$("$PYTHON" "$top_srcdir/tests/cli/validate-json.py" "$schema" "$d/json/$cmd.json" 2>&1)
+		msg=$(validate_json "$d/json/$cmd.json" 2>&1)
 		ok $? "live: json/$cmd.json validates against the schema"
 		[ -z "$msg" ] || diag "$msg"
 	done
@@ -276,7 +276,7 @@ run --sysroot "$lazy" report extra
 is "$rc" 1 "an operand is a usage error"
 run --sysroot "$lazy" report --json -o "$TMP/j.tar.xz"
 echo "$out" >"$TMP/summary.json"
-"$PYTHON" "$top_srcdir/tests/cli/validate-json.py" "$schema" "$TMP/summary.json" >/dev/null 2>&1
+validate_json "$TMP/summary.json" >/dev/null 2>&1
 ok $? "--json: the summary validates against the schema"
 is "$(jq -r '.report.file, (.report.commands[] | select(.name == "buf") | .skipped)' <<<"$out")" \
 	"$TMP/j.tar.xz

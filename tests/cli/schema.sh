@@ -5,8 +5,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-schema=$top_srcdir/data/dmainspect.schema.json
-validate() { "$PYTHON" "$top_srcdir/tests/cli/validate-json.py" "$schema" "$@"; }
+schema=$SCHEMA
 
 "$PYTHON" -c 'import json, sys, jsonschema
 jsonschema.Draft202012Validator.check_schema(json.load(open(sys.argv[1])))' "$schema"
@@ -17,20 +16,20 @@ mapfile -t commands < <(commands_without_operands)
 
 # A schema that forbids nothing proves nothing: a wrong type must fail.
 echo '{"version": 1, "devices": [{"name": 3}]}' >"$TMP/bad.json"
-! validate "$TMP/bad.json" >/dev/null; ok $? "the validator rejects a wrong document"
+! validate_json "$TMP/bad.json" >/dev/null; ok $? "the validator rejects a wrong document"
 
 for cmd in "${commands[@]}"; do
 	[ "$cmd" = report ] && continue
 	for fx in $(fixtures); do
 		run --sysroot "$FIXTURES/$fx" "$cmd" --json
 		echo "$out" >"$TMP/$cmd-$fx.json"
-		msg=$(validate "$TMP/$cmd-$fx.json" 2>&1)
+		msg=$(validate_json "$TMP/$cmd-$fx.json" 2>&1)
 		ok $? "$cmd --json on $fx validates"
 		[ -z "$msg" ] || diag "$msg"
 	done
 	run "$cmd" --json
 	echo "$out" >"$TMP/$cmd-live.json"
-	msg=$(validate "$TMP/$cmd-live.json" 2>&1)
+	msg=$(validate_json "$TMP/$cmd-live.json" 2>&1)
 	ok $? "$cmd --json on this machine validates"
 	[ -z "$msg" ] || diag "$msg"
 done

@@ -90,3 +90,17 @@ cmdline_has() {
 	done
 	return 1
 }
+
+# holder_start FILE: start dmabuf-holder writing its report to FILE, set
+# $hpid, and wait up to 5 s for its "ready" (or "error") line; succeeds
+# when it is ready.
+holder_start() {
+	dmabuf-holder "$1" &
+	hpid=$!
+	_i=0
+	while ! grep -qE '^(ready|error)' "$1" 2>/dev/null && [ $_i -lt 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	grep -q '^ready' "$1" 2>/dev/null
+}

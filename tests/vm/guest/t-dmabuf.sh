@@ -95,14 +95,7 @@ if ! command -v dmabuf-holder >/dev/null; then
 	tap_done
 	exit 0
 fi
-dmabuf-holder "$work/holder" &
-hpid=$!
-i=0
-while ! grep -qE '^(ready|error)' "$work/holder" 2>/dev/null && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if ! grep -q '^ready' "$work/holder" 2>/dev/null; then
+if ! holder_start "$work/holder"; then
 	tap_fail "dmabuf-holder made its buffers" "$(cat "$work/holder" 2>/dev/null)"
 	kill "$hpid" 2>/dev/null || true
 	tap_done

@@ -68,14 +68,7 @@ roundtrip() {
 
 hpid=
 if command -v dmabuf-holder >/dev/null; then
-	dmabuf-holder "$work/holder" &
-	hpid=$!
-	i=0
-	while ! grep -qE '^(ready|error)' "$work/holder" 2>/dev/null && [ $i -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	grep -q '^ready' "$work/holder" 2>/dev/null || tap_diag "dmabuf-holder: $(cat "$work/holder" 2>&1)"
+	holder_start "$work/holder" || tap_diag "dmabuf-holder: $(cat "$work/holder" 2>&1)"
 fi
 
 # A record user space writes to the log: the bundle must not keep it.
