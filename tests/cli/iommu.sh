@@ -8,9 +8,9 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-lazy=$FIXTURES/q35-iommu-lazy
-pt=$FIXTURES/q35-iommu-pt
-force=$FIXTURES/q35-noiommu-swiotlb-force
+lazy=$FIXTURES/q35-iommu-lazy-6.1
+pt=$FIXTURES/q35-iommu-pt-6.1
+force=$FIXTURES/q35-noiommu-swiotlb-force-6.1
 dt=$FIXTURES/synthetic-dt-arm64
 
 # cap 0xd2008c22260206: ND (0-2) 6 -> 65536 domains, CM (7) 0, SAGAW (8-12) 0x02
@@ -79,7 +79,7 @@ ok $? "no IOMMU: the claim is reported as proving nothing"
 # features (0x29d3, 0x0)" confirms. cap 0x1f03000f: IOTLB (24) 1. EFR 0x29d3 =
 # 10707: PPR (1) 1, GT (4) 1, HATS (10-11) 2 and GATS (12-13) 2 -> 6-level,
 # 64 bits; PASMAX (32-36) 0 -> 1 bit; SNP (63) 0.
-run --sysroot "$FIXTURES/q35-amd-iommu" iommu --json
+run --sysroot "$FIXTURES/q35-amd-iommu-6.1" iommu --json
 is "$(jq -r '.units[] | "\(.name) \(.kind) \(.parent) \(.cap) \(.features) \(.efr) \(.efr2)",
 	(.decoded | "\(.max_address_bits) \(.guest_address_bits) \(.page_request) \(.nested) \(.pasid) \(.pasid_bits) \(.device_iotlb) \(.snp) \(.pass_through)")' <<<"$out")" \
 	"ivhd0 amd-vi 0000:00:01.0 1f03000f 0:29d3 10707 0

@@ -153,7 +153,7 @@ done
 
 # A replay takes names from dmainspect/names.json, not from this machine's hwdb and
 # module index: change one answer there and the replay shows it.
-d=$TMP/x-q35-iommu-lazy/$top/sysroot
+d=$TMP/x-q35-iommu-lazy-6.1/$top/sysroot
 alias=$(jq -r '.hwdb | keys[0]' "$d/dmainspect/names.json")
 jq --arg a "$alias" '.hwdb[$a] = {"vendor": "Replayed Vendor", "model": "Replayed Model"} |
 	.modules[$a] = {"module": "replayed_module"}' "$d/dmainspect/names.json" >"$TMP/names.json"
@@ -165,7 +165,7 @@ is "$(jq -r '[.modules[] | select(.module == null and .errno == null)] | length'
 	"names.json: every module answer is a module or an errno"
 
 # What no command reads stays out.
-cp -a "$FIXTURES/q35-iommu-lazy" "$TMP/secret"
+cp -a "$FIXTURES/q35-iommu-lazy-6.1" "$TMP/secret"
 dev=$(basename "$(find "$TMP/secret/sys/bus/pci/devices/" -mindepth 1 | head -n 1)")
 echo TOPSECRET >"$TMP/secret/sys/bus/pci/devices/$dev/zz_unread_attr"
 mkdir -p "$TMP/secret/etc" && echo TOPSECRET >"$TMP/secret/etc/shadow"
@@ -191,7 +191,7 @@ ok $? "dma-bufs: an fd on something else is not kept"
 
 # --- redaction ---
 
-cp -a "$FIXTURES/q35-iommu-lazy" "$TMP/private"
+cp -a "$FIXTURES/q35-iommu-lazy-6.1" "$TMP/private"
 host=$(hostname)
 {
 	echo '6,9000,5000000,-;e1000e 0000:00:19.0 eth0: (PCI Express:2.5GT/s:Width x1) 00:1f:16:0a:bb:cc'
@@ -233,7 +233,7 @@ ok $? "--no-redact: the README says nothing was redacted"
 
 # --- the size cap ---
 
-run --sysroot "$FIXTURES/q35-iommu-lazy" report --max-size 64K -o "$TMP/small.tar.xz"
+run --sysroot "$FIXTURES/q35-iommu-lazy-6.1" report --max-size 64K -o "$TMP/small.tar.xz"
 is "$rc" 3 "--max-size too small for everything: exit status 3"
 [[ $err == *"left out"*"--max-size"* ]]
 ok $? "--max-size: stderr says files were left out"
@@ -243,7 +243,7 @@ ok $? "--max-size: the README lists what was left out"
 bytes=$(xz -dc "$TMP/small.tar.xz" | wc -c)
 ok $((bytes <= 65536 ? 0 : 1)) "--max-size: the bundle holds at most 64 KiB ($bytes bytes)"
 for bad in 0 -5 1T abc 2G 1K; do
-	run --sysroot "$FIXTURES/q35-iommu-lazy" report --max-size "$bad" -o "$TMP/bad.tar.xz"
+	run --sysroot "$FIXTURES/q35-iommu-lazy-6.1" report --max-size "$bad" -o "$TMP/bad.tar.xz"
 	is "$rc" 1 "--max-size $bad is a usage error"
 done
 [ ! -e "$TMP/bad.tar.xz" ]
@@ -251,7 +251,7 @@ ok $? "a usage error writes nothing"
 
 # --- writing safely ---
 
-lazy=$FIXTURES/q35-iommu-lazy
+lazy=$FIXTURES/q35-iommu-lazy-6.1
 echo keep >"$TMP/victim"
 ln -s "$TMP/victim" "$TMP/link.tar.xz"
 run --sysroot "$lazy" report -o "$TMP/link.tar.xz"
@@ -397,7 +397,7 @@ ok $? "a huge member: the limit is named"
 ok $(($(date +%s) - start < 10 ? 0 : 1)) "a huge member: refused at once"
 no_leftovers "a huge member"
 
-head -c 3000 "$TMP/q35-iommu-lazy.tar.xz" >"$TMP/truncated.tar.xz"
+head -c 3000 "$TMP/q35-iommu-lazy-6.1.tar.xz" >"$TMP/truncated.tar.xz"
 run --sysroot "$TMP/truncated.tar.xz" list
 is "$rc" 2 "a truncated bundle: refused"
 [[ $err == *"corrupt or truncated"* || $err == *"ends in the middle"* ]]

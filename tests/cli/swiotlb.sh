@@ -8,8 +8,8 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-force=$FIXTURES/q35-noiommu-swiotlb-force
-lazy=$FIXTURES/q35-iommu-lazy
+force=$FIXTURES/q35-noiommu-swiotlb-force-6.1
+lazy=$FIXTURES/q35-iommu-lazy-6.1
 host=$FIXTURES/host-noiommu
 
 pools() { jq -r '.pools[] | "\(.name) \(.source) \(.nslabs) \(.used) \(.size_bytes) \(.forced) \(.hiwater) \(.start) \(.end)"'; }

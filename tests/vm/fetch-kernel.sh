@@ -1,12 +1,28 @@
 #!/bin/bash
-# Fetch the Debian kernel used by the real-kernel test suite and unpack it
+# Fetch one Debian kernel series for the real-kernel test suite and unpack it
 # into a cache directory (default tests/vm/cache/, or $DMAINSPECT_VM_CACHE).
-# The version is the one linux-image-amd64 currently depends on; when apt is
-# unavailable, the newest kernel already in the cache is used.  A rerun with
-# the kernel cached downloads nothing.
-# Prints the unpacked root directory on stdout (it holds boot/vmlinuz-VER and
-# lib/modules/VER); diagnostics go to stderr.  Exit status 0 on success,
-# 1 when no kernel could be had.
+#
+# Usage: fetch-kernel.sh SERIES [ARCH]
+#   SERIES  6.1 (bookworm), 6.12 (trixie, bookworm-backports) or newest
+#           (unstable); the newest version of the series is taken.
+#   ARCH    amd64 (default) or arm64.
+#
+# The kernel is resolved in a private apt state under the cache (its own
+# sources list, lists and status file; the mirror is the one the host's apt
+# uses for Debian, or $DMAINSPECT_VM_MIRROR), so the host's apt is never
+# changed and whatever suites the host sees never change what is tested.
+# Both package layouts are handled: a single linux-image-ABI with
+# boot/vmlinuz-VER and lib/modules/VER, and the split one (linux-image-ABI
+# depending on linux-binary-ABI, linux-modules-ABI and linux-base-ABI) with
+# usr/lib/modules/VER/vmlinuz.  A rerun with the kernel cached downloads
+# nothing; when the archive cannot be reached, the newest cached kernel of the
+# series is used.
+#
+# Prints the unpacked root on stdout.  The root holds `vmlinuz` (a link to
+# the kernel image), lib/modules/VER (a link where the package put it under
+# usr/), `.package` ("PACKAGE VERSION") and `.series`.  Diagnostics go to
+# stderr.  Exit status 0 on success, 1 when no kernel could be had, 2 on a
+# usage error.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,76 +30,171 @@ cache=${DMAINSPECT_VM_CACHE:-$here/cache}
 
 log() { printf 'fetch-kernel: %s\n' "$*" >&2; }
 
-# Version wanted by the linux-image-amd64 metapackage, e.g. 6.1.0-56-amd64.
-resolve_version() {
-	apt-cache depends linux-image-amd64 2>/dev/null |
-		sed -n 's/^ *|\{0,1\}Depends: linux-image-\([0-9][^ ]*-amd64\)$/\1/p' |
-		head -n 1
+series=${1:-}
+arch=${2:-amd64}
+case $series in
+6.1) suites="bookworm" ;;
+6.12) suites="trixie bookworm-backports" ;;
+newest) suites="unstable" ;;
+*) log "usage: $0 6.1|6.12|newest [amd64|arm64]"; exit 2 ;;
+esac
+case $arch in
+amd64 | arm64) ;;
+*) log "unknown architecture '$arch' (amd64 or arm64)"; exit 2 ;;
+esac
+
+# Versions of the series' kernels, as "VERSION" lines sorted oldest first.
+series_filter() {
+	case $series in
+	6.1) grep -E '^6\.1\.' ;;
+	6.12) grep -E '^6\.12\.' ;;
+	*) cat ;;
+	esac
 }
 
-# Newest complete kernel already unpacked in the cache.
-cached_version() {
-	[ -d "$cache" ] || return 0
-	for stamp in "$cache"/*/.complete; do
+# The newest complete kernel of this series and architecture in the cache.
+cached_root() {
+	local stamp root best='' bestv=''
+	for stamp in "$cache/$arch"/*/.complete; do
 		[ -e "$stamp" ] || continue
-		basename "$(dirname "$stamp")"
-	done | sort -V | tail -n 1
+		root=$(dirname "$stamp")
+		[ "$(cat "$root/.series" 2>/dev/null)" = "$series" ] || continue
+		v=$(awk '{ print $2 }' "$root/.package")
+		if [ -z "$bestv" ] || dpkg --compare-versions "$v" gt "$bestv"; then
+			best=$root bestv=$v
+		fi
+	done
+	printf '%s\n' "$best"
 }
 
-kver=$(resolve_version || true)
-if [ -z "$kver" ]; then
-	kver=$(cached_version)
-	if [ -z "$kver" ]; then
-		log "cannot resolve linux-image-amd64 with apt-cache and no kernel is cached in $cache"
-		exit 1
-	fi
-	log "apt-cache gave no answer, using cached kernel $kver"
-fi
-
-root=$cache/$kver
-if [ -e "$root/.complete" ]; then
-	printf '%s\n' "$root"
-	exit 0
-fi
-
-# The wanted kernel cannot be had: an older cached one will do.
-fallback() {
-	old=$(cached_version)
+use_cached() {
+	local old
+	old=$(cached_root)
 	if [ -n "$old" ]; then
-		log "$*; using cached kernel $old instead of $kver"
-		printf '%s\n' "$cache/$old"
+		log "$*; using cached kernel $(cat "$old/.package")"
+		printf '%s\n' "$old"
 		exit 0
 	fi
 	log "$*"
 	exit 1
 }
 
-if ! mkdir -p "$cache" 2>/dev/null || [ ! -w "$cache" ]; then
-	fallback "cache directory $cache is not writable"
+# The Debian mirror the host's apt uses (not its security or backports
+# archive), from its own index targets.
+host_mirror() {
+	# shellcheck disable=SC2016 # apt's own $(FIELD) syntax
+	apt-get indextargets --format '$(SITE) $(ORIGIN) $(LABEL)' 'Identifier: Packages' 2>/dev/null |
+		awk '$2 == "Debian" && $3 == "Debian" { print $1; exit }'
+}
+
+mkdir -p "$cache/$arch" 2>/dev/null || true
+[ -w "$cache/$arch" ] || use_cached "cache directory $cache/$arch is not writable"
+
+apt=$cache/apt
+mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
+# apt drops privileges to _apt for downloads: let it write there.
+chmod 0755 "$cache" "$apt" "$apt/lists" "$apt/cache" 2>/dev/null || true
+mirror=${DMAINSPECT_VM_MIRROR:-$(host_mirror)}
+mirror=${mirror:-http://deb.debian.org/debian}
+keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+{
+	for s in bookworm bookworm-backports trixie unstable; do
+		echo "deb [signed-by=$keyring] ${mirror%/} $s main"
+	done
+} >"$apt/sources.list.new"
+: >>"$apt/status"
+apt_opts=(-o Dir::Etc::SourceList="$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+	-o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null
+	-o Dir::State::Lists="$apt/lists" -o Dir::State::Status="$apt/status"
+	-o Dir::Cache="$apt/cache" -o APT::Architecture=amd64 -o APT::Architectures::=amd64
+	-o APT::Architectures::=arm64 -o Acquire::Languages=none -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+
+# One update at a time (the suite fetches several series in a row), and at
+# most one an hour: each suite keeps only its current version anyway.
+exec 9>"$apt/lock"
+flock 9
+if ! cmp -s "$apt/sources.list.new" "$apt/sources.list" 2>/dev/null ||
+	[ -z "$(find "$apt/updated" -mmin -60 2>/dev/null)" ]; then
+	mv "$apt/sources.list.new" "$apt/sources.list"
+	log "updating the private apt lists from $mirror"
+	if apt-get "${apt_opts[@]}" -q update >"$apt/update.log" 2>&1; then
+		touch "$apt/updated"
+	else
+		sed 's/^/fetch-kernel: apt: /' "$apt/update.log" | tail -n 5 >&2
+	fi
+else
+	rm -f "$apt/sources.list.new"
+fi
+flock -u 9
+
+# Newest version of the linux-image-ARCH metapackage in the series' suites.
+pkgver=$(apt-cache "${apt_opts[@]}" madison "linux-image-$arch:$arch" 2>/dev/null |
+	awk -F' *[|] *' -v suites=" $suites " '{
+		split($3, w, " "); split(w[2], s, "/")
+		if (index(suites, " " s[1] " ")) print $2 }' | series_filter | sort -V | tail -n 1)
+[ -n "$pkgver" ] || use_cached "no linux-image-$arch of series $series in $suites at $mirror"
+
+# The ABI package the metapackage names (linux-image-6.1.0-50-amd64,
+# linux-image-7.2.13+deb14-amd64), then every package it depends on that
+# carries the same ABI name (the split layout's binary, modules and base).
+abi=$(apt-cache "${apt_opts[@]}" depends "linux-image-$arch:$arch=$pkgver" 2>/dev/null |
+	sed -n "s/^ *|\{0,1\}Depends: linux-image-\([0-9][^ :]*-$arch\)\(:$arch\)\{0,1\}\$/\1/p" | head -n 1)
+[ -n "$abi" ] || use_cached "cannot tell which kernel linux-image-$arch $pkgver depends on"
+pkgs="linux-image-$abi"
+todo=$pkgs
+while [ -n "$todo" ]; do
+	next=''
+	for p in $todo; do
+		for d in $(apt-cache "${apt_opts[@]}" depends "$p:$arch" 2>/dev/null |
+			sed -n "s/^ *|\{0,1\}Depends: \(linux-[a-z]*-$abi\)\(:$arch\)\{0,1\}\$/\1/p"); do
+			case " $pkgs " in *" $d "*) continue ;; esac
+			pkgs="$pkgs $d" next="$next $d"
+		done
+	done
+	todo=$next
+done
+
+root=$cache/$arch/$abi
+if [ -e "$root/.complete" ] && [ "$(cat "$root/.package")" = "linux-image-$abi $pkgver" ]; then
+	printf '%s\n' "$root"
+	exit 0
 fi
 
-pkg=linux-image-$kver
 dl=$(mktemp -d "$cache/.download.XXXXXX")
 trap 'rm -rf "$dl"' EXIT
 chmod 0755 "$dl"
-log "downloading $pkg"
-if ! (cd "$dl" && apt-get download -q "$pkg" >&2 2>&1); then
-	fallback "apt-get download $pkg failed"
-fi
-deb=$(find "$dl" -maxdepth 1 -name '*.deb' | head -n 1)
-if [ -z "$deb" ]; then
-	fallback "apt-get download $pkg produced no .deb"
-fi
+log "downloading $pkgs ($arch, $pkgver)"
+for p in $pkgs; do
+	if ! (cd "$dl" && apt-get "${apt_opts[@]}" download -q "$p:$arch" >&2 2>&1); then
+		use_cached "apt-get download $p:$arch failed"
+	fi
+done
 
 rm -rf "$root"
 mkdir -p "$root"
-dpkg -x "$deb" "$root"
-if [ ! -d "$root/lib/modules/$kver" ] || ! ls "$root/boot/vmlinuz-$kver" >/dev/null 2>&1; then
-	log "$pkg does not contain boot/vmlinuz-$kver and lib/modules/$kver"
-	exit 1
+for deb in "$dl"/*.deb; do
+	dpkg -x "$deb" "$root"
+done
+# Modules under usr/lib/modules: lib/ points there, so that depmod -b and
+# modprobe -d (which look in lib/modules) find them.
+if [ ! -d "$root/lib/modules" ] && [ -d "$root/usr/lib/modules" ]; then
+	rm -rf "${root:?}/lib"
+	ln -s usr/lib "$root/lib"
 fi
+kver=$(find "$root/lib/modules/" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort -V | tail -n 1)
+image=''
+for f in "boot/vmlinuz-$kver" "lib/modules/$kver/vmlinuz"; do
+	[ -f "$root/$f" ] && image=$f && break
+done
+if [ -z "$kver" ] || [ -z "$image" ]; then
+	log "linux-image-$abi $pkgver holds no kernel image and modules directory"
+	rm -rf "$root"
+	use_cached "unusable packages"
+fi
+ln -s "$image" "$root/vmlinuz"
 depmod -b "$root" "$kver"
-dpkg-deb -f "$deb" Package Version | sed 's/^[A-Za-z]*: //' | tr '\n' ' ' | sed 's/ $/\n/' >"$root/.package"
+printf '%s\n' "$series" >"$root/.series"
+printf 'linux-image-%s %s\n' "$abi" "$pkgver" >"$root/.package"
 touch "$root/.complete"
-log "kernel $kver unpacked in $root"
+log "kernel $kver ($pkgver) unpacked in $root"
 printf '%s\n' "$root"

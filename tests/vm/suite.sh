@@ -1,16 +1,20 @@
 #!/bin/bash
-# Real-kernel test suite.  Boots the Debian kernel under QEMU (TCG) once per
-# configuration of the matrix in common.sh (Intel IOMMU lazy/strict/pt, no
-# IOMMU with forced SWIOTLB, AMD IOMMU, >4 GiB RAM, vmwgfx parameters), runs
-# the guest scripts tests/vm/guest/t-*.sh against $DMAINSPECT inside each
-# guest and prints every result as TAP ("ok N - CONFIG: description").
+# Real-kernel test suite.  Boots Debian's kernels under QEMU (TCG): each
+# series of common.sh's VM_KERNELS_ALL (the newest, 6.1 and 6.12, fetched by
+# fetch-kernel.sh) with its configurations of the matrix (Intel IOMMU
+# lazy/strict/pt, no IOMMU with forced SWIOTLB, AMD IOMMU, >4 GiB RAM,
+# vmwgfx parameters), runs the guest scripts tests/vm/guest/t-*.sh against
+# $DMAINSPECT inside each guest and prints every result as TAP, named by
+# kernel and configuration ("ok N - 7.2/intel-lazy: description").
 #
 # Env: DMAINSPECT            the dmainspect binary to test (required)
 #      CI=true               a skip (no QEMU, no kernel) is a failure
-#      DMAINSPECT_VM_CONFIGS configurations to run (default: all)
+#      DMAINSPECT_VM_KERNELS kernel series to boot (default: all)
+#      DMAINSPECT_VM_CONFIGS configurations to run on each (default: the
+#                            series' own list)
 #      DMAINSPECT_VM_TIMEOUT seconds one guest may run (default 150)
-#      DMAINSPECT_VM_BUDGET  seconds for the whole matrix (default 450)
-#      DMAINSPECT_VM_JOBS    guests booted at a time (default 2)
+#      DMAINSPECT_VM_BUDGET  seconds for the whole matrix (default 1500)
+#      DMAINSPECT_VM_JOBS    guests booted at a time (default: CPUs)
 #      DMAINSPECT_VM_LOGDIR  keep consoles and TAP streams there
 #      DMAINSPECT_VM_CACHE   kernel cache (see fetch-kernel.sh)
 #      DMAINSPECT_DATADIR    data files copied into the guest
@@ -21,10 +25,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 
 t0=$(date +%s)
-configs=${DMAINSPECT_VM_CONFIGS:-$VM_CONFIGS_ALL}
+kernels=${DMAINSPECT_VM_KERNELS:-$VM_KERNELS_ALL}
 limit=${DMAINSPECT_VM_TIMEOUT:-150}
-budget=${DMAINSPECT_VM_BUDGET:-450}
-jobs=${DMAINSPECT_VM_JOBS:-2}
+budget=${DMAINSPECT_VM_BUDGET:-1500}
+jobs=${DMAINSPECT_VM_JOBS:-$(nproc 2>/dev/null || echo 2)}
 ci=${CI:-}
 
 n=0
@@ -45,6 +49,12 @@ emit() { # emit ok|not-ok DESCRIPTION [DIAGNOSTIC LINES...]
 	done
 }
 
+loud() {
+	echo "# ===================================================================="
+	printf '# %s\n' "$@"
+	echo "# ===================================================================="
+}
+
 # Nothing to test with: a loud skip, or a failure under CI=true.
 unavailable() {
 	if [ "$ci" = true ]; then
@@ -52,10 +62,8 @@ unavailable() {
 		echo "not ok 1 - real-kernel suite cannot run (CI=true makes this a failure): $*"
 		exit 1
 	fi
-	echo "# ===================================================================="
-	echo "# SKIP: the real-kernel suite cannot run here: $*"
-	echo "# No guest was booted; nothing was tested.  (With CI=true this fails.)"
-	echo "# ===================================================================="
+	loud "SKIP: the real-kernel suite cannot run here: $*" \
+		"No guest was booted; nothing was tested.  (With CI=true this fails.)"
 	echo "1..0 # SKIP real-kernel suite: $*"
 	exit 0
 }
@@ -65,7 +73,7 @@ if [ -z "${DMAINSPECT:-}" ] || [ ! -f "$DMAINSPECT" ]; then
 	exit 1
 fi
 
-for tool in qemu-system-x86_64 busybox jq cpio gzip ldd timeout; do
+for tool in qemu-system-x86_64 busybox jq cpio gzip xz ldd timeout flock; do
 	command -v "$tool" >/dev/null 2>&1 || unavailable "$tool is not installed"
 done
 
@@ -78,32 +86,65 @@ else
 	keep=0
 fi
 
-if ! kroot=$("$here/fetch-kernel.sh" 2>"$work/fetch-kernel.log"); then
-	sed 's/^/# /' "$work/fetch-kernel.log"
-	why=$(tail -n 1 "$work/fetch-kernel.log" | sed 's/^fetch-kernel: //')
-	[ "$keep" = 1 ] || rm -rf "$work"
-	unavailable "no kernel: ${why:-fetch-kernel.sh failed}"
-fi
-VM_KERNEL=$(find "$kroot/boot" -maxdepth 1 -name 'vmlinuz-*' | sort -V | tail -n 1)
-VM_INITRD=$work/initrd.gz
-[ -n "$VM_KERNEL" ] || unavailable "no vmlinuz in $kroot/boot"
-echo "# kernel: $VM_KERNEL"
+# Fetch every series (one at a time: they share the private apt state), then
+# build one initramfs per kernel, all at once; every configuration of a
+# kernel boots the same one.
+labels=''
+missing=''
+guests=''
+declare -A kroots=() checks=()
+for s in $kernels; do
+	if ! kroot=$("$here/fetch-kernel.sh" "$s" 2>"$work/fetch-$s.log"); then
+		why=$(tail -n 1 "$work/fetch-$s.log" | sed 's/^fetch-kernel: //')
+		missing="$missing|$s: ${why:-fetch-kernel.sh failed}"
+		continue
+	fi
+	label=$(vm_kernel_label "$kroot")
+	case " $labels " in
+	*" $label "*) continue ;; # two series resolved to the same kernel
+	esac
+	labels="$labels $label"
+	echo "# kernel $label: $(cat "$kroot/.package") ($s)"
+	kroots[$label]=$kroot
+	DMAINSPECT=$DMAINSPECT "$here/mkinitramfs.sh" "$kroot" "$work/initrd-$label.gz" \
+		>"$work/mkinitramfs-$label.log" 2>&1 &
+	for c in ${DMAINSPECT_VM_CONFIGS:-$(vm_series_configs "$s")}; do
+		guests="$guests $label/$c"
+	done
+done
+wait
+[ -n "$labels" ] || unavailable "no kernel: ${missing#|}"
+IFS='|' read -r -a missing_list <<<"${missing#|}"
+for m in "${missing_list[@]}"; do
+	[ -n "$m" ] || continue
+	if [ "$ci" = true ]; then
+		emit not-ok "kernel series ${m%%:*} could not be had (CI=true makes this a failure):${m#*:}" \
+			"$(sed 's/^/fetch: /' "$work/fetch-${m%%:*}.log")"
+	else
+		loud "SKIP: kernel series ${m%%:*} could not be had:${m#*:}" \
+			"None of its configurations was tested.  (With CI=true this fails.)"
+		n=$((n + 1))
+		echo "ok $n - kernel series ${m%%:*} # SKIP not available:${m#*:}"
+	fi
+done
+for label in $labels; do
+	if [ ! -s "$work/initrd-$label.gz" ]; then
+		emit not-ok "$label: build the guest initramfs" "$(sed 's/^/mkinitramfs: /' "$work/mkinitramfs-$label.log")"
+		guests=$(for g in $guests; do [ "${g%%/*}" = "$label" ] || echo "$g"; done)
+	fi
+done
 
-if ! DMAINSPECT=$DMAINSPECT "$here/mkinitramfs.sh" "$kroot" "$VM_INITRD" >"$work/mkinitramfs.log" 2>&1; then
-	echo "1..1"
-	echo "not ok 1 - build the guest initramfs"
-	sed 's/^/# /' "$work/mkinitramfs.log"
-	echo "# logs kept in $work"
-	exit 1
-fi
+# The files of guest LABEL/CONFIG are named LABEL-CONFIG.* in $work.
+tagof() { printf '%s\n' "${1/\//-}"; }
 
-# Boot the configurations, $jobs at a time, each within $limit seconds and
-# all of them within $budget seconds.
+# Boot the guests, $jobs at a time, each within $limit seconds and all of
+# them within $budget seconds.
 deadline=$((t0 + budget))
-for c in $configs; do
-	rm -f "$work/$c.rc"
+for g in $guests; do
+	label=${g%%/*} c=${g#*/} tag=$(tagof "$g")
+	rm -f "$work/$tag.rc"
 	if ! vm_config "$c"; then
-		echo 127 >"$work/$c.rc"
+		echo 127 >"$work/$tag.rc"
 		continue
 	fi
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
@@ -111,42 +152,49 @@ for c in $configs; do
 	done
 	left=$((deadline - $(date +%s)))
 	if [ "$left" -lt 30 ]; then
-		echo 125 >"$work/$c.rc"
+		echo 125 >"$work/$tag.rc"
 		continue
 	fi
 	[ "$left" -lt "$limit" ] || left=$limit
-	echo "$left" >"$work/$c.limit"
-	vm_boot "$c" "$work" "$left" &
+	echo "$left" >"$work/$tag.limit"
+	vm_boot "$c" "$tag" "$work" "$left" "${kroots[$label]}/vmlinuz" "$work/initrd-$label.gz" &
 done
 wait
 
 console_tail() {
 	echo "last console lines of $1:"
-	tr -d '\r' <"$work/$1.console" 2>/dev/null | tail -n 25
+	tr -d '\r' <"$work/$(tagof "$1").console" 2>/dev/null | tail -n 25
 }
 
 # Re-emit one guest's TAP stream; check that each script ran to its plan.
 report() {
-	local c=$1 rc tsecs script='' plan='' count=0 line booted=0 done=0
-	rc=$(cat "$work/$c.rc" 2>/dev/null || echo 126)
+	local c=$1 f rc tsecs script='' plan='' count=0 line booted=0 done=0 kernel
+	f=$(tagof "$c")
+	rc=$(cat "$work/$f.rc" 2>/dev/null || echo 126)
 	case $rc in
 	127) emit not-ok "$c: unknown configuration"; return ;;
 	125) emit not-ok "$c: not started, the suite's ${budget} s budget was spent"; return ;;
 	esac
-	tsecs=$(cat "$work/$c.time" 2>/dev/null || echo '?')
-	grep -q '^@@dmainspect-vm config=' <(tr -d '\r' <"$work/$c.tap") && booted=1
-	grep -q '^@@dmainspect-vm done' <(tr -d '\r' <"$work/$c.tap") && done=1
+	tsecs=$(cat "$work/$f.time" 2>/dev/null || echo '?')
+	grep -q '^@@dmainspect-vm config=' <(tr -d '\r' <"$work/$f.tap") && booted=1
+	grep -q '^@@dmainspect-vm done' <(tr -d '\r' <"$work/$f.tap") && done=1
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-		emit not-ok "$c: guest killed after $(cat "$work/$c.limit") s (hung)" "$(console_tail "$c")"
+		emit not-ok "$c: guest killed after $(cat "$work/$f.limit") s (hung)" "$(console_tail "$c")"
 	elif [ "$booted" = 0 ]; then
 		emit not-ok "$c: guest did not boot to its tests (qemu exit status $rc)" \
-			"$(sed 's/^/qemu: /' "$work/$c.qemu")" "$(console_tail "$c")"
+			"$(sed 's/^/qemu: /' "$work/$f.qemu")" "$(console_tail "$c")"
 	elif [ "$done" = 0 ] || [ "$rc" != 0 ]; then
 		emit not-ok "$c: guest did not finish its tests (qemu exit status $rc)" "$(console_tail "$c")"
 	else
 		emit ok "$c: guest booted, ran its tests and powered off (${tsecs} s)"
 	fi
 	[ "$booted" = 1 ] || return 0
+	# The guest says which kernel it runs: it must be the one named.
+	kernel=$(tr -d '\r' <"$work/$f.tap" | sed -n 's/^@@dmainspect-vm config=.* kernel=//p' | head -n 1)
+	case $kernel in
+	"${c%%/*}".*) ;;
+	*) emit not-ok "$c: the guest runs kernel ${kernel:-?}, not ${c%%/*}" ;;
+	esac
 
 	local re_result='^(not ok|ok)([ ]+[0-9]+)?([ ]+-)?([ ]+(.*))?$'
 	local re_skip='#[ ]*[Ss][Kk][Ii][Pp]'
@@ -183,18 +231,23 @@ report() {
 			fi
 			;;
 		esac
-	done < <(tr -d '\r' <"$work/$c.tap")
+	done < <(tr -d '\r' <"$work/$f.tap")
 	if [ -n "$script" ]; then
 		emit not-ok "$c: $script ran to its end (stopped after $count results)"
 	fi
 }
 
-for c in $configs; do
-	report "$c"
+for g in $guests; do
+	before=$n
+	report "$g"
+	checks[${g%%/*}]=$((${checks[${g%%/*}]:-0} + n - before))
 done
 
 echo "1..$n"
-echo "# wall time: $(($(date +%s) - t0)) s for $(echo "$configs" | wc -w) configurations"
+for label in $labels; do
+	echo "# kernel $label: ${checks[$label]:-0} results from $(for g in $guests; do echo "$g"; done | grep -c "^$label/") guests"
+done
+echo "# wall time: $(($(date +%s) - t0)) s for $(echo "$guests" | wc -w) guests on $(echo "$labels" | wc -w) kernels, $jobs at a time"
 if [ "$failed" -gt 0 ] || [ "$keep" = 1 ]; then
 	echo "# logs kept in $work"
 else

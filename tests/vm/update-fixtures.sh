@@ -1,11 +1,16 @@
 #!/bin/bash
-# Regenerate the fixture sysroots under tests/fixtures/: boots the lazy, pt,
-# noiommu-force and amd configurations of the real-kernel suite with
-# dmainspect.capture=1 (the guest runs guest/capture.sh and sends the tree
-# over its third serial port), and captures this host into host-noiommu/.
-# Each fixture gets a SOURCE file (kernel, QEMU and kernel command lines,
-# date).  Env: DMAINSPECT (optional, any dynamically linked binary will do
-# since the guest does not run it), DMAINSPECT_VM_CACHE, DMAINSPECT_VM_TIMEOUT.
+# Regenerate the fixture sysroots under tests/fixtures/: for each kernel
+# series (default: every series of the real-kernel suite, or those given as
+# arguments: 6.1 6.12 newest), boots the intel-lazy, intel-pt, noiommu-force
+# and amd configurations with dmainspect.capture=1 (the guest runs
+# guest/capture.sh and sends the tree over its third serial port) into
+# tests/fixtures/q35-*-LABEL (LABEL is the kernel's major.minor: 6.1, 6.12,
+# 7.2), and captures this host into host-noiommu/.  Each fixture gets a
+# SOURCE file (kernel, QEMU and kernel command lines, date) and an
+# expected/list.tsv written from its own sysfs files by
+# tests/fixtures/expected-list.sh.  Env: DMAINSPECT (optional, any
+# dynamically linked binary will do since the guest does not run it),
+# DMAINSPECT_VM_CACHE, DMAINSPECT_VM_TIMEOUT.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,23 +22,30 @@ fixtures=$top/tests/fixtures
 limit=${DMAINSPECT_VM_TIMEOUT:-150}
 DMAINSPECT=${DMAINSPECT:-$(type -P true)}
 export DMAINSPECT
+series=${*:-$VM_KERNELS_ALL}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/dmainspect-fixtures.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-kroot=$("$here/fetch-kernel.sh")
-VM_KERNEL=$(find "$kroot/boot" -maxdepth 1 -name 'vmlinuz-*' | sort -V | tail -n 1)
-VM_INITRD=$work/initrd.gz
-kver=$(basename "$VM_KERNEL")
-kver=${kver#vmlinuz-}
-kpkg=$(cat "$kroot/.package" 2>/dev/null || echo "linux-image-$kver")
-"$here/mkinitramfs.sh" "$kroot" "$VM_INITRD"
+# configuration:fixture directory (without the kernel label)
+pairs="intel-lazy:q35-iommu-lazy intel-pt:q35-iommu-pt noiommu-force:q35-noiommu-swiotlb-force amd:q35-amd-iommu"
 
-# configuration:fixture directory
-pairs="lazy:q35-iommu-lazy pt:q35-iommu-pt noiommu-force:q35-noiommu-swiotlb-force amd:q35-amd-iommu"
+declare -A kroots=()
+guests=''
+for s in $series; do
+	kroot=$("$here/fetch-kernel.sh" "$s")
+	label=$(vm_kernel_label "$kroot")
+	kroots[$label]=$kroot
+	"$here/mkinitramfs.sh" "$kroot" "$work/initrd-$label.gz"
+	for p in $pairs; do
+		guests="$guests $label/$p"
+	done
+done
 
-for p in $pairs; do
-	vm_boot "${p%%:*}" "$work" "$limit" dmainspect.capture=1 &
+for g in $guests; do
+	label=${g%%/*} p=${g#*/}
+	vm_boot "${p%%:*}" "$label-${p%%:*}" "$work" "$limit" "${kroots[$label]}/vmlinuz" \
+		"$work/initrd-$label.gz" dmainspect.capture=1 &
 	while [ "$(jobs -rp | wc -l)" -ge 2 ]; do
 		wait -n || true
 	done
@@ -47,9 +59,12 @@ keep_empty_dirs() {
 }
 
 status=0
-for p in $pairs; do
-	c=${p%%:*}
-	out=$fixtures/${p#*:}
+for g in $guests; do
+	label=${g%%/*} p=${g#*/}
+	c=$label-${p%%:*}
+	kroot=${kroots[$label]}
+	kver=$(vm_kernel_version "$kroot")
+	out=$fixtures/${p#*:}-$label
 	if ! tr -d '\r' <"$work/$c.capture" |
 		sed -n '/^@@dmainspect-capture begin/,/^@@dmainspect-capture end/p' |
 		sed '1d;$d' >"$work/$c.b64" || [ ! -s "$work/$c.b64" ]; then
@@ -62,16 +77,19 @@ for p in $pairs; do
 	mkdir -p "$out"
 	base64 -d "$work/$c.b64" | tar -xzf - -C "$out" --no-same-owner
 	keep_empty_dirs "$out"
-	qemu_cmd=$(sed -e "s|$work/|/tmp/|g" -e "s|$kroot/boot/|/boot/|g" "$work/$c.cmdline")
+	qemu_cmd=$(sed -e "s|$work/|/tmp/|g" -e "s|$kroot/|/|g" "$work/$c.cmdline")
 	cat >"$out/SOURCE" <<EOS
 Captured by tests/vm/update-fixtures.sh (tests/vm/guest/capture.sh in a QEMU guest).
-Kernel: $kver (Debian package $kpkg)
+Kernel: $kver (Debian package $(cat "$kroot/.package"))
 QEMU: $(qemu-system-x86_64 --version | head -n 1)
 QEMU command line: $qemu_cmd
 Kernel command line: $(cat "$out/proc/cmdline")
 Capture date: $(date -u +%Y-%m-%dT%H:%M:%SZ)
 Empty directories hold an empty .gitkeep so that git keeps them.
+expected/list.tsv was written from the captured sysfs files by tests/fixtures/expected-list.sh.
 EOS
+	mkdir -p "$out/expected"
+	bash "$fixtures/expected-list.sh" "$out" >"$out/expected/list.tsv"
 	echo "update-fixtures: $out ($(find "$out" -type f -printf "%s\n" | awk "{ s += \$1 } END { print s }") bytes in files)" >&2
 done
 

@@ -25,17 +25,17 @@ iommu: DMA domain TLB invalidation policy: lazy mode"
 vmw=$vmw_default
 mem_above_4g=
 case $config in
-lazy)
+intel-lazy)
 	words="intel_iommu=on" units="dmar*" gtype=DMA-FQ nslabs=''
 	logs=$intel_lazy_logs
 	;;
-strict)
+intel-strict)
 	words="intel_iommu=on iommu.strict=1" units="dmar*" gtype=DMA nslabs=''
 	logs="DMAR: IOMMU enabled
 iommu: Default domain type: Translated
 iommu: DMA domain TLB invalidation policy: strict mode (set via kernel command line)"
 	;;
-pt)
+intel-pt)
 	words="intel_iommu=on iommu=pt" units="dmar*" gtype=identity nslabs=''
 	logs="DMAR: IOMMU enabled
 iommu: Default domain type: Passthrough (set via kernel command line)"
