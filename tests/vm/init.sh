@@ -95,8 +95,9 @@ else
 			name=$(basename "$t")
 			echo "@@dmainspect-vm begin $name"
 			rc=0
+			s0=$(date +%s)
 			(cd /tmp && timeout 90 sh "$t" 2>&1) || rc=$?
-			echo "@@dmainspect-vm end $name rc=$rc"
+			echo "@@dmainspect-vm end $name rc=$rc secs=$(($(date +%s) - s0))"
 		done
 		echo "@@dmainspect-vm done"
 	} >/dev/ttyS1

@@ -86,6 +86,8 @@ else
 	keep=0
 fi
 
+rm -f "$work/script-times"
+
 # Fetch every series (one at a time: they share the private apt state), then
 # build one initramfs per kernel, all at once; every configuration of a
 # kernel boots the same one.
@@ -205,7 +207,9 @@ report() {
 			plan='' count=0
 			;;
 		'@@dmainspect-vm end '*)
-			local src=${line##* rc=}
+			local src=${line##* rc=} secs=${line##* secs=}
+			src=${src%% *}
+			printf '%s\t%s\t%s\n' "$secs" "$c" "$script" >>"$work/script-times"
 			if [ -z "$plan" ] || [ "$count" != "$plan" ] || [ "$src" != 0 ]; then
 				emit not-ok "$c: $script ran to its end (plan ${plan:-missing}, $count results, exit status $src)"
 			fi
@@ -247,6 +251,8 @@ echo "1..$n"
 for label in $labels; do
 	echo "# kernel $label: ${checks[$label]:-0} results from $(for g in $guests; do echo "$g"; done | grep -c "^$label/") guests"
 done
+echo "# slowest guest scripts (seconds, guest, script):"
+sort -rn "$work/script-times" 2>/dev/null | head -n 5 | sed 's/^/#   /'
 echo "# wall time: $(($(date +%s) - t0)) s for $(echo "$guests" | wc -w) guests on $(echo "$labels" | wc -w) kernels, $jobs at a time"
 if [ "$failed" -gt 0 ] || [ "$keep" = 1 ]; then
 	echo "# logs kept in $work"

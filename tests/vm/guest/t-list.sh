@@ -182,6 +182,21 @@ only_known "$work/drm.truth" "$work/drm.all" >"$work/drm.got"
 tap_same_lines "$work/drm.truth" "$work/drm.got" \
 	"drm_nodes lists the card and render nodes in each device's drm/ directory"
 
+# Every device that owns a DRM card node is listed (vgem is a platform
+# device on 6.x and a faux device on 7.x), whatever its bus.
+cards=0
+missing=''
+for c in /sys/class/drm/card*; do
+	case ${c##*/} in
+	card*[!0-9]*) continue ;;
+	esac
+	[ -e "$c/device" ] || continue
+	cards=$((cards + 1))
+	p=$(readlink -f "$c/device")
+	jq -e --arg p "$p" 'any(.devices[]; .path == $p)' "$json" >/dev/null || missing="$missing ${c##*/}:$p"
+done
+tap_is "${missing# }" "" "every device owning a DRM card node is listed ($cards cards)"
+
 # Devices outside PCI must still be real sysfs devices named after their path.
 bad=$(jq -r '.devices[] | select(.bus != "pci") | "\(.name)\t\(.path)"' "$json" |
 	while IFS="$(printf '\t')" read -r n p; do
