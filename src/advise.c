@@ -200,45 +200,117 @@ static bool truthy(const char *v)
 	return v && (strcmp(v, "0") != 0 && strcmp(v, "N") != 0 && strcmp(v, "n") != 0);
 }
 
-/* Kernel release at least major.minor ("6.1.0-56-amd64"); -1 when unknown. */
-static int release_at_least(const struct di_system *sys, int major, int minor)
+/*
+ * CC_ATTR_MEM_ENCRYPT, which vmwgfx and drm_need_swiotlb() test: an SME host
+ * or an encrypted guest. The evidence, or NULL when there is none.
+ */
+static const char *mem_encrypted(const struct di_system *sys)
 {
-	int ma, mi;
+	const struct di_memenc *m = &sys->memenc;
 
-	if (!sys->osrelease.s || sscanf(sys->osrelease.s, "%d.%d", &ma, &mi) != 2)
+	if (!on(&m->guest) && !m->kinds.n && !m->bounce_line)
+		return NULL;
+	return m->sources.n ? m->sources.v[0] : "memory encryption detected";
+}
+
+/* The kernel is at least major.minor.sub (sub 0: any): 1, 0, or -1 when unknown. */
+static int kver_at_least(const struct di_kver *k, int major, int minor, int sub)
+{
+	if (!k->set)
 		return -1;
-	return ma > major || (ma == major && mi >= minor);
+	if (k->major != major || k->minor != minor)
+		return k->major > major || (k->major == major && k->minor > minor);
+	if (sub <= 0)
+		return 1;
+	return k->sublevel < 0 ? -1 : k->sublevel >= sub;
+}
+
+/* "Linux 6.1.192 ('Debian 6.1.192-2' (/proc/sys/kernel/version))", for reasons. */
+static const char *kver_text(const struct di_kver *k, char *buf, size_t cap)
+{
+	if (!k->set)
+		snprintf(buf, cap, "an unknown kernel version (%s)", rfs_strerror(k->err));
+	else if (k->sublevel < 0)
+		snprintf(buf, cap, "Linux %d.%d.x, point release unknown (%s)", k->major, k->minor,
+			 k->source ? k->source : "?");
+	else
+		snprintf(buf, cap, "Linux %d.%d.%d (%s)", k->major, k->minor, k->sublevel,
+			 k->source ? k->source : "?");
+	return buf;
 }
 
 /*
- * vmw_dma_select_mode(): force_coherent -> alloc_coherent, else restrict_iommu
- * -> map_bind, else map_populate. Under memory encryption, kernels before the
- * 2024 fix (stable 6.6+) refuse DMA with -EINVAL; later ones use alloc_coherent.
+ * Whether vmw_dma_select_mode() has the memory-encryption branch that picks
+ * coherent pages ("drm/vmwgfx: Enable DMA mappings with SEV", mainline 6.9;
+ * stable 6.1.88 per Debian's changelog, in Debian's 6.1.90): 1, 0, or -1 when
+ * it cannot be told. Series that ended before the fix (6.0, 6.2 to 6.5, 6.7)
+ * refuse DMA under encryption; for 6.6.y, 6.8.y and 5.x no backport is
+ * verified here.
+ */
+static int vmwgfx_memenc_branch(const struct di_kver *k)
+{
+	if (kver_at_least(k, 6, 9, 0) != 0)
+		return kver_at_least(k, 6, 9, 0);
+	if (k->major == 6 && k->minor == 1)
+		return kver_at_least(k, 6, 1, 88);
+	if (k->major == 6 && k->minor != 6 && k->minor != 8)
+		return 0;
+	return -1;
+}
+
+/* The driver's own log line settles what it chose. */
+static void logged_choice(const struct di_device *d, struct di_prediction *p)
+{
+	p->source = "kernel log";
+	p->mode = d->logged_mode;
+	if (!p->mode)
+		p->err = -EOPNOTSUPP;
+	strv_addf(&p->reasons, "%s logged its choice: '%s' (kernel log)%s", p->driver,
+		  d->logged_mode_line, p->mode ? "" : ": physical page addresses, no DMA mapping "
+		  "mode this tool describes");
+}
+
+/*
+ * vmw_dma_select_mode(): force_coherent or memory encryption -> alloc_coherent,
+ * else restrict_iommu -> map_bind, else map_populate. Kernels without the
+ * encryption branch refuse DMA under encryption (-EINVAL, the probe fails).
  */
 static void predict_vmwgfx(const struct di_system *sys, const struct di_device *d,
 			   struct di_prediction *p)
 {
-	char b1[32], b2[32];
+	char b1[32], b2[32], kv[192];
 	const char *fc = param(d, "force_coherent"), *ri = param(d, "restrict_iommu");
-	const char *src = "/sys/module/vmwgfx/parameters";
+	const char *src = "/sys/module/vmwgfx/parameters", *enc = mem_encrypted(sys);
 
 	p->driver = "vmwgfx";
+	p->source = "prediction";
+	if (d->logged_mode_line) {
+		logged_choice(d, p);
+		return;
+	}
 	if (!fc || !ri) {
 		fc = fc ? fc : cmdline_param(sys, "vmwgfx", "force_coherent", b1, sizeof(b1));
 		ri = ri ? ri : cmdline_param(sys, "vmwgfx", "restrict_iommu", b2, sizeof(b2));
 		src = "kernel command line";
 	}
-	if (on(&sys->memenc.guest)) {
-		int fixed = release_at_least(sys, 6, 6);
+	if (enc) {
+		int branch = vmwgfx_memenc_branch(&sys->kver);
 
-		if (fixed == 1) {
+		kver_text(&sys->kver, kv, sizeof(kv));
+		if (branch == 1) {
 			p->mode = MODE_ALLOC_COHERENT;
-			strv_add(&p->reasons, "memory encryption: vmwgfx uses coherent TTM pages");
+			strv_addf(&p->reasons, "memory encryption (%s): vmwgfx of %s uses coherent TTM "
+				  "pages", enc, kv);
+		} else if (branch == 0) {
+			p->err = -EINVAL;
+			strv_addf(&p->reasons, "memory encryption (%s): vmwgfx of %s predates the fix "
+				  "(mainline 6.9, stable 6.1.88) and refuses DMA (probe fails, -EINVAL)",
+				  enc, kv);
 		} else {
-			p->err = fixed < 0 ? -ENODATA : -EINVAL;
-			strv_add(&p->reasons, fixed < 0 ? "memory encryption, and the kernel release "
-				 "is unknown: vmwgfx either refuses DMA or uses coherent pages" :
-				 "memory encryption: vmwgfx before 6.6 refuses DMA (probe fails, -EINVAL)");
+			p->err = -ENODATA;
+			strv_addf(&p->reasons, "memory encryption (%s): whether vmwgfx of %s uses "
+				  "coherent pages (mainline 6.9, stable 6.1.88 and later) or refuses DMA "
+				  "cannot be told", enc, kv);
 		}
 		return;
 	}
@@ -272,11 +344,14 @@ static void predict_ttm(const struct di_system *sys, const struct di_device *d,
 {
 	const struct ival *bits = &d->dma_mask_bits;
 
+	const char *enc = mem_encrypted(sys);
+
 	p->driver = d->module.s;
-	if (on(&sys->memenc.guest)) {
+	p->source = "prediction";
+	if (enc) {
 		p->mode = MODE_ALLOC_COHERENT;
-		strv_addf(&p->reasons, "memory encryption: drm_need_swiotlb() is true, %s allocates "
-			  "with dma_alloc_coherent", p->driver);
+		strv_addf(&p->reasons, "memory encryption (%s): drm_need_swiotlb() is true, %s "
+			  "allocates with dma_alloc_coherent", enc, p->driver);
 		return;
 	}
 	if (!d->driver.s || !bits->set) {
@@ -302,6 +377,65 @@ static void predict_ttm(const struct di_system *sys, const struct di_device *d,
 			  "drm_need_swiotlb() is false, TTM maps pages at populate",
 			  (unsigned long long)sys->iomem_top.v, bits->v);
 	}
+}
+
+/*
+ * nouveau_ttm_init() before 6.5: need_swiotlb = is_swiotlb_active(), on x86
+ * only; true when a SWIOTLB pool serves the device (x86 has only the default
+ * pool), then TTM uses dma_alloc_coherent.
+ */
+static void predict_nouveau_pool(const struct di_system *sys, const char *kv,
+				 struct di_prediction *p)
+{
+	const struct ival *pool = &sys->swiotlb.default_pool;
+	const char *src = sys->swiotlb.default_pool_source ? sys->swiotlb.default_pool_source
+							    : "swiotlb";
+
+	p->driver = "nouveau";
+	p->source = "prediction";
+	if (sys->x86.set && !sys->x86.v) {
+		p->mode = MODE_MAP_POPULATE;
+		strv_addf(&p->reasons, "nouveau of %s asks is_swiotlb_active() on x86 only: not x86, "
+			  "TTM maps pages at populate", kv);
+	} else if (pool->set && !pool->v) {
+		p->mode = MODE_MAP_POPULATE;
+		strv_addf(&p->reasons, "nouveau of %s asks is_swiotlb_active(): no SWIOTLB pool (%s), "
+			  "TTM maps pages at populate", kv, src);
+	} else if (pool->set && sys->x86.set) {
+		p->mode = MODE_ALLOC_COHERENT;
+		strv_addf(&p->reasons, "nouveau of %s asks is_swiotlb_active() on x86: a SWIOTLB pool "
+			  "exists (%s), TTM uses dma_alloc_coherent", kv, src);
+	} else {
+		p->err = pool->set ? (sys->x86.err ? sys->x86.err : -ENODATA)
+				   : (pool->err ? pool->err : -ENODATA);
+		strv_addf(&p->reasons, "nouveau of %s asks is_swiotlb_active() on x86: %s could not "
+			  "be told (%s)", kv, pool->set ? "whether this is an x86 kernel" :
+			  "whether a SWIOTLB pool exists", rfs_strerror(p->err));
+	}
+}
+
+/* nouveau by the kernel's version: before 6.5 the SWIOTLB pool, since drm_need_swiotlb(). */
+static void predict_nouveau(const struct di_system *sys, const struct di_device *d,
+			    struct di_prediction *p)
+{
+	char kv[192];
+	int v = kver_at_least(&sys->kver, 6, 5, 0);
+
+	kver_text(&sys->kver, kv, sizeof(kv));
+	if (v == 0) {
+		predict_nouveau_pool(sys, kv, p);
+		return;
+	}
+	if (v < 0) {
+		p->driver = "nouveau";
+		p->source = "prediction";
+		p->err = -ENODATA;
+		strv_addf(&p->reasons, "nouveau decides with is_swiotlb_active() before 6.5 and with "
+			  "drm_need_swiotlb() since; this is %s", kv);
+		return;
+	}
+	strv_addf(&p->reasons, "nouveau of %s passes its MMU's DMA width to drm_need_swiotlb()", kv);
+	predict_ttm(sys, d, p);
 }
 
 static char *why_differs(const struct advice *a)
@@ -332,9 +466,12 @@ static void predict(const struct di_system *sys, const struct di_device *d, stru
 {
 	const char *m = d->module.s;
 
-	if (is(m, "vmwgfx"))
+	/* A device vmwgfx logged its choice for is vmwgfx's, bound or not (a failed probe). */
+	if (is(m, "vmwgfx") || d->logged_mode_line)
 		predict_vmwgfx(sys, d, &a->prediction);
-	else if (is(m, "amdgpu") || is(m, "radeon") || is(m, "nouveau"))
+	else if (is(m, "nouveau"))
+		predict_nouveau(sys, d, &a->prediction);
+	else if (is(m, "amdgpu") || is(m, "radeon"))
 		predict_ttm(sys, d, &a->prediction);
 	else
 		return;

@@ -37,6 +37,21 @@ const char *dma_mode_name(enum dma_mode m)
 	return (unsigned)m < sizeof(mode_names) / sizeof(mode_names[0]) ? mode_names[m] : "unknown";
 }
 
+const char *di_strerror(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case DI_ENOHIWATER:
+		return "not provided by this kernel: debugfs io_tlb_used_hiwater appeared in 6.4";
+	case DI_ENOTRANSIENT:
+		return "not provided by this kernel: io_tlb_transient_nslabs needs CONFIG_SWIOTLB_DYNAMIC "
+		       "(6.6 and later)";
+	case DI_EUNDERFLOW:
+		return "the kernel reported 2^64-1, an underflowed count (a bug of 6.4 to 6.8): unknown";
+	default:
+		return rfs_strerror(err);
+	}
+}
+
 void ival_set(struct ival *v, long long x)
 {
 	v->v = x;
@@ -147,6 +162,7 @@ void device_free(struct di_device *d)
 	strv_free(&d->advice.notes);
 	strv_free(&d->advice.prediction.reasons);
 	free(d->advice.prediction.differs);
+	free(d->logged_mode_line);
 }
 
 void uval_set(struct uval *v, uint64_t x)
@@ -207,6 +223,9 @@ static void facts_free(struct di_system *sys)
 	free(sw->advice);
 	strv_free(&sys->memenc.kinds);
 	strv_free(&sys->memenc.sources);
+	free(sys->memenc.bounce_line);
+	free(sys->kmsg.banner);
+	free(sys->kver.source);
 	strv_free(&sys->unreadable);
 }
 

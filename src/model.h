@@ -27,6 +27,13 @@ struct sval {
 	int err;
 };
 
+/* Errors of the system model, beyond rootfs's (di_strerror()). */
+enum {
+	DI_ENOHIWATER = 10200,		/* no io_tlb_used_hiwater: a kernel before 6.4 */
+	DI_ENOTRANSIENT,		/* no io_tlb_transient_nslabs: no CONFIG_SWIOTLB_DYNAMIC */
+	DI_EUNDERFLOW,			/* a slab count of 2^64-1: the 6.4 to 6.8 underflow */
+};
+
 struct strv {
 	char **v;
 	size_t n;
@@ -55,6 +62,7 @@ struct di_prediction {
 	const char *driver;	/* NULL: no procedure known for this device's driver */
 	enum dma_mode mode;	/* MODE_UNKNOWN with err set when it cannot be told */
 	int err;
+	const char *source;	/* "kernel log": the driver logged its choice; "prediction" */
 	struct strv reasons;
 	char *differs;		/* why it differs from the advice, NULL when it agrees */
 };
@@ -88,6 +96,8 @@ struct di_device {
 	struct strv drm_nodes;
 	struct strv module_params;	/* "name=value", for drivers with a known procedure */
 	int module_params_err;
+	char *logged_mode_line;		/* the driver's own log line saying its choice, or NULL */
+	enum dma_mode logged_mode;	/* what it says; MODE_UNKNOWN for a mode outside ours */
 	struct advice advice;
 };
 
@@ -171,6 +181,7 @@ struct di_kmsg_info {
 	const char *source;		/* "/dev/kmsg" or "dev/kmsg in the snapshot" */
 	struct ival from_boot;		/* bool: the log reaches back to the boot banner */
 	long long lines;
+	char *banner;			/* "Linux version ...", the boot's first line */
 };
 
 /* IOMMU faults from the kernel log, one entry per kind and device. */
@@ -235,6 +246,16 @@ struct di_memenc {
 	struct ival guest;		/* bool: encrypted guest (SEV, TDX): all DMA bounces */
 	struct strv kinds;		/* "SME", "SEV", "SEV-ES", "SEV-SNP", "TDX" */
 	struct strv sources;
+	char *bounce_line;		/* kernel log: "... Memory encryption is active and ..." */
+};
+
+/* The kernel's upstream version: what a driver's code depends on. */
+struct di_kver {
+	bool set;
+	int major, minor;
+	int sublevel;			/* -1: unknown (a distribution ABI name: "6.1.0-56-amd64") */
+	int err;
+	char *source;			/* where it comes from, quoted */
 };
 
 struct di_ram {
@@ -260,11 +281,15 @@ struct di_system {
 	struct di_memenc memenc;
 	struct di_ram ram;
 	struct sval osrelease;		/* /proc/sys/kernel/osrelease */
+	struct di_kver kver;
+	struct ival x86;		/* bool: an x86 kernel (/proc/sys/kernel/arch, /proc/cpuinfo) */
 	struct uval iomem_top;		/* highest end among /proc/iomem's top-level resources */
 	struct strv unreadable;		/* "what: why" for each source that could not be read */
 };
 
 const char *dma_path_name(enum dma_path p);
+/* rfs_strerror() and the model's own errors. */
+const char *di_strerror(int err);
 const char *dma_mode_name(enum dma_mode m);
 
 /* Helpers for the value types. */

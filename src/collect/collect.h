@@ -42,7 +42,14 @@ int parse_id(const char *s);
 
 /* Pure: highest end among /proc/iomem's top-level lines; -EPERM when hidden. */
 int iomem_top(const char *text, uint64_t *top);
-/* Module parameters of drivers with a known procedure, iomem top, release. */
+/*
+ * Pure: the upstream version from the release ("6.12.9-amd64") and, where
+ * given, the utsname version or boot banner ("... Debian 6.1.192-2 ..."),
+ * which version_src names.
+ */
+int kernel_version_parse(const char *release, const char *version, const char *version_src,
+			 struct di_kver *kv);
+/* Module parameters of drivers with a known procedure, iomem top, kernel version, x86. */
 int collect_driver_facts(struct di_system *sys);
 
 int collect_groups(struct di_system *sys);

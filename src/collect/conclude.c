@@ -326,6 +326,11 @@ static int swiotlb_forced(struct di_system *sys)
 	if (!err && m->guest.set && m->guest.v)
 		err = strv_addf(&sw->forced_by, "encrypted guest memory (%s): every DMA bounces "
 				"through shared memory", m->sources.n ? m->sources.v[0] : "?");
+	/* The log's own word that DMA bounces, unless it was the evidence just cited. */
+	if (!err && m->bounce_line && m->guest.set && m->guest.v &&
+	    !(m->sources.n && strstr(m->sources.v[0], m->bounce_line)))
+		err = strv_addf(&sw->forced_by, "the kernel bounces DMA through SWIOTLB under memory "
+				"encryption (kernel log: '%s')", m->bounce_line);
 	if (err)
 		return err;
 	if (sw->forced_by.n)

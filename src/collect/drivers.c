@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Facts the drivers' own DMA decisions depend on: their module parameters,
- * the top of the iomem resource tree (drm_need_swiotlb), the kernel release.
+ * the top of the iomem resource tree (drm_need_swiotlb), the kernel's
+ * version and whether it is an x86 kernel.
  */
 #include "config.h"
 
@@ -48,6 +49,87 @@ int iomem_top(const char *text, uint64_t *top)
 	return *top ? 0 : -EPERM;
 }
 
+/* Digits at *p: the number, advancing *p; -1 when none. */
+static int number(const char **p)
+{
+	int v = 0, n = 0;
+
+	for (; **p >= '0' && **p <= '9' && n < 6; (*p)++, n++)
+		v = v * 10 + (**p - '0');
+	return n ? v : -1;
+}
+
+/*
+ * Debian prints its upstream version in the utsname version:
+ * "#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)". Only the part from
+ * the last '#' counts (the banner's compiler part says "Debian 12.2.0-14").
+ */
+static bool debian_sublevel(const char *version, int major, int minor, int *sub,
+			    const char **word, size_t *len)
+{
+	const char *p = strrchr(version, '#');
+
+	for (; p && (p = strstr(p, " Debian ")); p++) {
+		const char *q = p + 8;
+
+		if (number(&q) != major || *q++ != '.' || number(&q) != minor || *q++ != '.' ||
+		    (*sub = number(&q)) < 0)
+			continue;
+		*word = p + 1;
+		*len = 7 + strcspn(p + 8, " ");	/* "Debian 6.1.192-2" */
+		return true;
+	}
+	return false;
+}
+
+int kernel_version_parse(const char *release, const char *version, const char *version_src,
+			 struct di_kver *kv)
+{
+	const char *p = release, *word;
+	size_t len;
+	int sub = -1;
+
+	memset(kv, 0, sizeof(*kv));
+	if (!release || (kv->major = number(&p)) < 0 || *p++ != '.' || (kv->minor = number(&p)) < 0)
+		return kv->err = -ENODATA;
+	if (*p == '.') {
+		p++;
+		sub = number(&p);
+		/* "6.1.0-56-amd64", "5.14.0-427.el9": an ABI name, not the stable release. */
+		if (sub == 0 && p[0] == '-' && p[1] >= '0' && p[1] <= '9')
+			sub = -1;
+	}
+	kv->set = true;
+	kv->sublevel = sub;
+	if (version && debian_sublevel(version, kv->major, kv->minor, &kv->sublevel, &word, &len)) {
+		if (asprintf(&kv->source, "'%.*s' (%s)", (int)len, word, version_src) < 0)
+			kv->source = NULL;
+	} else if (asprintf(&kv->source, "'%s' (/proc/sys/kernel/osrelease)", release) < 0) {
+		kv->source = NULL;
+	}
+	return kv->source ? 0 : (kv->err = -ENOMEM);
+}
+
+/* An x86 kernel: kernel.arch (uname -m), else the x86 layout of /proc/cpuinfo. */
+static void read_x86(struct di_system *sys)
+{
+	char buf[64], *info = NULL;
+	ssize_t n = rfs_read_line(sys->root, RFS_ROOT, "proc/sys/kernel/arch", buf, sizeof(buf));
+
+	if (n > 0) {
+		ival_set(&sys->x86, strcmp(buf, "x86_64") == 0 ||
+			 (buf[0] == 'i' && strcmp(buf + 2, "86") == 0));
+		return;
+	}
+	n = rfs_read_alloc(sys->root, RFS_ROOT, "proc/cpuinfo", 16u << 20, &info);
+	if (n < 0) {
+		sys->x86.err = (int)n;
+		return;
+	}
+	ival_set(&sys->x86, strstr(info, "\nvendor_id\t: ") && strstr(info, "\nflags\t\t: "));
+	free(info);
+}
+
 static void read_params(struct di_system *sys, struct di_device *d, const char *const *params)
 {
 	char path[512], buf[64];
@@ -69,6 +151,7 @@ int collect_driver_facts(struct di_system *sys)
 {
 	char *text;
 	ssize_t n;
+	int err;
 
 	n = rfs_read_alloc(sys->root, RFS_ROOT, "proc/sys/kernel/osrelease", 256, &text);
 	if (n >= 0) {
@@ -77,12 +160,28 @@ int collect_driver_facts(struct di_system *sys)
 	} else {
 		sys->osrelease.err = (int)n;
 	}
+	/* The upstream version: the utsname version, else the boot banner of the log. */
+	n = rfs_read_alloc(sys->root, RFS_ROOT, "proc/sys/kernel/version", 512, &text);
+	if (n >= 0) {
+		text[strcspn(text, "\n")] = '\0';
+		err = kernel_version_parse(sys->osrelease.s, text, "/proc/sys/kernel/version",
+					   &sys->kver);
+		free(text);
+	} else {
+		err = kernel_version_parse(sys->osrelease.s, sys->kmsg.banner, "kernel log",
+					   &sys->kver);
+	}
+	if (err == -ENOMEM)
+		return err;
+	if (!sys->kver.set)
+		sys->kver.err = sys->osrelease.err ? sys->osrelease.err : -ENODATA;
+	read_x86(sys);
 
 	n = rfs_read_alloc(sys->root, RFS_ROOT, "proc/iomem", 1 << 20, &text);
 	if (n >= 0) {
 		uint64_t top;
-		int err = iomem_top(text, &top);
 
+		err = iomem_top(text, &top);
 		if (err)
 			sys->iomem_top.err = err;
 		else

@@ -31,6 +31,7 @@ static const char *const fault_kinds[] = {
 	[FAULT_AMD_VI] = "amd-vi",
 	[FAULT_ARM_SMMU] = "arm-smmu",
 	[FAULT_ARM_SMMU_V3] = "arm-smmu-v3",
+	[FAULT_INTEL_IR] = "intel-intr-remap",
 };
 
 static int add_fault(struct di_system *sys, const struct kmsg_fault *f, long long usec)
@@ -89,7 +90,52 @@ struct scan {
 	size_t n_efr;
 	unsigned int memenc;
 	char *memenc_line;
+	struct kmsg_smmu_block smmu;
 };
+
+/* An SMMUv3 event line: each event, whatever lines it spans, is one fault. */
+static int smmu_line(struct di_system *sys, struct scan *sc, const struct kmsg_line *l)
+{
+	struct kmsg_fault out[2];
+	int n = kmsg_smmu_feed(&sc->smmu, l->text, l->usec, out), err = 0;
+
+	for (int i = 0; i < n && !err; i++)
+		err = add_fault(sys, &out[i], out[i].usec);
+	return n < 0 ? 1 : err;
+}
+
+/* vmwgfx's "[drm] DMA map mode:" line: the driver's own answer, kept on its device. */
+static int vmwgfx_line(struct di_system *sys, const char *text)
+{
+	static const enum dma_mode modes[] = {
+		[VMW_COHERENT] = MODE_ALLOC_COHERENT, [VMW_POPULATE] = MODE_MAP_POPULATE,
+		[VMW_BIND] = MODE_MAP_BIND, [VMW_PHYS] = MODE_UNKNOWN,
+	};
+	enum kmsg_vmw_mode m;
+	struct di_device *d = NULL;
+	char dev[64];
+
+	if (!kmsg_parse_vmwgfx_mode(text, dev, sizeof(dev), &m))
+		return 1;
+	if (dev[0]) {
+		d = system_find_device(sys, dev);
+	} else {
+		/* An older line without its device: only where one vmwgfx device exists. */
+		for (size_t i = 0; i < sys->n_devs; i++) {
+			if (!sys->devs[i].module.s || strcmp(sys->devs[i].module.s, "vmwgfx") != 0)
+				continue;
+			if (d)
+				return 0;
+			d = &sys->devs[i];
+		}
+	}
+	if (!d)
+		return 0;
+	free(d->logged_mode_line);
+	d->logged_mode_line = strdup(text);
+	d->logged_mode = modes[m];
+	return d->logged_mode_line ? 0 : -ENOMEM;
+}
 
 static int scan_line(struct di_system *sys, struct scan *sc, const struct kmsg_line *l)
 {
@@ -100,9 +146,19 @@ static int scan_line(struct di_system *sys, struct scan *sc, const struct kmsg_l
 	bool b, cmd, has2;
 	uint64_t x, y, z;
 	unsigned int enc;
+	int err;
 
 	if (kmsg_is_boot_banner(l->text)) {
 		ival_set(&sys->kmsg.from_boot, 1);
+		free(sys->kmsg.banner);
+		sys->kmsg.banner = strdup(l->text);
+		return sys->kmsg.banner ? 0 : -ENOMEM;
+	}
+	if ((err = smmu_line(sys, sc, l)) <= 0 || (err = vmwgfx_line(sys, l->text)) <= 0)
+		return err;
+	if (kmsg_is_memenc_bounce(l->text)) {
+		if (!sys->memenc.bounce_line && !(sys->memenc.bounce_line = strdup(l->text)))
+			return -ENOMEM;
 		return 0;
 	}
 	if (kmsg_parse_default_domain(l->text, type, sizeof(type), &cmd)) {
@@ -113,6 +169,7 @@ static int scan_line(struct di_system *sys, struct scan *sc, const struct kmsg_l
 		ival_set(&p->tlb_policy_cmdline, cmd);
 	} else if (kmsg_parse_dmar_fault(l->text, &f) || kmsg_parse_amd_fault(l->text, &f) ||
 		   kmsg_parse_smmu_fault(l->text, &f)) {
+		/* SMMUv2 context faults here; SMMUv3 events went to smmu_line(). */
 		return add_fault(sys, &f, l->usec);
 	} else if (kmsg_parse_swiotlb_full(l->text, &full)) {
 		return add_full(sys, &full);
@@ -162,6 +219,7 @@ static int scan_kmsg(struct di_system *sys, struct scan *sc)
 {
 	struct kmsg_iter it;
 	struct kmsg_line l;
+	struct kmsg_fault f;
 	char *buf;
 	ssize_t n = rfs_read_kmsg(sys->root, KMSG_MAX, &buf);
 	int err = 0;
@@ -181,6 +239,8 @@ static int scan_kmsg(struct di_system *sys, struct scan *sc)
 		err = scan_line(sys, sc, &l);
 	}
 	free(buf);
+	if (!err && kmsg_smmu_end(&sc->smmu, &f))
+		err = add_fault(sys, &f, f.usec);
 	if (!sys->swiotlb.in_use_log.set)
 		ival_set(&sys->swiotlb.in_use_log, 0);
 	return err;
@@ -278,6 +338,16 @@ static int collect_memenc(struct di_system *sys, struct scan *sc)
 		}
 	}
 	free(info);
+	/*
+	 * swiotlb's "Memory encryption is active and system is using DMA bounce
+	 * buffers" (CC_ATTR_MEM_ENCRYPT): an encrypted guest, unless this is an
+	 * SME host (the SME feature line, or a CPU without the hypervisor flag).
+	 */
+	if (!err && m->bounce_line) {
+		err = strv_addf(&m->sources, "kernel log: '%s'", m->bounce_line);
+		if (!err && !m->guest.set && !strv_contains(&m->kinds, "SME"))
+			ival_set(&m->guest, 1);
+	}
 	if (!err && !m->guest.set && sys->kmsg.from_boot.set && sys->kmsg.from_boot.v) {
 		err = strv_add(&m->sources, "kernel log since boot: no memory encryption line");
 		ival_set(&m->guest, 0);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The kernel log, line by line, and one strict parser per line format.
- * Formats are those of Linux 4.x to 6.x; where a format changed, every
+ * Formats are those of Linux 4.x to 7.x; where a format changed, every
  * variant is accepted explicitly and anything else is refused.
  */
 #include "config.h"
@@ -302,13 +302,35 @@ bool kmsg_parse_tlb_policy(const char *text, bool *strict, bool *by_cmdline)
 	return (*q == ' ' || *q == '\0') && cmdline_suffix(q, by_cmdline);
 }
 
+/* "] fault index 0x%llx [fault reason 0x%02x] %s": an interrupt-remapping fault. */
+static bool dmar_intr_remap(const char *p, struct kmsg_fault *f)
+{
+	uint64_t index, reason;
+
+	p = parse_hex(skip(p, " fault index "), &index, true);
+	p = parse_hex(skip(p, " [fault reason "), &reason, true);
+	if (!p || *p != ']' || reason > 0xff || index > 0xffff)
+		return false;
+	f->kind = FAULT_INTEL_IR;
+	for (p++; *p == ' '; p++)
+		;
+	snprintf(f->detail, sizeof(f->detail), "index 0x%llx reason 0x%02x%s%s",
+		 (unsigned long long)index, (unsigned)reason, *p ? ": " : "", p);
+	return true;
+}
+
 bool kmsg_parse_dmar_fault(const char *text, struct kmsg_fault *f)
 {
-	const char *p = skip(text, "DMAR: [DMA "), *q;
+	const char *p = skip(text, "DMAR: ["), *q;
 	uint64_t v;
 
 	memset(f, 0, sizeof(*f));
 	f->kind = FAULT_INTEL_DMAR;
+	if ((q = skip(p, "INTR-REMAP] Request device ["))) {
+		p = parse_bdf(q, f->device, sizeof(f->device));
+		return p && *p == ']' && dmar_intr_remap(p + 1, f);
+	}
+	p = skip(p, "DMA ");
 	if ((q = skip(p, "Read")))
 		strcpy(f->access, "read");
 	else if ((q = skip(p, "Write")))
@@ -321,6 +343,7 @@ bool kmsg_parse_dmar_fault(const char *text, struct kmsg_fault *f)
 			return false;
 	if (p - q > 32)
 		return false;
+	/* Before 7.x "[bb:dd.f]"; 7.x adds the segment: "[ssss:bb:dd.f]". */
 	p = parse_bdf(skip(p, "] Request device ["), f->device, sizeof(f->device));
 	if (!p || *p != ']')
 		return false;
@@ -411,12 +434,17 @@ static bool smmu_v2(const char *p, struct kmsg_fault *f)
 	return true;
 }
 
-/* SMMUv3 (6.15+): "event: NAME client: DEV sid: 0x.. ssid: 0x.. iova: 0x.. ipa: 0x..". */
+/*
+ * SMMUv3 (6.15+), drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c arm_smmu_dump_event():
+ * "event: %s client: %s sid: %#x ssid: %#x" then " iova: %#llx ipa: %#llx",
+ * " fetch_addr: %#llx" or nothing. "%#x" prints a zero as "0".
+ */
 static bool smmu_v3(const char *p, struct kmsg_fault *f)
 {
 	char name[32], client[64];
-	const char *e = strchr(p, ' ');
-	uint64_t sid, ssid, ipa;
+	const char *e = strchr(p, ' '), *q;
+	uint64_t sid, ssid, ipa, fetch;
+	int n;
 
 	if (!e || !copy_name(p, e, name, sizeof(name)))
 		return false;
@@ -432,16 +460,30 @@ static bool smmu_v3(const char *p, struct kmsg_fault *f)
 	}
 	p = parse_hex(skip(e, " sid: "), &sid, false);
 	p = parse_hex(skip(p, " ssid: "), &ssid, false);
-	p = parse_hex(skip(p, " iova: "), &f->addr, false);
-	p = parse_hex(skip(p, " ipa: "), &ipa, false);
-	if (!p || *p || sid > 0xffffffff || ssid > 0xfffff)
+	if (!p || sid > 0xffffffff || ssid > 0xfffff)
+		return false;
+	n = snprintf(f->detail, sizeof(f->detail), "%s sid=0x%x ssid=0x%x", name, (unsigned)sid,
+		     (unsigned)ssid);
+	if ((q = skip(p, " iova: "))) {
+		p = parse_hex(q, &f->addr, false);
+		p = parse_hex(skip(p, " ipa: "), &ipa, false);
+		f->has_addr = true;
+		f->v3 = V3_IOVA;
+	} else if ((q = skip(p, " fetch_addr: "))) {
+		/* The STE or CD the SMMU could not fetch: a physical address, not an IOVA. */
+		p = parse_hex(q, &fetch, false);
+		if (p)
+			snprintf(f->detail + n, sizeof(f->detail) - (size_t)n, " fetch_addr=0x%llx",
+				 (unsigned long long)fetch);
+		f->v3 = V3_FETCH;
+	} else {
+		f->v3 = V3_PLAIN;
+	}
+	if (!p || *p)
 		return false;
 	f->kind = FAULT_ARM_SMMU_V3;
-	f->has_addr = true;
 	if (client[0])
 		strcpy(f->device, client);
-	snprintf(f->detail, sizeof(f->detail), "%s sid=0x%x ssid=0x%x", name, (unsigned)sid,
-		 (unsigned)ssid);
 	return true;
 }
 
@@ -459,20 +501,149 @@ bool kmsg_parse_smmu_fault(const char *text, struct kmsg_fault *f)
 		    !strstr(drv, "smmu"))
 			continue;
 		strcpy(f->device, dev);
+		strcpy(f->iommu, dev);
 		p = at + strlen(tags[i]);
 		if (i == 0)
 			return smmu_v2(p, f);
 		if (i == 1)
 			return smmu_v3(p, f);
-		/* Before 6.15: "event 0x10 received:" and the raw words on later lines. */
+		/* "event 0x10 received:" and the raw words on later lines. */
 		p = parse_hex(p - 2, &id, true);
 		if (!p || strcmp(p, " received:") != 0 || id > 0xff)
 			return false;
 		f->kind = FAULT_ARM_SMMU_V3;
+		f->v3 = V3_RAW;
 		snprintf(f->detail, sizeof(f->detail), "event 0x%02x", (unsigned)id);
 		return true;
 	}
 	return false;
+}
+
+/* "<smmu driver> <dev>: " before REST, which starts right after it. */
+static const char *smmu_line(const char *text, char *smmu, size_t cap)
+{
+	const char *sp = strchr(text, ' '), *at;
+	char drv[64];
+
+	if (!sp || !(at = strstr(sp + 1, ": ")))
+		return NULL;
+	if (!dev_prefix(text, at + 2, drv, sizeof(drv), smmu, cap) || !strstr(drv, "smmu"))
+		return NULL;
+	return at + 2;
+}
+
+bool kmsg_parse_smmu_dword(const char *text, char *smmu, size_t cap, uint64_t *v)
+{
+	const char *p = smmu_line(text, smmu, cap), *h, *q;
+
+	if (!p)
+		return false;
+	h = skip(p, "\t");
+	if (!h)
+		h = skip(p, "\\x09");
+	q = parse_hex(h, v, true);
+	return q && !*q && q - h == 18;	/* "0x%016llx": all sixteen digits */
+}
+
+bool kmsg_parse_smmu_access(const char *text, char *smmu, size_t cap, char access[8])
+{
+	static const char *const words[][2] = {
+		{ "priv ", "unpriv " }, { "inst ", "data " }, { "read ", "write " }, { "s1 ", "s2 " },
+	};
+	const char *p = smmu_line(text, smmu, cap), *q;
+	uint64_t stag;
+
+	for (size_t i = 0; p && i < 4; i++) {
+		q = skip(p, words[i][0]);
+		if (i == 2 && q)
+			strcpy(access, "read");
+		if (!q && (q = skip(p, words[i][1])) && i == 2)
+			strcpy(access, "write");
+		p = q;
+	}
+	/* "\"%s\"%s%s stag: %#x": the event class, " ttd_read"/" ttd_write", " stall". */
+	if (!p || *p != '"' || !(q = strchr(p + 1, '"')))
+		return false;
+	for (p = q + 1; *p == ' ' && !skip(p, " stag: ");) {
+		if ((q = skip(p, " ttd_read")) || (q = skip(p, " ttd_write")) || (q = skip(p, " stall")))
+			p = q;
+		else
+			return false;
+	}
+	p = parse_hex(skip(p, " stag: "), &stag, false);
+	return p && !*p && stag <= 0xffff;
+}
+
+/* Pre-6.15 kernels print only the raw event: read the stream id, address and access from it. */
+static void smmu_decode_raw(struct kmsg_smmu_block *b)
+{
+	/* arm-smmu-v3.h: EVTQ_0_ID 7:0, SSV 11, SSID 31:12, SID 63:32; EVTQ_1_RnW 35; EVTQ_2_ADDR. */
+	unsigned id = (unsigned)(b->raw[0] & 0xff), sid = (unsigned)(b->raw[0] >> 32);
+	int n = snprintf(b->f.detail, sizeof(b->f.detail), "event 0x%02x sid=0x%x", id, sid);
+
+	if (b->raw[0] & (1u << 11))
+		snprintf(b->f.detail + n, sizeof(b->f.detail) - (size_t)n, " ssid=0x%x",
+			 (unsigned)((b->raw[0] >> 12) & 0xfffff));
+	/* EVT_ID_TRANSLATION_FAULT, ADDR_SIZE, ACCESS, PERMISSION: the input address. */
+	if (id >= 0x10 && id <= 0x13) {
+		b->f.addr = b->raw[2];
+		b->f.has_addr = true;
+		strcpy(b->f.access, (b->raw[1] >> 35) & 1 ? "read" : "write");
+	}
+}
+
+static int smmu_close(struct kmsg_smmu_block *b, struct kmsg_fault *out)
+{
+	if (!b->open)
+		return 0;
+	b->open = false;
+	*out = b->f;
+	return 1;
+}
+
+int kmsg_smmu_feed(struct kmsg_smmu_block *b, const char *text, long long usec,
+		   struct kmsg_fault out[2])
+{
+	struct kmsg_fault f;
+	char smmu[64], access[8];
+	uint64_t v;
+	int n = 0;
+
+	if (kmsg_parse_smmu_dword(text, smmu, sizeof(smmu), &v)) {
+		if (b->open && !b->decoded && b->n_raw < 4 && strcmp(smmu, b->f.iommu) == 0) {
+			b->raw[b->n_raw++] = v;
+			if (b->n_raw == 4)
+				smmu_decode_raw(b);
+		}
+		return 0;
+	}
+	if (kmsg_parse_smmu_access(text, smmu, sizeof(smmu), access)) {
+		if (!b->open || !b->decoded || strcmp(smmu, b->f.iommu) != 0)
+			return 0;
+		strcpy(b->f.access, access);
+		return smmu_close(b, out);
+	}
+	if (!kmsg_parse_smmu_fault(text, &f) || f.kind != FAULT_ARM_SMMU_V3)
+		return -1;
+	f.usec = usec;
+	if (f.v3 != V3_RAW && b->open && !b->decoded && strcmp(f.iommu, b->f.iommu) == 0) {
+		/* 6.15+: the decoded line of the raw event just printed, the same fault. */
+		f.usec = b->f.usec;
+	} else {
+		n = smmu_close(b, out);
+		b->n_raw = 0;
+	}
+	b->f = f;
+	b->open = true;
+	b->decoded = f.v3 != V3_RAW;
+	if (f.v3 == V3_FETCH || f.v3 == V3_PLAIN)
+		n += smmu_close(b, out + n);
+	return n;
+}
+
+bool kmsg_smmu_end(struct kmsg_smmu_block *b, struct kmsg_fault *out)
+{
+	return smmu_close(b, out) == 1;
 }
 
 bool kmsg_parse_swiotlb_mapped(const char *text, uint64_t *start, uint64_t *end, uint64_t *mb)
@@ -589,4 +760,40 @@ bool kmsg_is_iommu_policy_line(const char *text)
 bool kmsg_is_swiotlb_in_use(const char *text)
 {
 	return strcmp(text, "PCI-DMA: Using software bounce buffering for IO (SWIOTLB)") == 0;
+}
+
+bool kmsg_is_memenc_bounce(const char *text)
+{
+	/* pr_warn_once() under pr_fmt "software IO TLB: " (6.1 to 7.2). */
+	return strcmp(text, "software IO TLB: Memory encryption is active and system is using "
+		       "DMA bounce buffers") == 0;
+}
+
+bool kmsg_parse_vmwgfx_mode(const char *text, char *dev, size_t cap, enum kmsg_vmw_mode *mode)
+{
+	/* drivers/gpu/drm/vmwgfx/vmwgfx_drv.c vmw_dma_select_mode(), names[] */
+	static const struct {
+		const char *text;
+		enum kmsg_vmw_mode mode;
+	} names[] = {
+		{ "Using coherent TTM pages.", VMW_COHERENT },
+		{ "Caching DMA mappings.", VMW_POPULATE },
+		{ "Giving up DMA mappings early.", VMW_BIND },
+		{ "Using physical TTM page addresses.", VMW_PHYS },
+	};
+	static const char tag[] = "[drm] DMA map mode: ";
+	const char *at = strstr(text, tag);
+	char drv[64];
+
+	dev[0] = '\0';
+	if (!at || (at != text && (!dev_prefix(text, at, drv, sizeof(drv), dev, cap) ||
+				   strcmp(drv, "vmwgfx") != 0)))
+		return false;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(at + sizeof(tag) - 1, names[i].text) == 0) {
+			*mode = names[i].mode;
+			return true;
+		}
+	}
+	return false;
 }

@@ -44,18 +44,35 @@ enum kmsg_fault_kind {
 	FAULT_AMD_VI,
 	FAULT_ARM_SMMU,
 	FAULT_ARM_SMMU_V3,
+	FAULT_INTEL_IR,		/* interrupt remapping: a blocked interrupt request */
+};
+
+/* Which SMMUv3 line a fault came from; events span several lines. */
+enum kmsg_smmu_v3_line {
+	V3_NONE,
+	V3_RAW,			/* "event 0x10 received:", raw dwords follow */
+	V3_IOVA,		/* 6.15+: "event: NAME client: ... iova: ... ipa: ...", an access line follows */
+	V3_FETCH,		/* 6.15+: "... fetch_addr: ..." (STE, CD, VMS fetch faults) */
+	V3_PLAIN,		/* 6.15+: "... ssid: ..." and nothing more */
 };
 
 struct kmsg_fault {
 	enum kmsg_fault_kind kind;
+	enum kmsg_smmu_v3_line v3;
 	char device[64];	/* as the line names it: "00:02.0", "0000:03:00.0", "arm-smmu.0" */
+	char iommu[64];		/* the IOMMU that logged it, where the prefix names it */
 	char access[8];		/* "read", "write" or "" */
-	char detail[96];	/* fault reason or flags, raw */
+	char detail[112];	/* fault reason or flags, raw */
 	uint64_t addr;
 	bool has_addr;
+	long long usec;		/* set by kmsg_smmu_feed(): when the event's first line came */
 };
 
-/* "DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr 0x... [fault reason 0x05] ..." */
+/*
+ * "DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr 0x... [fault reason 0x05] ...",
+ * "DMAR: [INTR-REMAP] Request device [f0:1f.0] fault index 0x0 [fault reason 0x25] ...";
+ * 7.x prints the PCI segment: "[0000:00:02.0]".
+ */
 bool kmsg_parse_dmar_fault(const char *text, struct kmsg_fault *f);
 /* "... AMD-Vi: Event logged [IO_PAGE_FAULT device=00:01.0 domain=0x0001 address=0x... flags=0x0020]" */
 bool kmsg_parse_amd_fault(const char *text, struct kmsg_fault *f);
@@ -65,6 +82,34 @@ bool kmsg_parse_amd_fault(const char *text, struct kmsg_fault *f);
  * "arm-smmu-v3 X: event 0x10 received:"
  */
 bool kmsg_parse_smmu_fault(const char *text, struct kmsg_fault *f);
+
+/* SMMUv3 raw event dword: "arm-smmu-v3 X: \t0x%016llx" (/dev/kmsg escapes the tab: "\\x09"). */
+bool kmsg_parse_smmu_dword(const char *text, char *smmu, size_t cap, uint64_t *v);
+/* SMMUv3 (6.15+) line after an iova event: "unpriv data read s1 \"...\" stag: 0x0". */
+bool kmsg_parse_smmu_access(const char *text, char *smmu, size_t cap, char access[8]);
+
+/*
+ * An SMMUv3 event spans lines: "event 0x10 received:" and four raw dwords,
+ * then on 6.15 and later a decoded line naming the client device and, after
+ * an iova event, a line with the access. Each event is one fault.
+ */
+struct kmsg_smmu_block {
+	bool open;		/* an event awaits the lines that complete it */
+	bool decoded;		/* its decoded line came: only the access line may follow */
+	int n_raw;
+	uint64_t raw[4];
+	struct kmsg_fault f;
+};
+
+/*
+ * Feed one line. Completed faults land in out (at most two: the event the
+ * line ends, and the line's own). Returns how many, or -1 when the line is
+ * no SMMUv3 event line.
+ */
+int kmsg_smmu_feed(struct kmsg_smmu_block *b, const char *text, long long usec,
+		   struct kmsg_fault out[2]);
+/* The end of the log: the open event, if any, is complete. */
+bool kmsg_smmu_end(struct kmsg_smmu_block *b, struct kmsg_fault *out);
 
 /* "software IO TLB: mapped [mem 0x...-0x...] (64MB)": end exclusive. */
 bool kmsg_parse_swiotlb_mapped(const char *text, uint64_t *start, uint64_t *end, uint64_t *mb);
@@ -102,3 +147,24 @@ bool kmsg_is_iommu_policy_line(const char *text);
 
 /* "PCI-DMA: Using software bounce buffering for IO (SWIOTLB)" */
 bool kmsg_is_swiotlb_in_use(const char *text);
+
+/*
+ * "software IO TLB: Memory encryption is active and system is using DMA
+ * bounce buffers" (kernel/dma/swiotlb.c, once, at the first bounce while
+ * CC_ATTR_MEM_ENCRYPT holds).
+ */
+bool kmsg_is_memenc_bounce(const char *text);
+
+enum kmsg_vmw_mode {
+	VMW_COHERENT,		/* "Using coherent TTM pages." */
+	VMW_POPULATE,		/* "Caching DMA mappings." */
+	VMW_BIND,		/* "Giving up DMA mappings early." */
+	VMW_PHYS,		/* before 5.x: "Using physical TTM page addresses." */
+};
+
+/*
+ * vmw_dma_select_mode(): "vmwgfx 0000:00:0f.0: [drm] DMA map mode: Caching
+ * DMA mappings." (drm_info), or without the device prefix (older DRM_INFO).
+ * dev is "" when the line names no device.
+ */
+bool kmsg_parse_vmwgfx_mode(const char *text, char *dev, size_t cap, enum kmsg_vmw_mode *mode);

@@ -24,16 +24,24 @@
 #define IO_TLB_DEFAULT_NSLABS 32768	/* 64 MiB */
 #define DEBUGFS "sys/kernel/debug/swiotlb"
 
-/* A debugfs counter; 2^64-1 has been seen in io_tlb_used (a kernel bug). */
+/*
+ * A debugfs counter. absent: the error for a missing file, 0 when a missing
+ * file is no error. Kernels 6.4 to 6.8 have been seen printing io_tlb_used
+ * as 2^64-1, a count gone below zero: that count is unknown.
+ */
 static void read_count(const struct rootfs *r, int dfd, const char *name, struct ival *v,
-		       bool optional)
+		       bool optional, int absent)
 {
 	unsigned long long x;
 	int err = rfs_read_ull(r, dfd, name, &x);
 
-	if (err == -ENOENT && optional)
+	if (err == -ENOENT && optional) {
+		v->err = absent;
 		return;
-	if (!err && x > LLONG_MAX)
+	}
+	if (!err && x == ULLONG_MAX)
+		err = -DI_EUNDERFLOW;
+	else if (!err && x > LLONG_MAX)
 		err = -ERANGE;
 	if (err)
 		v->err = err;
@@ -65,7 +73,7 @@ static int read_pool(struct di_system *sys, int dfd, const char *name, bool rest
 	struct ival nslabs = { 0 };
 	struct di_swiotlb_pool *p;
 
-	read_count(sys->root, dfd, "io_tlb_nslabs", &nslabs, true);
+	read_count(sys->root, dfd, "io_tlb_nslabs", &nslabs, true, 0);
 	if (!nslabs.set && !nslabs.err)
 		return 0;	/* 6.1: an empty directory when there is no pool */
 	p = new_pool(&sys->swiotlb, name, "debugfs");
@@ -74,9 +82,11 @@ static int read_pool(struct di_system *sys, int dfd, const char *name, bool rest
 	p->nslabs = nslabs;
 	if (nslabs.set && nslabs.v < (1LL << 40))
 		ival_set(&p->size_bytes, nslabs.v << IO_TLB_SHIFT);
-	read_count(sys->root, dfd, "io_tlb_used", &p->used, false);
-	read_count(sys->root, dfd, "io_tlb_used_hiwater", &p->hiwater, true);
-	read_count(sys->root, dfd, "io_tlb_transient_nslabs", &p->transient_nslabs, true);
+	read_count(sys->root, dfd, "io_tlb_used", &p->used, false, 0);
+	/* 6.4 added the high-water mark; only CONFIG_SWIOTLB_DYNAMIC has transient pools. */
+	read_count(sys->root, dfd, "io_tlb_used_hiwater", &p->hiwater, true, -DI_ENOHIWATER);
+	read_count(sys->root, dfd, "io_tlb_transient_nslabs", &p->transient_nslabs, true,
+		   -DI_ENOTRANSIENT);
 	if (restricted)
 		ival_set(&p->forced, 1);	/* devices with a restricted pool always bounce */
 	return 1;

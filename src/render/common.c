@@ -18,7 +18,7 @@ static void add_error(struct json_object *o, const char *key, int err)
 	char k[128];
 
 	snprintf(k, sizeof(k), "%s_error", key);
-	json_object_object_add(o, k, json_object_new_string(rfs_strerror(err)));
+	json_object_object_add(o, k, json_object_new_string(di_strerror(err)));
 }
 
 void json_add_ival(struct json_object *o, const char *key, const struct ival *v, bool boolean)
@@ -134,7 +134,7 @@ char *field_text(const struct field *f, const void *obj, bool details)
 		return strdup("-");
 	if (!details)
 		return strdup("?");
-	if (asprintf(&s, "unknown (%s)", rfs_strerror(err)) < 0)
+	if (asprintf(&s, "unknown (%s)", di_strerror(err)) < 0)
 		return NULL;
 	return s;
 }

@@ -66,6 +66,7 @@ struct json_object *prediction_to_json(const struct di_prediction *p)
 	json_add_str(o, "mode", p->mode ? dma_mode_name(p->mode) : NULL);
 	if (!p->mode && p->err)
 		json_add_str(o, "mode_error", rfs_strerror(p->err));
+	json_add_str(o, "source", p->source);
 	json_add_strv(o, "reasons", &p->reasons);
 	json_add_str(o, "differs", p->differs);
 	return o;
@@ -79,6 +80,7 @@ void advice_text(const struct di_device *d, const struct render_opts *ro, const 
 	const char *on = c && ro->color ? (strcmp(c, "yellow") == 0 ? "\033[33m" :
 					   strcmp(c, "green") == 0 ? "\033[32m" : "\033[31m") : "";
 	const char *off = *on ? "\033[0m" : "";
+	bool logged = p->source && strcmp(p->source, "kernel log") == 0;
 
 	printf("%smode: %s%s%s (path %s)\n", indent, on, mode, off, dma_path_name(a->path));
 	for (size_t i = 0; i < a->reasons.n; i++)
@@ -88,9 +90,11 @@ void advice_text(const struct di_device *d, const struct render_opts *ro, const 
 	if (!p->driver)
 		return;
 	if (p->mode)
-		printf("%s%s will choose: %s\n", indent, p->driver, dma_mode_name(p->mode));
+		printf("%s%s %s: %s\n", indent, p->driver, logged ? "chose" : "will choose",
+		       dma_mode_name(p->mode));
 	else
-		printf("%s%s will choose: unknown (%s)\n", indent, p->driver, rfs_strerror(p->err));
+		printf("%s%s %s: unknown (%s)\n", indent, p->driver, logged ? "chose" : "will choose",
+		       rfs_strerror(p->err));
 	for (size_t i = 0; i < p->reasons.n; i++)
 		printf("%s  because %s\n", indent, p->reasons.v[i]);
 	if (p->differs)

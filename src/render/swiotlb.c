@@ -17,7 +17,7 @@ const struct field swiotlb_pool_fields[] = {
 	F("used", "USED", FT_INT, used, "slabs in use (debugfs io_tlb_used)"),
 	F("size_bytes", "BYTES", FT_INT, size_bytes, "size in bytes"),
 	F("forced", "FORCED", FT_BOOL, forced, "every direct mapping through it bounces"),
-	F("hiwater", "HIWATER", FT_INT, hiwater, "most slabs ever in use (debugfs io_tlb_used_hiwater, ~6.6)"),
+	F("hiwater", "HIWATER", FT_INT, hiwater, "most slabs ever in use (debugfs io_tlb_used_hiwater, 6.4 and later)"),
 	F("transient_nslabs", "TRANSIENT", FT_INT, transient_nslabs, "slabs in transient pools (CONFIG_SWIOTLB_DYNAMIC)"),
 };
 const size_t n_swiotlb_pool_fields = sizeof(swiotlb_pool_fields) / sizeof(swiotlb_pool_fields[0]);

@@ -128,6 +128,14 @@ static bool has(const struct strv *v, const char *sub)
 	return false;
 }
 
+/* The kernel version as collect_driver_facts() finds it. */
+static void set_kver(const char *release, const char *version)
+{
+	free(sys.kver.source);
+	sys.osrelease.s = (char *)release;
+	kernel_version_parse(release, version, "/proc/sys/kernel/version", &sys.kver);
+}
+
 static void free_advice(struct advice *a)
 {
 	strv_free(&a->reasons);
@@ -157,14 +165,41 @@ static void test_rows(void)
 	}
 }
 
+enum { SME = 2 };
+
+struct vmw_case {
+	const char *what;
+	const char *const *params;
+	const char *cmdline;
+	int memenc;		/* NO, YES (encrypted guest), SME (an SME host) */
+	const char *release, *version;	/* osrelease; utsname version or NULL */
+	const char *logged;	/* vmwgfx's "[drm] DMA map mode:" line, or NULL */
+	int forced;
+	enum dma_mode want;
+	const char *reason;
+	bool differs;
+};
+
+static void vmwgfx_case(const struct vmw_case *c);
+
 static void vmwgfx(const char *what, const char *params[], const char *cmdline, int memenc,
 		   const char *release, int forced, enum dma_mode want, const char *reason,
 		   bool differs)
 {
+	struct vmw_case c = { what, params, cmdline, memenc, release, NULL, NULL, forced, want,
+			      reason, differs };
+
+	vmwgfx_case(&c);
+}
+
+static void vmwgfx_case(const struct vmw_case *c)
+{
 	/* Forced bouncing and encrypted guests come without an IOMMU here. */
-	struct row r = { .type = forced || memenc ? NULL : "DMA-FQ", .forced = forced, .memenc = memenc,
-			 .can_bounce = forced, .mask = 64, .cmask = 64, .driver = "vmwgfx",
-			 .dt_coherent = NONE };
+	const char *const *params = c->params;
+	struct row r = { .type = c->forced || c->memenc ? NULL : "DMA-FQ", .forced = c->forced,
+			 .memenc = c->memenc == YES, .can_bounce = c->forced, .mask = 64, .cmask = 64,
+			 .driver = "vmwgfx", .dt_coherent = NONE };
+	const char *what = c->what;
 	struct advice a;
 
 	setup(&r);
@@ -173,16 +208,25 @@ static void vmwgfx(const char *what, const char *params[], const char *cmdline, 
 		strv_add(&dev.module_params, *params);
 	if (!dev.module_params.n)
 		dev.module_params_err = -EACCES;
-	sys.cmdline.raw.s = (char *)cmdline;
-	sys.osrelease.s = (char *)release;
+	sys.cmdline.raw.s = (char *)c->cmdline;
+	if (c->memenc == SME)
+		strv_add(&sys.memenc.kinds, "SME");
+	set_kver(c->release, c->version);
+	dev.logged_mode_line = (char *)c->logged;
+	if (c->logged)
+		dev.logged_mode = strstr(c->logged, "coherent") ? MODE_ALLOC_COHERENT :
+				  strstr(c->logged, "Caching") ? MODE_MAP_POPULATE : MODE_MAP_BIND;
 	advise_device(&sys, &dev, &a);
 	is_str(a.prediction.driver, "vmwgfx", "vmwgfx %s: predicted", what);
-	is_str(dma_mode_name(a.prediction.mode), dma_mode_name(want), "vmwgfx %s: mode", what);
-	ok(has(&a.prediction.reasons, reason), "vmwgfx %s: reason says '%s'", what, reason);
-	ok(!!a.prediction.differs == differs, "vmwgfx %s: %s the advice (%s)", what,
-	   differs ? "differs from" : "agrees with", a.prediction.differs ? a.prediction.differs : "-");
+	is_str(dma_mode_name(a.prediction.mode), dma_mode_name(c->want), "vmwgfx %s: mode", what);
+	ok(has(&a.prediction.reasons, c->reason), "vmwgfx %s: reason says '%s'", what, c->reason);
+	ok(!!a.prediction.differs == c->differs, "vmwgfx %s: %s the advice (%s)", what,
+	   c->differs ? "differs from" : "agrees with",
+	   a.prediction.differs ? a.prediction.differs : "-");
+	is_str(a.prediction.source, c->logged ? "kernel log" : "prediction", "vmwgfx %s: source", what);
 	free_advice(&a);
 	strv_free(&dev.module_params);
+	strv_free(&sys.memenc.kinds);
 }
 
 static void test_vmwgfx(void)
@@ -206,12 +250,51 @@ static void test_vmwgfx(void)
 	       true);
 	vmwgfx("unreadable parameters", NULL, "ro quiet", NO, "6.1.0", NO, MODE_UNKNOWN,
 	       "could not be read", false);
-	vmwgfx("memory encryption, 6.1", dflt, NULL, YES, "6.1.0-56-amd64", NO, MODE_UNKNOWN,
-	       "refuses DMA", false);
 	vmwgfx("memory encryption, 6.12", dflt, NULL, YES, "6.12.9-amd64", NO, MODE_ALLOC_COHERENT,
 	       "coherent TTM pages", false);
 	vmwgfx("memory encryption, unknown release", dflt, NULL, YES, NULL, NO, MODE_UNKNOWN,
-	       "release is unknown", false);
+	       "unknown kernel version", false);
+
+	/* The memory-encryption branch: mainline 6.9, stable 6.1.88 (Debian 6.1.90). */
+	const struct vmw_case cases[] = {
+		{ "encryption, Debian 6.1.192", dflt, NULL, YES, "6.1.0-56-amd64",
+		  "#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)", NULL, NO,
+		  MODE_ALLOC_COHERENT, "Linux 6.1.192 ('Debian 6.1.192-2'", false },
+		{ "encryption, Debian 6.1.76", dflt, NULL, YES, "6.1.0-18-amd64",
+		  "#1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01)", NULL, NO, MODE_UNKNOWN,
+		  "refuses DMA", false },
+		{ "encryption, stable 6.1.88", dflt, NULL, YES, "6.1.88", NULL, NULL, NO,
+		  MODE_ALLOC_COHERENT, "coherent TTM pages", false },
+		{ "encryption, 6.1 ABI name only", dflt, NULL, YES, "6.1.0-56-amd64", NULL, NULL, NO,
+		  MODE_UNKNOWN, "cannot be told", false },
+		{ "encryption, 6.5.13 (series ended before the fix)", dflt, NULL, YES, "6.5.13", NULL,
+		  NULL, NO, MODE_UNKNOWN, "refuses DMA", false },
+		{ "encryption, 6.6.30 (backport not verified)", dflt, NULL, YES, "6.6.30", NULL, NULL,
+		  NO, MODE_UNKNOWN, "cannot be told", false },
+		{ "encryption, 6.9.0", dflt, NULL, YES, "6.9.0", NULL, NULL, NO, MODE_ALLOC_COHERENT,
+		  "coherent TTM pages", false },
+		{ "encryption, Debian 6.12.117", dflt, NULL, YES, "6.12.117+deb13-amd64",
+		  "#1 SMP PREEMPT_DYNAMIC Debian 6.12.117-1 (2026-10-01)", NULL, NO,
+		  MODE_ALLOC_COHERENT, "coherent TTM pages", false },
+		{ "encryption, Debian 7.2.13", dflt, NULL, YES, "7.2.13+deb14-amd64",
+		  "#1 SMP PREEMPT_DYNAMIC Debian 7.2.13-1 (2026-11-01)", NULL, NO,
+		  MODE_ALLOC_COHERENT, "Linux 7.2.13", false },
+		{ "an SME host is encrypted too", dflt, NULL, SME, "6.12.9", NULL, NULL, NO,
+		  MODE_ALLOC_COHERENT, "coherent TTM pages", true },
+		{ "logged alloc_coherent", dflt, NULL, YES, "6.1.0-56-amd64", NULL,
+		  "vmwgfx 0000:00:0f.0: [drm] DMA map mode: Using coherent TTM pages.", NO,
+		  MODE_ALLOC_COHERENT, "logged its choice: 'vmwgfx 0000:00:0f.0: [drm] DMA map mode: "
+		  "Using coherent TTM pages.' (kernel log)", false },
+		{ "logged map_populate beats the parameters", coh, NULL, NO, "6.1.0-56-amd64", NULL,
+		  "vmwgfx 0000:00:0f.0: [drm] DMA map mode: Caching DMA mappings.", NO,
+		  MODE_MAP_POPULATE, "Caching DMA mappings.", false },
+		{ "logged map_bind", dflt, NULL, NO, "7.2.13", NULL,
+		  "vmwgfx 0000:00:0f.0: [drm] DMA map mode: Giving up DMA mappings early.", NO,
+		  MODE_MAP_BIND, "kernel log", true },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		vmwgfx_case(&cases[i]);
 }
 
 static void ttm(const char *what, const char *module, const char *driver, int bits,
@@ -222,6 +305,7 @@ static void ttm(const char *what, const char *module, const char *driver, int bi
 	struct advice a;
 
 	setup(&r);
+	set_kver("6.12.9-amd64", NULL);
 	dev.module.s = (char *)module;
 	if (iomem_err)
 		sys.iomem_top.err = iomem_err;
@@ -244,6 +328,95 @@ static void test_ttm(void)
 	    "within 2^40");
 	ttm("iomem hidden", "amdgpu", "amdgpu", 44, 0, -EPERM, MODE_UNKNOWN, "need root");
 	ttm("unbound", "amdgpu", NULL, 32, 0xfffffffffULL, 0, MODE_UNKNOWN, "not bound");
+}
+
+/* nouveau before 6.5: is_swiotlb_active() on x86; 6.5 and later: drm_need_swiotlb(). */
+static void nouveau(const char *what, const char *release, const char *version, int x86, int pool,
+		    uint64_t iomem, enum dma_mode want, const char *reason)
+{
+	struct row r = { .type = "DMA-FQ", .mask = 40, .cmask = 40, .driver = "nouveau",
+			 .dt_coherent = NONE };
+	struct advice a;
+
+	setup(&r);
+	set_kver(release, version);
+	dev.module.s = (char *)"nouveau";
+	if (x86 != NONE)
+		ival_set(&sys.x86, x86);
+	else
+		sys.x86.err = -ENOENT;
+	if (pool != NONE) {
+		ival_set(&sys.swiotlb.default_pool, pool);
+		sys.swiotlb.default_pool_source = pool ? "debugfs" : "debugfs (empty swiotlb directory)";
+	} else {
+		sys.swiotlb.default_pool.err = -EACCES;
+	}
+	uval_set(&sys.iomem_top, iomem);
+	advise_device(&sys, &dev, &a);
+	is_str(a.prediction.driver, "nouveau", "nouveau %s: predicted", what);
+	is_str(dma_mode_name(a.prediction.mode), dma_mode_name(want), "nouveau %s: mode", what);
+	ok(has(&a.prediction.reasons, reason), "nouveau %s: reason says '%s'", what, reason);
+	free_advice(&a);
+}
+
+static void test_nouveau(void)
+{
+	const char *deb61 = "#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)";
+
+	nouveau("6.1, x86, a pool", "6.1.0-56-amd64", deb61, YES, YES, 0xfffffffffULL,
+		MODE_ALLOC_COHERENT, "is_swiotlb_active() on x86: a SWIOTLB pool exists (debugfs)");
+	nouveau("6.1, x86, no pool", "6.1.0-56-amd64", deb61, YES, NO, 0x38000000000ULL,
+		MODE_MAP_POPULATE, "no SWIOTLB pool");
+	nouveau("6.1, arm64, a pool", "6.1.0-56-arm64", deb61, NO, YES, 0xfffffffffULL,
+		MODE_MAP_POPULATE, "not x86");
+	nouveau("6.4, architecture unknown, a pool", "6.4.16", NULL, NONE, YES, 0xfffffffffULL,
+		MODE_UNKNOWN, "whether this is an x86 kernel");
+	nouveau("6.4, x86, pool unreadable", "6.4.16", NULL, YES, NONE, 0xfffffffffULL,
+		MODE_UNKNOWN, "whether a SWIOTLB pool exists");
+	nouveau("6.5, x86, a pool, iomem within 2^40", "6.5.0", NULL, YES, YES, 0xfffffffffULL,
+		MODE_MAP_POPULATE, "drm_need_swiotlb() is false");
+	nouveau("7.2, iomem above 2^40", "7.2.13+deb14-amd64", NULL, YES, NO, 0x38000000000ULL,
+		MODE_ALLOC_COHERENT, "drm_need_swiotlb() is true");
+	nouveau("unknown version", NULL, NULL, YES, YES, 0xfffffffffULL, MODE_UNKNOWN,
+		"before 6.5");
+	free(sys.kver.source);
+	sys.kver.source = NULL;
+}
+
+static void test_kver(void)
+{
+	struct di_kver k;
+
+	kernel_version_parse("6.1.0-56-amd64", "#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)",
+			     "/proc/sys/kernel/version", &k);
+	ok(k.set && k.major == 6 && k.minor == 1 && k.sublevel == 192 &&
+	   strcmp(k.source, "'Debian 6.1.192-2' (/proc/sys/kernel/version)") == 0,
+	   "Debian 6.1: the point release from the utsname version");
+	free(k.source);
+	kernel_version_parse("6.1.0-56-amd64", "Linux version 6.1.0-56-amd64 (debian-kernel@lists.debian.org) "
+			     "(gcc-12 (Debian 12.2.0-14+deb12u1) 12.2.0, GNU ld (GNU Binutils for Debian) "
+			     "2.40) #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)", "kernel log", &k);
+	ok(k.sublevel == 192 && strstr(k.source, "kernel log"),
+	   "the boot banner: the compiler's 'Debian 12.2.0' is not the kernel's");
+	free(k.source);
+	kernel_version_parse("6.1.0-56-amd64", NULL, NULL, &k);
+	ok(k.set && k.sublevel == -1, "an ABI name alone: point release unknown");
+	free(k.source);
+	kernel_version_parse("6.12.117+deb13-amd64", NULL, NULL, &k);
+	ok(k.major == 6 && k.minor == 12 && k.sublevel == 117, "Debian 13 names the point release");
+	free(k.source);
+	kernel_version_parse("7.2.13+deb14-amd64", "#1 SMP PREEMPT_DYNAMIC Debian 7.2.13-1 (2026-11-01)",
+			     "/proc/sys/kernel/version", &k);
+	ok(k.major == 7 && k.minor == 2 && k.sublevel == 13, "Debian 7.2");
+	free(k.source);
+	kernel_version_parse("5.14.0-427.el9.x86_64", "#1 SMP PREEMPT_DYNAMIC Fri May 3 2024", "x", &k);
+	ok(k.set && k.minor == 14 && k.sublevel == -1, "an enterprise ABI name: point release unknown");
+	free(k.source);
+	kernel_version_parse("6.9.0", NULL, NULL, &k);
+	ok(k.sublevel == 0, "mainline 6.9.0");
+	free(k.source);
+	ok(kernel_version_parse(NULL, NULL, NULL, &k) < 0 && !k.set, "no release: unknown");
+	ok(kernel_version_parse("garbage", NULL, NULL, &k) < 0 && !k.set, "garbage: unknown");
 }
 
 static void test_iomem(void)
@@ -271,6 +444,8 @@ int main(void)
 	test_rows();
 	test_vmwgfx();
 	test_ttm();
+	test_nouveau();
+	test_kver();
 	test_iomem();
 	return tap_done();
 }

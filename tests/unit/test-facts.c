@@ -3,15 +3,20 @@
  * Pure pieces of the IOMMU and SWIOTLB collectors: register decoding,
  * amd-iommu/features halves, reserved regions, and the conclusions drawn
  * from a hand-built model. Expected values come from the bit definitions
- * cited in src/collect/iommu.c, worked out by hand.
+ * cited in src/collect/iommu.c, worked out by hand. Then whole scratch
+ * sysroots of 6.1, 6.12 and 7.2 kernels, their log lines written from the
+ * kernels' own format strings.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <string.h>
 
+#include "advise.h"
+#include "collect/collect.h"
 #include "collect/facts.h"
 #include "tap.h"
+#include "tree.h"
 
 static void test_intel(void)
 {
@@ -300,6 +305,276 @@ static void test_swiotlb(void)
 	free(sys.cmdline.raw.s);
 }
 
+/* A PCI function under pci0000:00 with its bus link. */
+static void pci_dev(const char *name, const char *mask)
+{
+	char rel[256], target[256];
+
+	snprintf(rel, sizeof(rel), "sys/devices/pci0000:00/%s", name);
+	tree_dir(rel);
+	snprintf(rel, sizeof(rel), "sys/devices/pci0000:00/%s/subsystem", name);
+	tree_link("../../../bus/pci", rel);
+	snprintf(rel, sizeof(rel), "sys/devices/pci0000:00/%s/dma_mask_bits", name);
+	tree_file(rel, mask);
+	snprintf(rel, sizeof(rel), "sys/devices/pci0000:00/%s/consistent_dma_mask_bits", name);
+	tree_file(rel, mask);
+	snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s", name);
+	snprintf(target, sizeof(target), "../../../devices/pci0000:00/%s", name);
+	tree_link(target, rel);
+}
+
+/* The skeleton every scratch sysroot shares. */
+static void tree_base(const char *release, const char *version, const char *arch)
+{
+	static const char *const dirs[] = {
+		"dev", "proc", "proc/sys", "proc/sys/kernel", "sys", "sys/bus", "sys/bus/pci",
+		"sys/bus/pci/devices", "sys/devices", "sys/devices/pci0000:00", "sys/class",
+		"sys/class/drm", "sys/kernel", "sys/kernel/debug", "sys/kernel/debug/swiotlb",
+	};
+
+	snprintf(tree_top, sizeof(tree_top), "/tmp/dmainspect-facts-XXXXXX");
+	if (!mkdtemp(tree_top))
+		exit(99);
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		tree_dir(dirs[i]);
+	tree_file("proc/cmdline", "quiet\n");
+	tree_file("proc/sys/kernel/osrelease", release);
+	if (version)
+		tree_file("proc/sys/kernel/version", version);
+	if (arch)
+		tree_file("proc/sys/kernel/arch", arch);
+}
+
+static void tree_done(struct di_system *sys, struct rootfs *r)
+{
+	char cmd[300];
+
+	system_free(sys);
+	rfs_fini(r);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tree_top);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", tree_top);
+}
+
+/* Collect a scratch sysroot as 'dmainspect --sysroot' does. */
+static void collect_tree(struct di_system *sys, struct rootfs *r)
+{
+	struct di_names names;
+
+	if (rfs_init(r, tree_top) < 0)
+		exit(99);
+	memset(sys, 0, sizeof(*sys));
+	sys->root = r;
+	names_init(&names, r);
+	if (collect_groups(sys) < 0 || collect_devices(sys, &names) < 0 || collect_facts(sys) < 0 ||
+	    collect_driver_facts(sys) < 0)
+		exit(99);
+	names_fini(&names);
+	advise_system(sys);
+}
+
+static const struct di_fault *fault_of(const struct di_system *sys, const char *kind,
+				       const char *device)
+{
+	for (size_t i = 0; i < sys->n_faults; i++)
+		if (strcmp(sys->faults[i].kind, kind) == 0 && strcmp(sys->faults[i].device, device) == 0)
+			return &sys->faults[i];
+	return NULL;
+}
+
+#define SMMU "arm-smmu-v3 arm-smmu-v3.0.auto: "
+
+/* arm64 7.2: SMMUv3 events printed raw and decoded; each fault counted once, under its client. */
+static void test_tree_smmu(void)
+{
+	struct di_system sys;
+	struct rootfs r;
+	const struct di_fault *f;
+
+	tree_base("7.2.13+deb14-arm64", "#1 SMP PREEMPT_DYNAMIC Debian 7.2.13-1 (2026-11-01)", "aarch64");
+	pci_dev("0000:00:01.0", "64");
+	tree_file("dev/kmsg",
+		  "5,0,0,-;Linux version 7.2.13+deb14-arm64 (debian-kernel@lists.debian.org) #1 SMP "
+		  "PREEMPT_DYNAMIC Debian 7.2.13-1 (2026-11-01)\n"
+		  "3,1,5000000,-;" SMMU "event 0x10 received:\n"
+		  "3,2,5000001,-;" SMMU "\\x090x0000000800000010\n"
+		  "3,3,5000002,-;" SMMU "\\x090x0000020880000000\n"
+		  "3,4,5000003,-;" SMMU "\\x090x000000000007f000\n"
+		  "3,5,5000004,-;" SMMU "\\x090x0000000000000000\n"
+		  "3,6,5000005,-;" SMMU "event: F_TRANSLATION client: 0000:00:01.0 sid: 0x8 ssid: 0 "
+		  "iova: 0x7f000 ipa: 0\n"
+		  "3,7,5000006,-;" SMMU "priv data read s1 \"Input address caused fault\" stag: 0\n"
+		  "3,8,6000000,-;" SMMU "event 0x10 received:\n"
+		  "3,9,6000001,-;" SMMU "\\x090x0000000800000010\n"
+		  "3,10,6000002,-;" SMMU "\\x090x0000020000000000\n"
+		  "3,11,6000003,-;" SMMU "\\x090x0000000000080000\n"
+		  "3,12,6000004,-;" SMMU "\\x090x0000000000000000\n"
+		  "3,13,6000005,-;" SMMU "event: F_TRANSLATION client: 0000:00:01.0 sid: 0x8 ssid: 0 "
+		  "iova: 0x80000 ipa: 0\n"
+		  "3,14,6000006,-;" SMMU "priv data write s1 \"Input address caused fault\" stag: 0\n"
+		  "3,15,7000000,-;" SMMU "event 0x03 received:\n"
+		  "3,16,7000001,-;" SMMU "\\x090x0000001000000003\n"
+		  "3,17,7000002,-;" SMMU "\\x090x0000000000000000\n"
+		  "3,18,7000003,-;" SMMU "\\x090x0000000000000000\n"
+		  "3,19,7000004,-;" SMMU "\\x090x000000004000a080\n"
+		  "3,20,7000005,-;" SMMU "event: F_STE_FETCH client: (unassigned sid) sid: 0x10 ssid: 0 "
+		  "fetch_addr: 0x4000a080\n");
+	collect_tree(&sys, &r);
+	is_int(sys.n_faults, 2, "7.2 SMMUv3: two fault entries (a client, the SMMU itself)");
+	f = fault_of(&sys, "arm-smmu-v3", "0000:00:01.0");
+	ok(f && f->count == 2 && f->last_address.v == 0x80000 && f->last_access &&
+	   strcmp(f->last_access, "write") == 0 && f->last_usec == 6000000,
+	   "7.2 SMMUv3: two translation faults counted once each, under the client");
+	f = fault_of(&sys, "arm-smmu-v3", "arm-smmu-v3.0.auto");
+	ok(f && f->count == 1 && !f->last_address.set, "7.2 SMMUv3: the unassigned STE fetch under the SMMU");
+	ok(sys.kver.set && sys.kver.major == 7 && sys.kver.minor == 2 && sys.kver.sublevel == 13,
+	   "7.2 from /proc/sys/kernel/version");
+	ok(sys.x86.set && !sys.x86.v, "aarch64 is not x86");
+	tree_done(&sys, &r);
+
+	/* 6.12 prints the raw event only: one fault per event, under the SMMU. */
+	tree_base("6.12.117+deb13-arm64", NULL, NULL);
+	tree_file("dev/kmsg",
+		  "6,1,5000000,-;" SMMU "event 0x10 received:\n"
+		  "6,2,5000001,-;" SMMU "\\x090x0000000800000010\n"
+		  "6,3,5000002,-;" SMMU "\\x090x0000020880000000\n"
+		  "6,4,5000003,-;" SMMU "\\x090x000000000007f000\n"
+		  "6,5,5000004,-;" SMMU "\\x090x0000000000000000\n"
+		  "6,6,6000000,-;" SMMU "event 0x10 received:\n"
+		  "6,7,6000001,-;" SMMU "\\x090x0000000800000010\n");
+	collect_tree(&sys, &r);
+	f = fault_of(&sys, "arm-smmu-v3", "arm-smmu-v3.0.auto");
+	ok(sys.n_faults == 1 && f && f->count == 2 && f->last_detail &&
+	   strcmp(f->last_detail, "event 0x10") == 0,
+	   "6.12 SMMUv3: two raw events (the last one cut short), two faults");
+	ok(sys.kver.sublevel == 117 && !sys.x86.set, "6.12.117 from the release alone");
+	tree_done(&sys, &r);
+}
+
+/* x86 7.2: DMAR lines with the PCI segment, memory encryption's bounce line, vmwgfx's own word. */
+static void test_tree_x86(void)
+{
+	struct di_system sys;
+	struct rootfs r;
+	const struct di_fault *f;
+	const struct di_device *d;
+
+	tree_base("7.2.13+deb14-amd64", NULL, "x86_64");
+	pci_dev("0000:00:02.0", "32");
+	pci_dev("0000:00:0f.0", "64");
+	tree_file("dev/kmsg",
+		  "5,0,0,-;Linux version 7.2.13+deb14-amd64 (debian-kernel@lists.debian.org) (x86_64-linux-gnu-gcc-15 "
+		  "(Debian 15.2.0-7) 15.2.0) #1 SMP PREEMPT_DYNAMIC Debian 7.2.13-1 (2026-11-01)\n"
+		  "3,1,100,-;DMAR: [DMA Read NO_PASID] Request device [0000:00:02.0] fault addr 0x7fa000 "
+		  "[fault reason 0x06] PTE Read access is not set\n"
+		  "3,2,200,-;DMAR: [DMA Write NO_PASID] Request device [0000:00:02.0] fault addr 0x7fb000 "
+		  "[fault reason 0x05] PTE Write access is not set\n"
+		  "3,3,300,-;DMAR: [INTR-REMAP] Request device [0000:00:02.0] fault index 0x3 "
+		  "[fault reason 0x25] Blocked a compatibility format interrupt request\n"
+		  "4,4,400,-;software IO TLB: Memory encryption is active and system is using DMA "
+		  "bounce buffers\n"
+		  "6,5,500,-;vmwgfx 0000:00:0f.0: [drm] DMA map mode: Using coherent TTM pages.\n");
+	tree_file("sys/kernel/debug/swiotlb/io_tlb_nslabs", "32768\n");
+	tree_file("sys/kernel/debug/swiotlb/io_tlb_used", "18446744073709551615\n");
+	tree_file("sys/kernel/debug/swiotlb/io_tlb_used_hiwater", "12\n");
+	collect_tree(&sys, &r);
+	f = fault_of(&sys, "intel-dmar", "0000:00:02.0");
+	ok(f && f->count == 2 && f->last_address.v == 0x7fb000 && strcmp(f->logged_as, "0000:00:02.0") == 0,
+	   "7.2 DMAR: two DMA faults of 0000:00:02.0, named with their segment");
+	f = fault_of(&sys, "intel-intr-remap", "0000:00:02.0");
+	ok(f && f->count == 1 && !f->last_address.set, "7.2 INTR-REMAP: one, apart from the DMA faults");
+	ok(sys.memenc.guest.set && sys.memenc.guest.v && sys.memenc.sources.n &&
+	   strstr(sys.memenc.sources.v[0], "Memory encryption is active"),
+	   "the bounce line alone: an encrypted guest, the line its source");
+	ok(sys.swiotlb.forced.set && sys.swiotlb.forced.v && sys.swiotlb.forced_by.n &&
+	   strstr(sys.swiotlb.forced_by.v[0], "kernel log: 'software IO TLB: Memory encryption is active"),
+	   "swiotlb: forced, by that line");
+	d = system_find_device(&sys, "0000:00:02.0");
+	ok(d && d->advice.mode == MODE_ALLOC_COHERENT && d->advice.reasons.n > 1 &&
+	   strstr(d->advice.reasons.v[1], "Memory encryption is active"),
+	   "advise: alloc-coherent because of that line");
+	ok(sys.swiotlb.n_pools == 1 && sys.swiotlb.pools[0].used.err == -DI_EUNDERFLOW &&
+	   sys.swiotlb.pools[0].hiwater.v == 12 &&
+	   sys.swiotlb.pools[0].transient_nslabs.err == -DI_ENOTRANSIENT,
+	   "debugfs: 2^64-1 used is unknown with its reason; hiwater read; no transient pools");
+	d = system_find_device(&sys, "0000:00:0f.0");
+	ok(d && d->logged_mode == MODE_ALLOC_COHERENT && d->logged_mode_line &&
+	   strstr(d->logged_mode_line, "Using coherent TTM pages."),
+	   "vmwgfx's own 'DMA map mode' line is kept on its device");
+	ok(sys.kver.sublevel == 13 && sys.x86.set && sys.x86.v, "7.2.13 from the banner, x86_64");
+	tree_done(&sys, &r);
+
+	/* 6.1: no io_tlb_used_hiwater yet. */
+	tree_base("6.1.0-56-amd64", "#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)", NULL);
+	tree_file("sys/kernel/debug/swiotlb/io_tlb_nslabs", "32768\n");
+	tree_file("sys/kernel/debug/swiotlb/io_tlb_used", "0\n");
+	collect_tree(&sys, &r);
+	ok(sys.swiotlb.n_pools == 1 && sys.swiotlb.pools[0].used.v == 0 &&
+	   !sys.swiotlb.pools[0].hiwater.set && sys.swiotlb.pools[0].hiwater.err == -DI_ENOHIWATER,
+	   "6.1 debugfs: hiwater null with its reason, not an error");
+	ok(!strstr(di_strerror(-DI_ENOHIWATER), "rror"), "the reason names the 6.4 file");
+	ok(sys.kver.sublevel == 192, "6.1.192 from the utsname version");
+	tree_done(&sys, &r);
+}
+
+/* vgem: a platform device on 6.x, a faux device on 7.x; listed with its DRM nodes on both. */
+static void test_tree_vgem(void)
+{
+	static const struct {
+		const char *kernel, *dir, *bus;
+	} layouts[] = {
+		{ "6.12.117+deb13-amd64", "platform", "platform" },
+		{ "7.2.13+deb14-amd64", "faux", "faux" },
+	};
+
+	for (size_t i = 0; i < 2; i++) {
+		const char *dir = layouts[i].dir;
+		char rel[256], target[256];
+		const struct di_device *d;
+		struct di_system sys;
+		struct rootfs r;
+
+		tree_base(layouts[i].kernel, NULL, NULL);
+		snprintf(rel, sizeof(rel), "sys/bus/%s", dir);
+		tree_dir(rel);
+		snprintf(rel, sizeof(rel), "sys/bus/%s/devices", dir);
+		tree_dir(rel);
+		snprintf(rel, sizeof(rel), "sys/devices/%s", dir);
+		tree_dir(rel);
+		snprintf(rel, sizeof(rel), "sys/devices/%s/vgem", dir);
+		tree_dir(rel);
+		snprintf(rel, sizeof(rel), "sys/devices/%s/vgem/subsystem", dir);
+		snprintf(target, sizeof(target), "../../../bus/%s", dir);
+		tree_link(target, rel);
+		snprintf(rel, sizeof(rel), "sys/bus/%s/devices/vgem", dir);
+		snprintf(target, sizeof(target), "../../../devices/%s/vgem", dir);
+		tree_link(target, rel);
+		snprintf(rel, sizeof(rel), "sys/devices/%s/vgem/drm", dir);
+		tree_dir(rel);
+		snprintf(rel, sizeof(rel), "sys/devices/%s/vgem/drm/card0", dir);
+		tree_dir(rel);
+		snprintf(rel, sizeof(rel), "sys/devices/%s/vgem/drm/renderD128", dir);
+		tree_dir(rel);
+		snprintf(target, sizeof(target), "../../devices/%s/vgem/drm/card0", dir);
+		tree_link(target, "sys/class/drm/card0");
+		snprintf(target, sizeof(target), "../../devices/%s/vgem/drm/renderD128", dir);
+		tree_link(target, "sys/class/drm/renderD128");
+		if (strcmp(dir, "faux") == 0) {
+			/* drivers/base/faux.c: every faux device binds to "faux_driver". */
+			tree_dir("sys/bus/faux/drivers");
+			tree_dir("sys/bus/faux/drivers/faux_driver");
+			tree_link("../../../bus/faux/drivers/faux_driver", "sys/devices/faux/vgem/driver");
+		}
+		collect_tree(&sys, &r);
+		d = system_find_device(&sys, "vgem");
+		ok(d && strcmp(d->bus, layouts[i].bus) == 0 && d->drm_nodes.n == 2 &&
+		   strcmp(d->drm_nodes.v[0], "card0") == 0 && strcmp(d->drm_nodes.v[1], "renderD128") == 0 &&
+		   d->advice.mode == MODE_MAP_POPULATE,
+		   "vgem on %s: a %s device with card0 and renderD128, advised", layouts[i].kernel, dir);
+		tree_done(&sys, &r);
+	}
+}
+
 int main(void)
 {
 	test_intel();
@@ -308,5 +583,8 @@ int main(void)
 	test_resv();
 	test_conclusions();
 	test_swiotlb();
+	test_tree_smmu();
+	test_tree_x86();
+	test_tree_vgem();
 	return tap_done();
 }

@@ -110,9 +110,29 @@ static void test_faults(void)
 	ok(kmsg_parse_dmar_fault("DMAR: [DMA Read NO_PASID] Request device [0x00:0x02.0] fault addr 0x1000 "
 				 "[fault reason 0x06] x", &f) && strcmp(f.device, "00:02.0") == 0,
 	   "DMAR fault with 0x-prefixed bus and slot");
-	ok(!kmsg_parse_dmar_fault("DMAR: [INTR-REMAP] Request device [f0:1f.0] fault index 0x0 "
-				  "[fault reason 0x25] Blocked a compatibility format interrupt request", &f),
-	   "interrupt-remapping faults are not DMA faults");
+	/* drivers/iommu/intel/dmar.c dmar_fault_do_one(), 6.1 and 6.12: "[%02x:%02x.%d]". */
+	ok(kmsg_parse_dmar_fault("DMAR: [INTR-REMAP] Request device [f0:1f.0] fault index 0x0 "
+				 "[fault reason 0x25] Blocked a compatibility format interrupt request", &f) &&
+	   f.kind == FAULT_INTEL_IR && strcmp(f.device, "f0:1f.0") == 0 && !f.has_addr &&
+	   !f.access[0] && strcmp(f.detail, "index 0x0 reason 0x25: Blocked a compatibility format "
+				  "interrupt request") == 0,
+	   "6.1 interrupt-remapping fault: its own kind, its device, no DMA address");
+	/* 7.2: "[%04x:%02x:%02x.%d]", the PCI segment first, on every fault line. */
+	ok(kmsg_parse_dmar_fault("DMAR: [DMA Read NO_PASID] Request device [0000:00:02.0] fault addr "
+				 "0x7fa000 [fault reason 0x06] PTE Read access is not set", &f) &&
+	   f.kind == FAULT_INTEL_DMAR && strcmp(f.device, "0000:00:02.0") == 0 && f.addr == 0x7fa000 &&
+	   strcmp(f.access, "read") == 0, "7.2 DMAR fault with the PCI segment");
+	ok(kmsg_parse_dmar_fault("DMAR: [DMA Write PASID 0x1] Request device [0001:3a:00.1] fault addr "
+				 "0xffffe000 [fault reason 0x05] PTE Write access is not set", &f) &&
+	   strcmp(f.device, "0001:3a:00.1") == 0 && strcmp(f.access, "write") == 0,
+	   "7.2 DMAR fault with a PASID and segment 1");
+	ok(kmsg_parse_dmar_fault("DMAR: [INTR-REMAP] Request device [0000:f0:1f.0] fault index 0x1f "
+				 "[fault reason 0x26] Blocked an interrupt request due to source-id "
+				 "verification failure", &f) && f.kind == FAULT_INTEL_IR &&
+	   strcmp(f.device, "0000:f0:1f.0") == 0 && strstr(f.detail, "index 0x1f reason 0x26"),
+	   "7.2 interrupt-remapping fault with the PCI segment");
+	ok(!kmsg_parse_dmar_fault("DMAR: [INTR-REMAP] Request device [0000:f0:1f.0] fault addr 0x0 "
+				  "[fault reason 0x26] x", &f), "an INTR-REMAP line has an index, not an address");
 	ok(!kmsg_parse_dmar_fault("DMAR: [DMA Read NO_PASID] Request device [00:20.0] fault addr 0x1000 "
 				  "[fault reason 0x06] x", &f), "slot 0x20 does not exist");
 
@@ -148,6 +168,118 @@ static void test_faults(void)
 	   "an event line of another driver is refused");
 }
 
+/* arm-smmu-v3.c arm_smmu_dump_event() of 6.15 and later; "%#x" prints zero as "0". */
+static void test_smmu_lines(void)
+{
+	struct kmsg_fault f;
+	char smmu[64], access[8];
+	uint64_t v;
+
+	ok(kmsg_parse_smmu_fault("arm-smmu-v3 arm-smmu-v3.0.auto: event: F_TRANSLATION client: "
+				 "0000:00:01.0 sid: 0x8 ssid: 0 iova: 0x7f000 ipa: 0", &f) &&
+	   f.v3 == V3_IOVA && f.has_addr && f.addr == 0x7f000 && strcmp(f.device, "0000:00:01.0") == 0 &&
+	   strcmp(f.iommu, "arm-smmu-v3.0.auto") == 0 && strcmp(f.detail, "F_TRANSLATION sid=0x8 ssid=0x0") == 0,
+	   "iova event: client, address, stream id");
+	ok(kmsg_parse_smmu_fault("arm-smmu-v3 arm-smmu-v3.0.auto: event: F_STE_FETCH client: (unassigned sid) "
+				 "sid: 0x10 ssid: 0 fetch_addr: 0x4000a080", &f) && f.v3 == V3_FETCH &&
+	   !f.has_addr && strcmp(f.device, "arm-smmu-v3.0.auto") == 0 &&
+	   strcmp(f.detail, "F_STE_FETCH sid=0x10 ssid=0x0 fetch_addr=0x4000a080") == 0,
+	   "fetch event: no IOVA, an unassigned stream stays with the SMMU");
+	ok(kmsg_parse_smmu_fault("arm-smmu-v3 arm-smmu-v3.0.auto: event: C_BAD_STE client: 0000:00:02.0 "
+				 "sid: 0x10 ssid: 0", &f) && f.v3 == V3_PLAIN && !f.has_addr &&
+	   strcmp(f.device, "0000:00:02.0") == 0, "event without an address");
+	ok(kmsg_parse_smmu_fault("arm-smmu-v3 arm-smmu-v3.0.auto: event: UNKNOWN client: 0000:00:02.0 "
+				 "sid: 0x10 ssid: 0x3", &f) && f.v3 == V3_PLAIN, "an UNKNOWN event name");
+	ok(!kmsg_parse_smmu_fault("arm-smmu-v3 arm-smmu-v3.0.auto: event: F_TRANSLATION client: 0000:00:01.0 "
+				  "sid: 0x8 ssid: 0 iova: 0x7f000", &f), "an iova without its ipa is refused");
+	ok(kmsg_parse_smmu_access("arm-smmu-v3 arm-smmu-v3.0.auto: unpriv data write s1 "
+				  "\"Input address caused fault\" stag: 0", smmu, sizeof(smmu), access) &&
+	   strcmp(access, "write") == 0 && strcmp(smmu, "arm-smmu-v3.0.auto") == 0, "access line");
+	ok(kmsg_parse_smmu_access("arm-smmu-v3 arm-smmu-v3.0.auto: priv inst read s2 "
+				  "\"Stage 1 translation table fetch\" ttd_read stall stag: 0x2a", smmu,
+				  sizeof(smmu), access) && strcmp(access, "read") == 0,
+	   "access line with ttd_read and stall");
+	ok(!kmsg_parse_smmu_access("arm-smmu-v3 arm-smmu-v3.0.auto: unpriv data write s1 "
+				   "\"Input address caused fault\" stall", smmu, sizeof(smmu), access),
+	   "an access line without its stag is refused");
+	ok(kmsg_parse_smmu_dword("arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000000800000010", smmu,
+				 sizeof(smmu), &v) && v == 0x800000010ULL, "raw dword, tab as printed");
+	ok(kmsg_parse_smmu_dword("arm-smmu-v3 arm-smmu-v3.0.auto: \\x090x0000000800000010", smmu,
+				 sizeof(smmu), &v) && v == 0x800000010ULL, "raw dword, tab escaped by /dev/kmsg");
+	ok(!kmsg_parse_smmu_dword("arm-smmu-v3 arm-smmu-v3.0.auto: \t0x000000080000001", smmu,
+				  sizeof(smmu), &v), "a dword of 15 digits is refused");
+	ok(!kmsg_parse_smmu_dword("nvme 0000:01:00.0: \t0x0000000800000010", smmu, sizeof(smmu), &v),
+	   "a dword of another driver is refused");
+}
+
+/* Feed lines to the SMMUv3 assembler; collect what it completes. */
+static int assemble(const char *const *lines, struct kmsg_fault *out, int cap)
+{
+	struct kmsg_smmu_block b = { 0 };
+	struct kmsg_fault two[2];
+	int n = 0;
+
+	for (int i = 0; lines[i]; i++) {
+		int k = kmsg_smmu_feed(&b, lines[i], i, two);
+
+		for (int j = 0; j < k && n < cap; j++)
+			out[n++] = two[j];
+	}
+	if (n < cap && kmsg_smmu_end(&b, &out[n]))
+		n++;
+	return n;
+}
+
+#define SMMU "arm-smmu-v3 arm-smmu-v3.0.auto: "
+
+static void test_smmu_events(void)
+{
+	/* 6.1 and 6.12: dev_info() raw only; 0x10 F_TRANSLATION, sid 8, RnW (bit 35) set, address. */
+	static const char *const raw[] = {
+		SMMU "event 0x10 received:", SMMU "\\x090x0000000800000010",
+		SMMU "\\x090x0000020880000000", SMMU "\\x090x000000000007f000",
+		SMMU "\\x090x0000000000000000", "virtio_gpu virtio0: something else",
+		SMMU "event 0x10 received:", SMMU "\\x090x0000000800000010",
+		SMMU "\\x090x0000020000000000", SMMU "\\x090x0000000000080000",
+		SMMU "\\x090x0000000000000000", NULL,
+	};
+	/* 7.2: dev_err() raw, then decoded: an iova event with its access line, a fetch event. */
+	static const char *const decoded[] = {
+		SMMU "event 0x10 received:", SMMU "\\x090x0000000800000010",
+		SMMU "\\x090x0000020880000000", SMMU "\\x090x000000000007f000",
+		SMMU "\\x090x0000000000000000", "random: crng init done",
+		SMMU "event: F_TRANSLATION client: 0000:00:01.0 sid: 0x8 ssid: 0 iova: 0x7f000 ipa: 0",
+		SMMU "priv data read s1 \"Input address caused fault\" stag: 0",
+		SMMU "event 0x03 received:", SMMU "\\x090x0000001000000003",
+		SMMU "\\x090x0000000000000000", SMMU "\\x090x0000000000000000",
+		SMMU "\\x090x000000004000a080",
+		SMMU "event: F_STE_FETCH client: (unassigned sid) sid: 0x10 ssid: 0 fetch_addr: 0x4000a080",
+		SMMU "event 0x04 received:", SMMU "\\x090x0000000800000004",
+		SMMU "\\x090x0000000000000000", SMMU "\\x090x0000000000000000",
+		SMMU "\\x090x0000000000000000",
+		SMMU "event: C_BAD_STE client: 0000:00:01.0 sid: 0x8 ssid: 0", NULL,
+	};
+	struct kmsg_fault f[8];
+	int n = assemble(raw, f, 8);
+
+	is_int(n, 2, "6.12: two raw events, two faults");
+	ok(n == 2 && strcmp(f[0].device, "arm-smmu-v3.0.auto") == 0 && f[0].has_addr &&
+	   f[0].addr == 0x7f000 && strcmp(f[0].access, "read") == 0 &&
+	   strcmp(f[0].detail, "event 0x10 sid=0x8") == 0 && f[0].usec == 0,
+	   "6.12: a raw event decoded: stream id, address, read");
+	ok(n == 2 && f[1].addr == 0x80000 && strcmp(f[1].access, "write") == 0 && f[1].usec == 6,
+	   "6.12: the second event, a write");
+	n = assemble(decoded, f, 8);
+	is_int(n, 3, "7.2: three events printed raw and decoded, three faults");
+	ok(n == 3 && strcmp(f[0].device, "0000:00:01.0") == 0 && f[0].addr == 0x7f000 &&
+	   strcmp(f[0].access, "read") == 0 && strcmp(f[0].detail, "F_TRANSLATION sid=0x8 ssid=0x0") == 0 &&
+	   f[0].usec == 0, "7.2: the iova event under its client, with the access line's read");
+	ok(n == 3 && strcmp(f[1].device, "arm-smmu-v3.0.auto") == 0 && !f[1].has_addr &&
+	   strstr(f[1].detail, "F_STE_FETCH"), "7.2: the STE fetch of an unassigned stream, under the SMMU");
+	ok(n == 3 && strcmp(f[2].device, "0000:00:01.0") == 0 && strstr(f[2].detail, "C_BAD_STE"),
+	   "7.2: an event without address, under its client");
+}
+
 static void test_swiotlb_lines(void)
 {
 	struct kmsg_swiotlb_full full;
@@ -169,6 +301,32 @@ static void test_swiotlb_lines(void)
 	ok(!kmsg_parse_swiotlb_full("swiotlb buffer is full (sz: 4096 bytes), total 10 (slots), used 11 (slots)",
 				    &full), "more slots used than exist is refused");
 	ok(kmsg_is_swiotlb_in_use("PCI-DMA: Using software bounce buffering for IO (SWIOTLB)"), "PCI-DMA line");
+	/* kernel/dma/swiotlb.c: pr_warn_once() under pr_fmt "software IO TLB: " (6.1, 6.12, 7.2). */
+	ok(kmsg_is_memenc_bounce("software IO TLB: Memory encryption is active and system is using DMA "
+				 "bounce buffers"), "memory encryption bounce line");
+	ok(!kmsg_is_memenc_bounce("software IO TLB: Memory encryption is active and system is using DMA "
+				  "bounce"), "a cut memory encryption bounce line is refused");
+}
+
+/* vmwgfx_drv.c vmw_dma_select_mode(): drm_info(), "[drm] " before the format. */
+static void test_vmwgfx_lines(void)
+{
+	enum kmsg_vmw_mode m;
+	char dev[64];
+
+	ok(kmsg_parse_vmwgfx_mode("vmwgfx 0000:00:0f.0: [drm] DMA map mode: Caching DMA mappings.", dev,
+				  sizeof(dev), &m) && m == VMW_POPULATE && strcmp(dev, "0000:00:0f.0") == 0,
+	   "vmwgfx map_populate");
+	ok(kmsg_parse_vmwgfx_mode("vmwgfx 0000:00:0f.0: [drm] DMA map mode: Using coherent TTM pages.",
+				  dev, sizeof(dev), &m) && m == VMW_COHERENT, "vmwgfx alloc_coherent");
+	ok(kmsg_parse_vmwgfx_mode("vmwgfx 0000:00:0f.0: [drm] DMA map mode: Giving up DMA mappings early.",
+				  dev, sizeof(dev), &m) && m == VMW_BIND, "vmwgfx map_bind");
+	ok(kmsg_parse_vmwgfx_mode("[drm] DMA map mode: Using physical TTM page addresses.", dev,
+				  sizeof(dev), &m) && m == VMW_PHYS && !dev[0], "older DRM_INFO line, no device");
+	ok(!kmsg_parse_vmwgfx_mode("vmwgfx 0000:00:0f.0: [drm] DMA map mode: Caching DMA", dev,
+				   sizeof(dev), &m), "a cut mode is refused");
+	ok(!kmsg_parse_vmwgfx_mode("bochs-drm 0000:00:02.0: [drm] DMA map mode: Caching DMA mappings.",
+				   dev, sizeof(dev), &m), "another driver's line is refused");
 }
 
 static void test_memenc_efr(void)
@@ -195,7 +353,7 @@ static void test_memenc_efr(void)
 
 /* Every parser on one line; a summary of what it reported. */
 struct result {
-	bool dd, tlb, dmar, amd, smmu, mapped, full;
+	bool dd, tlb, dmar, amd, smmu, mapped, full, has_addr;
 	char type[32], dev[64];
 	bool cmd, strict;
 	uint64_t addr, s, e, mb, size, total, used;
@@ -215,6 +373,7 @@ static void parse_all(const char *t, struct result *r)
 	    (r->smmu = kmsg_parse_smmu_fault(t, &f))) {
 		strcpy(r->dev, f.device);
 		r->addr = f.addr;
+		r->has_addr = f.has_addr;
 	}
 	r->mapped = kmsg_parse_swiotlb_mapped(t, &r->s, &r->e, &r->mb);
 	if ((r->full = kmsg_parse_swiotlb_full(t, &full))) {
@@ -236,7 +395,8 @@ static bool agrees(const struct result *w, const struct result *g)
 		return false;
 	if ((g->dmar || g->amd || g->smmu || g->full) && strcmp(g->dev, w->dev) != 0)
 		return false;
-	if ((g->dmar || g->amd || g->smmu) && g->addr != w->addr)
+	/* A cut SMMUv3 iova event is the event without address: it claims none. */
+	if ((g->dmar || g->amd || g->smmu) && g->has_addr && g->addr != w->addr)
 		return false;
 	if (g->full && (g->size != w->size ||
 			(g->slots && (g->total != w->total || g->used != w->used))))
@@ -254,6 +414,9 @@ static const char *const samples[] = {
 	"amdgpu 0000:0a:00.0: AMD-Vi: Event logged [IO_PAGE_FAULT domain=0x0000 address=0x1000 flags=0x0000]",
 	"arm-smmu 12c00000.iommu: Unhandled context fault: fsr=0x402, iova=0x8000f000, fsynr=0x30013, cbfrsynra=0x1a, cb=3",
 	"arm-smmu-v3 arm-smmu-v3.0.auto: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0x0 iova: 0x7f000 ipa: 0x0",
+	"arm-smmu-v3 arm-smmu-v3.0.auto: event: F_CD_FETCH client: 0000:01:00.0 sid: 0x100 ssid: 0 fetch_addr: 0x4000a080",
+	"DMAR: [DMA Write NO_PASID] Request device [0000:00:02.0] fault addr 0xfe000 [fault reason 0x05] PTE Write access is not set",
+	"DMAR: [INTR-REMAP] Request device [0000:f0:1f.0] fault index 0x1f [fault reason 0x25] Blocked a compatibility format interrupt request",
 	"software IO TLB: mapped [mem 0x00000000bbfdf000-0x00000000bffdf000] (64MB)",
 	"nvme 0000:01:00.0: swiotlb buffer is full (sz: 65536 bytes), total 32768 (slots), used 32704 (slots)",
 	"Memory Encryption Features active: AMD SEV SEV-ES SEV-SNP",
@@ -342,7 +505,10 @@ int main(void)
 	test_split();
 	test_policy_lines();
 	test_faults();
+	test_smmu_lines();
+	test_smmu_events();
 	test_swiotlb_lines();
+	test_vmwgfx_lines();
 	test_memenc_efr();
 	test_fuzz();
 	return tap_done();
