@@ -31,6 +31,10 @@ const char *dmabuf_strerror(int err)
 		return "a value dmainspect does not know (the raw value is beside it)";
 	case DB_ENOIOCTL:
 		return "not supported by this kernel (unknown ioctl)";
+	case DB_ESIGNALLEDNAMES:
+		return "not printed: this kernel's bufinfo leaves the names of a signalled fence empty";
+	case DB_ENOTPRINTED:
+		return "not printed by this kernel's bufinfo";
 	default:
 		return rfs_strerror(err);
 	}
@@ -83,8 +87,8 @@ void dmabuf_free(struct di_dmabuf *b)
 	free(b->name.s);
 	for (size_t i = 0; i < b->n_fences; i++) {
 		free(b->fences[i].usage);
-		free(b->fences[i].driver);
-		free(b->fences[i].timeline);
+		free(b->fences[i].driver.s);
+		free(b->fences[i].timeline.s);
 	}
 	free(b->fences);
 	for (size_t i = 0; i < b->n_attachments; i++)

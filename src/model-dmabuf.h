@@ -23,6 +23,8 @@ enum {
 	DB_ENOIOCTL,			/* the kernel does not know the ioctl (ENOTTY) */
 	DB_EPIDFILTER,			/* not counted: only some processes were scanned */
 	DB_EUNKNOWNVAL,			/* a value dmainspect cannot decode */
+	DB_ESIGNALLEDNAMES,		/* 7.x prints no fence names once signalled */
+	DB_ENOTPRINTED,			/* this kernel's bufinfo does not print the value */
 };
 
 const char *dmabuf_strerror(int err);
@@ -40,11 +42,17 @@ enum {
 };
 const char *map_info_name(long long v);
 
+/*
+ * A fence line of bufinfo. 5.19 to 6.x print "fence:DRIVER TIMELINE seq N",
+ * 7.x "fence:CONTEXT:SEQNO TIMELINE DRIVER" with both names empty once the
+ * fence has signalled; before 5.19 "Exclusive fence: DRIVER TIMELINE".
+ */
 struct di_fence {
 	char *usage;		/* kernel, write, read, bookkeep; exclusive or shared (old) */
-	char *driver;
-	char *timeline;
-	struct ival seqno;	/* not set on kernels that do not print it */
+	struct sval driver;	/* null with DB_ESIGNALLEDNAMES on 7.x once signalled */
+	struct sval timeline;
+	struct ival context;	/* 7.x only */
+	struct ival seqno;	/* not set before 5.19 */
 	bool signalled;
 };
 

@@ -132,6 +132,10 @@ static int open_node(const struct rootfs *r, const char *path, struct node *n, c
 		fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);	/* no /proc */
 	err = fd < 0 ? -errno : 0;
 	close(pfd);
+	if (err == -EACCES || err == -EPERM)
+		return fail(why, err, "cannot open it read-write: %s (node mode %04o, owner %u:%u)",
+			    strerror(-err), (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid,
+			    (unsigned)st.st_gid);
 	if (fd < 0)
 		return fail(why, err, "%s", strerror(-err));
 	if (fstat(fd, &st2) < 0 || !S_ISCHR(st2.st_mode) || st2.st_rdev != st.st_rdev) {
@@ -198,11 +202,22 @@ static int card_of(const struct rootfs *r, const struct node *n, char *card, siz
 	return err;
 }
 
+/* Why PRIME export failed, with what DRM_CAP_PRIME claims beside it. */
+static int export_failed(int fd, const char *driver, int err, char **why)
+{
+	uint64_t cap = 0;
+
+	if (drmGetCap(fd, DRM_CAP_PRIME, &cap) < 0)
+		return fail(why, err, "driver %s refused to export the buffer through PRIME: %s",
+			    driver, strerror(-err));
+	return fail(why, err, "driver %s refused to export the buffer through PRIME: %s "
+		    "(DRM_CAP_PRIME is %llu)", driver, strerror(-err), (unsigned long long)cap);
+}
+
 static int drm_alloc(const struct rootfs *r, const char *path, int fd, const struct node *n,
 		     struct test_buffer *tb, char **why)
 {
 	drmVersionPtr v = drmGetVersion(fd);
-	uint64_t cap = 0;
 	uint32_t handle = 0;
 	int err, card = -1;
 
@@ -210,9 +225,10 @@ static int drm_alloc(const struct rootfs *r, const char *path, int fd, const str
 	drmFreeVersion(v);
 	if (!tb->driver)
 		return fail(why, -ENOMEM, "out of memory");
-	if (drmGetCap(fd, DRM_CAP_PRIME, &cap) < 0 || !(cap & DRM_PRIME_CAP_EXPORT))
-		return fail(why, -EOPNOTSUPP, "driver %s cannot export buffers: no PRIME export "
-			    "(DRM_CAP_PRIME is %llu)", tb->driver, (unsigned long long)cap);
+	/*
+	 * DRM_CAP_PRIME decides nothing: since 6.6 every driver reports import
+	 * and export. The export itself is tried, and its error reported.
+	 */
 	if (n->kind == DEV_DRM_CARD) {
 		err = drm_dumb(fd, &handle, &tb->allocation);
 		if (err < 0)
@@ -256,12 +272,11 @@ static int drm_alloc(const struct rootfs *r, const char *path, int fd, const str
 	err = err < 0 ? -errno : 0;
 	/* The dma-buf holds the object now; the handle is not needed. */
 	drmCloseBufferHandle(fd, handle);
+	if (err < 0)
+		err = export_failed(fd, tb->driver, err, why);
 	if (card >= 0)
 		close(card);
-	if (err < 0)
-		return fail(why, err, "driver %s refused to export the buffer through PRIME: %s",
-			    tb->driver, strerror(-err));
-	return 0;
+	return err;
 }
 
 static int heap_alloc(int fd, const struct node *n, struct test_buffer *tb, char **why)
@@ -286,7 +301,33 @@ static int heap_alloc(int fd, const struct node *n, struct test_buffer *tb, char
 #endif
 }
 
-static int udmabuf_alloc(int fd, struct test_buffer *tb, char **why)
+#ifdef HAVE_LINUX_UDMABUF_H
+#define UDMABUF_LIMIT "sys/module/udmabuf/parameters/size_limit_mb"
+
+/* udmabuf answers EINVAL for a size above its size_limit_mb parameter: say it. */
+static int udmabuf_refused(const struct rootfs *r, long size, int err, char **why)
+{
+	long long mb;
+	int rerr;
+
+	if (err != -EINVAL)
+		return fail(why, err, "udmabuf refused a %ld-byte memfd buffer: %s", size,
+			    strerror(-err));
+	rerr = rfs_read_ll(r, RFS_ROOT, UDMABUF_LIMIT, &mb);
+	if (rerr < 0)
+		return fail(why, err, "udmabuf refused a %ld-byte memfd buffer: %s (a size above its "
+			    "size_limit_mb module parameter gives this error; /%s: %s)", size,
+			    strerror(-err), UDMABUF_LIMIT, rfs_strerror(rerr));
+	if (mb < 0 || (unsigned long long)mb * 1024 * 1024 < (unsigned long long)size)
+		return fail(why, err, "udmabuf refused a %ld-byte memfd buffer: %s: the size is above "
+			    "its size_limit_mb module parameter (%lld MiB, /%s)", size, strerror(-err),
+			    mb, UDMABUF_LIMIT);
+	return fail(why, err, "udmabuf refused a %ld-byte memfd buffer: %s (its size_limit_mb "
+		    "module parameter, %lld MiB, allows the size)", size, strerror(-err), mb);
+}
+#endif
+
+static int udmabuf_alloc(const struct rootfs *r, int fd, struct test_buffer *tb, char **why)
 {
 #ifdef HAVE_LINUX_UDMABUF_H
 	long page = sysconf(_SC_PAGESIZE);
@@ -306,12 +347,12 @@ static int udmabuf_alloc(int fd, struct test_buffer *tb, char **why)
 	err = tb->fd < 0 ? -errno : 0;
 	close(memfd);
 	if (err < 0)
-		return fail(why, err, "udmabuf refused a %ld-byte memfd buffer: %s", page,
-			    strerror(-err));
+		return udmabuf_refused(r, page, err, why);
 	if (asprintf(&tb->allocation, "%ld-byte memfd", page) < 0)
 		tb->allocation = NULL;
 	return 0;
 #else
+	(void)r;
 	return fail(why, -EOPNOTSUPP, "built without linux/udmabuf.h: udmabuf is not supported");
 #endif
 }
@@ -341,7 +382,7 @@ int test_buffer_alloc(const struct rootfs *r, const char *path, struct test_buff
 		break;
 	default:
 		tb->kind = SRC_UDMABUF;
-		err = udmabuf_alloc(fd, tb, why);
+		err = udmabuf_alloc(r, fd, tb, why);
 		break;
 	}
 	close(fd);

@@ -100,59 +100,179 @@ void fdinfo_free(struct fdinfo *fi)
 	memset(fi, 0, sizeof(*fi));
 }
 
-/* "\t<usage> fence:<driver> <timeline> seq <n> [un]signalled" (4.x: no seq). */
+static bool all_digits(const char *s, size_t len)
+{
+	if (len == 0)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+/* LEN decimal digits as a number: -EINVAL for no digits, -ERANGE too big. */
+static int parse_digits(const char *s, size_t len, long long *v)
+{
+	char buf[24];
+
+	if (!all_digits(s, len))
+		return -EINVAL;
+	if (len >= sizeof(buf))
+		return -ERANGE;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return parse_num(buf, 10, v) < 0 ? -ERANGE : 0;
+}
+
+/* Cut " signalled" or " unsignalled" off the end: 1, 0, or -1 when neither. */
+static int cut_status(char *s)
+{
+	static const char sig[] = " signalled", unsig[] = " unsignalled";
+	size_t len = strlen(s);
+
+	if (len >= sizeof(unsig) - 1 && strcmp(s + len - (sizeof(unsig) - 1), unsig) == 0) {
+		s[len - (sizeof(unsig) - 1)] = '\0';
+		return 0;
+	}
+	if (len >= sizeof(sig) - 1 && strcmp(s + len - (sizeof(sig) - 1), sig) == 0) {
+		s[len - (sizeof(sig) - 1)] = '\0';
+		return 1;
+	}
+	return -1;
+}
+
+/*
+ * 7.x: "<context>:<seqno> <timeline> <driver>", both names empty once
+ * signalled. The driver is the last word, the timeline all before it.
+ * Returns 0, -EINVAL when REST is not in this format, -ENOMEM.
+ */
+static int fence_7x(const char *rest, struct di_fence *f)
+{
+	const char *colon = strchr(rest, ':'), *sp, *names, *last;
+	long long v;
+
+	if (!colon || (sp = strchr(colon, ' ')) == NULL)
+		return -EINVAL;
+	if (!all_digits(rest, (size_t)(colon - rest)) ||
+	    !all_digits(colon + 1, (size_t)(sp - colon - 1)))
+		return -EINVAL;
+	names = sp + 1;
+	last = strrchr(names, ' ');
+	if (!last)
+		return -EINVAL;
+	/* Both are u64: one beyond what we hold is an error, not another format. */
+	if (parse_digits(rest, (size_t)(colon - rest), &v) == 0)
+		ival_set(&f->context, v);
+	else
+		f->context.err = -ERANGE;
+	if (parse_digits(colon + 1, (size_t)(sp - colon - 1), &v) == 0)
+		ival_set(&f->seqno, v);
+	else
+		f->seqno.err = -ERANGE;
+	if (last == names && !last[1]) {
+		f->driver.err = f->timeline.err = -DB_ESIGNALLEDNAMES;
+		return 0;
+	}
+	f->timeline.s = strndup(names, (size_t)(last - names));
+	f->driver.s = strdup(last + 1);
+	return f->timeline.s && f->driver.s ? 0 : -ENOMEM;
+}
+
+/* The last "seq " that starts a word of S, or NULL. */
+static const char *last_seq(const char *s)
+{
+	const char *hit = NULL;
+
+	for (const char *q = s; (q = strstr(q, "seq ")) != NULL; q++)
+		if (q == s || q[-1] == ' ')
+			hit = q;
+	return hit;
+}
+
+/*
+ * 5.19 to 6.x: "<driver> <timeline> seq <n>"; before 5.19 (after a space):
+ * "<driver> <timeline>". The driver is the first word, the timeline all
+ * after it. Returns 0, -EINVAL for no driver, -ENOMEM.
+ */
+static int fence_6x(const char *rest, struct di_fence *f)
+{
+	const char *sp, *seq;
+	size_t tl_len;
+	long long v;
+
+	while (*rest == ' ')
+		rest++;
+	if (!*rest)
+		return -EINVAL;
+	sp = strchrnul(rest, ' ');
+	f->context.err = -DB_ENOTPRINTED;
+	f->driver.s = strndup(rest, (size_t)(sp - rest));
+	rest = *sp ? sp + 1 : sp;
+	tl_len = strlen(rest);
+	seq = last_seq(rest);
+	if (seq && all_digits(seq + 4, strlen(seq + 4))) {
+		tl_len = seq == rest ? 0 : (size_t)(seq - rest - 1);
+		if (parse_digits(seq + 4, strlen(seq + 4), &v) == 0)
+			ival_set(&f->seqno, v);
+		else
+			f->seqno.err = -ERANGE;	/* a u64 beyond what we hold */
+	} else {
+		f->seqno.err = -DB_ENOTPRINTED;
+	}
+	f->timeline.s = strndup(rest, tl_len);
+	return f->driver.s && f->timeline.s ? 0 : -ENOMEM;
+}
+
+static void fence_free(struct di_fence *f)
+{
+	free(f->usage);
+	free(f->driver.s);
+	free(f->timeline.s);
+	memset(f, 0, sizeof(*f));
+}
+
+/*
+ * "\t<usage> fence:<rest> [un]signalled" (5.19 and later) or
+ * "\t<Exclusive|Shared> fence: <rest> [un]signalled" (before). A line in
+ * neither form is skipped. Returns 0 or -ENOMEM.
+ */
 static int parse_fence(char *line, struct di_dmabuf *b)
 {
-	char *colon = strstr(line, "fence:"), *rest, *tok[64], *save = NULL;
-	struct di_fence *nf, *f;
-	size_t n = 0, used;
+	char *colon = strstr(line, "fence:"), *rest;
+	struct di_fence *nf, f = { 0 };
+	int status, err;
 
 	if (!colon || colon == line || colon[-1] != ' ')
 		return 0;
 	colon[-1] = '\0';
 	rest = colon + 6;
-	for (char *t = strtok_r(rest, " ", &save); t && n < 64; t = strtok_r(NULL, " ", &save))
-		tok[n++] = t;
-	if (n < 2 || (strcmp(tok[n - 1], "signalled") != 0 && strcmp(tok[n - 1], "unsignalled") != 0))
+	status = cut_status(rest);
+	if (status < 0)
 		return 0;
-	nf = realloc(b->fences, (b->n_fences + 1) * sizeof(*nf));
-	if (!nf)
-		return -ENOMEM;
-	b->fences = nf;
-	f = &b->fences[b->n_fences];
-	memset(f, 0, sizeof(*f));
-	f->signalled = tok[n - 1][0] == 's';
-	used = n - 1;
-	if (n >= 4 && strcmp(tok[n - 3], "seq") == 0) {
-		long long v;
-
-		if (parse_num(tok[n - 2], 10, &v) == 0)
-			ival_set(&f->seqno, v);
-		else
-			f->seqno.err = -EINVAL;
-		used = n - 3;
+	err = *rest != ' ' ? fence_7x(rest, &f) : -EINVAL;
+	if (err == -EINVAL) {
+		fence_free(&f);
+		err = fence_6x(rest, &f);
 	}
-	f->usage = strdup(line);
-	for (char *c = f->usage; c && *c; c++)
+	if (err == 0) {
+		f.usage = strdup(line);
+		err = f.usage ? 0 : -ENOMEM;
+	}
+	if (err < 0) {
+		fence_free(&f);
+		return err == -EINVAL ? 0 : err;
+	}
+	f.signalled = status == 1;
+	for (char *c = f.usage; *c; c++)
 		*c = (char)tolower((unsigned char)*c);
-	f->driver = strdup(used >= 1 ? tok[0] : "");
-	/* The timeline is what lies between the driver and the end words. */
-	if (used >= 2) {
-		size_t len = 0;
-
-		for (size_t i = 1; i < used; i++)
-			len += strlen(tok[i]) + 1;
-		f->timeline = calloc(1, len);
-		for (size_t i = 1; f->timeline && i < used; i++) {
-			if (i > 1)
-				strcat(f->timeline, " ");
-			strcat(f->timeline, tok[i]);
-		}
-	} else {
-		f->timeline = strdup("");
+	nf = realloc(b->fences, (b->n_fences + 1) * sizeof(*nf));
+	if (!nf) {
+		fence_free(&f);
+		return -ENOMEM;
 	}
-	b->n_fences++;
-	return f->usage && f->driver && f->timeline ? 0 : -ENOMEM;
+	b->fences = nf;
+	b->fences[b->n_fences++] = f;
+	return 0;
 }
 
 static int add_attachment(struct di_dmabuf *b, const char *name)
@@ -272,16 +392,6 @@ int parse_bufinfo(const char *text, struct di_dmabuf **out, size_t *n)
 	*out = bufs;
 	*n = nb;
 	return 0;
-}
-
-static bool all_digits(const char *s, size_t len)
-{
-	if (len == 0)
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return false;
-	return true;
 }
 
 static int to_int(const char *s, size_t len, int *v)

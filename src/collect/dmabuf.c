@@ -402,6 +402,13 @@ static char *dup_or_empty(const char *s)
 	return strdup(s ? s : "");
 }
 
+static int sval_copy(struct sval *dst, const struct sval *src)
+{
+	dst->err = src->err;
+	dst->s = src->s ? strdup(src->s) : NULL;
+	return src->s && !dst->s ? -ENOMEM : 0;
+}
+
 static int copy_listing(struct di_dmabuf *b, const struct di_dmabuf *src)
 {
 	b->listed = true;
@@ -423,12 +430,11 @@ static int copy_listing(struct di_dmabuf *b, const struct di_dmabuf *src)
 	for (size_t i = 0; i < src->n_fences; i++) {
 		struct di_fence *f = &b->fences[b->n_fences++];
 
+		*f = src->fences[i];
 		f->usage = dup_or_empty(src->fences[i].usage);
-		f->driver = dup_or_empty(src->fences[i].driver);
-		f->timeline = dup_or_empty(src->fences[i].timeline);
-		f->seqno = src->fences[i].seqno;
-		f->signalled = src->fences[i].signalled;
-		if (!f->usage || !f->driver || !f->timeline)
+		f->driver.s = f->timeline.s = NULL;
+		if (!f->usage || sval_copy(&f->driver, &src->fences[i].driver) < 0 ||
+		    sval_copy(&f->timeline, &src->fences[i].timeline) < 0)
 			return -ENOMEM;
 	}
 	if (src->n_attachments) {

@@ -128,8 +128,9 @@ static struct json_object *fence_json(const struct di_fence *f)
 	struct json_object *o = json_object_new_object();
 
 	json_add_str(o, "usage", f->usage);
-	json_add_str(o, "driver", f->driver);
-	json_add_str(o, "timeline", f->timeline);
+	j_str(o, "driver", &f->driver);
+	j_str(o, "timeline", &f->timeline);
+	j_int(o, "context", &f->context);
 	j_int(o, "seqno", &f->seqno);
 	json_object_object_add(o, "signalled", json_object_new_boolean(f->signalled));
 	return o;
@@ -379,7 +380,12 @@ static void listing_text(const struct di_dmabuf *b)
 	for (size_t i = 0; i < b->n_fences; i++) {
 		const struct di_fence *f = &b->fences[i];
 
-		printf("\t  %s: %s %s", f->usage, f->driver, f->timeline);
+		if (f->driver.s)
+			printf("\t  %s: %s %s", f->usage, f->driver.s, f->timeline.s ? f->timeline.s : "");
+		else
+			printf("\t  %s: (driver and timeline not printed once signalled)", f->usage);
+		if (f->context.set)
+			printf(" context %lld", f->context.v);
 		if (f->seqno.set)
 			printf(" seq %lld", f->seqno.v);
 		printf(" %s\n", f->signalled ? "signalled" : "unsignalled");

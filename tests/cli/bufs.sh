@@ -29,7 +29,7 @@ is "$(q '[.buffers[] | [.holders[] | [.pid, .fd, .mapped]]]')" \
 	"holders: fds, mapped fds and a mapping without an fd"
 is "$(q '.buffers[1].holders[0].fd_flags_decoded')" '["O_RDWR","O_CLOEXEC"]' "holder fd flags decoded"
 is "$(q '.buffers[3].fences')" \
-	'[{"usage":"write","driver":"vgem","timeline":"vgem","seqno":3,"signalled":false}]' \
+	'[{"usage":"write","driver":"vgem","timeline":"vgem","context":null,"context_error":"not printed by this kernel'"'"'s bufinfo","seqno":3,"signalled":false}]' \
 	"the fence of buffer 31"
 is "$(q '.buffers[1].attachments | map(.device)')" '["vivid.0"]' "the attachment of buffer 30"
 is "$(q '.buffers[1].attachments[0].known')" "false" "an attached device absent from the snapshot's sysfs"

@@ -2,7 +2,8 @@
 /*
  * The dma-buf parsers against text written from the kernel's own format
  * strings (fs/proc/fd.c, drivers/dma-buf/dma-buf.c, dma-resv.c, dma-fence.c,
- * fs/proc/task_mmu.c) of 4.14, 5.10 and 6.1; and the CPU-access advisor.
+ * fs/proc/task_mmu.c) of 4.14, 5.10, 6.1, 6.12 and 7.2; and the CPU-access
+ * advisor.
  */
 #include "config.h"
 
@@ -93,6 +94,97 @@ static const char bufinfo_510[] =
 	"Total 1 devices attached\n\n"
 	"\nTotal 1 objects, 8192 bytes\n";
 
+/*
+ * 6.12: dma_fence_describe "%s %s seq %llu %ssignalled" (driver, timeline);
+ * an empty timeline, and a timeline holding the word "seq".
+ */
+static const char bufinfo_612[] =
+	"\nDma-buf Objects:\n"
+	"size    \tflags   \tmode    \tcount   \texp_name\tino     \tname\n"
+	"00016384\t00000002\t000a001f\t00000002\tdrm\t00000042\t<none>\n"
+	"\twrite fence:vgem unbound seq 1 unsignalled\n"
+	"\tkernel fence:i915  seq 18446744073709551615 signalled\n"
+	"\tbookkeep fence:drm_sched ring seq 3 seq 12 signalled\n"
+	"\tread fence:weird no-seq-here unsignalled\n"
+	"\tAttached Devices:\n"
+	"Total 0 devices attached\n\n"
+	"\nTotal 1 objects, 16384 bytes\n";
+
+/*
+ * 7.2: "%llu:%llu %s %s %ssignalled" (context:seqno, timeline, driver), the
+ * names empty once signalled.
+ */
+static const char bufinfo_72[] =
+	"\nDma-buf Objects:\n"
+	"size    \tflags   \tmode    \tcount   \texp_name\tino     \tname\n"
+	"00016384\t00000002\t000a001f\t00000002\tdrm\t00000043\t<none>\n"
+	"\twrite fence:4:1 unbound vgem unsignalled\n"
+	"\tread fence:12:345 gfx 0.0.0 amdgpu unsignalled\n"
+	"\tbookkeep fence:7:2   signalled\n"
+	"\tkernel fence:9:8  i915 unsignalled\n"
+	"\tread fence:x:1 t d unsignalled\n"
+	"\tread fence:5:6 nodriver\n"
+	"\tAttached Devices:\n"
+	"\tvivid.0\n"
+	"Total 1 devices attached\n\n"
+	"\nTotal 1 objects, 16384 bytes\n";
+
+static void test_fences(void)
+{
+	struct di_dmabuf *b;
+	struct di_fence *f;
+	size_t n;
+
+	is_int(parse_bufinfo(bufinfo_612, &b, &n), 0, "bufinfo 6.12: parsed");
+	is_int(n == 1 ? b[0].n_fences : 0, 4, "6.12: four fence lines");
+	if (n == 1 && b[0].n_fences == 4) {
+		f = b[0].fences;
+		is_str(f[0].usage, "write", "6.12 vgem: usage");
+		is_str(f[0].driver.s, "vgem", "6.12 vgem: driver first");
+		is_str(f[0].timeline.s, "unbound", "6.12 vgem: timeline second");
+		ok(f[0].seqno.set && f[0].seqno.v == 1, "6.12 vgem: seq 1");
+		ok(!f[0].context.set && f[0].context.err == -DB_ENOTPRINTED, "6.12: no context, with why");
+		ok(!f[0].signalled, "6.12 vgem: unsignalled");
+		is_str(f[1].driver.s, "i915", "6.12: driver before an empty timeline");
+		is_str(f[1].timeline.s, "", "6.12: an empty timeline");
+		ok(!f[1].seqno.set && f[1].seqno.err, "6.12: a seqno beyond the range is an error");
+		is_str(f[2].timeline.s, "ring seq 3", "6.12: the last 'seq N' is the seqno");
+		is_int(f[2].seqno.v, 12, "6.12: seqno after a timeline holding 'seq'");
+		ok(f[2].signalled, "6.12: signalled");
+		is_str(f[3].timeline.s, "no-seq-here", "no seq: all after the driver is the timeline");
+		ok(!f[3].seqno.set && f[3].seqno.err == -DB_ENOTPRINTED, "no seq: seqno not printed");
+	}
+	dmabufs_free(b, n);
+
+	is_int(parse_bufinfo(bufinfo_72, &b, &n), 0, "bufinfo 7.2: parsed");
+	is_int(n == 1 ? b[0].n_fences : 0, 5, "7.2: five fence lines, a line without status skipped");
+	if (n == 1 && b[0].n_fences == 5) {
+		f = b[0].fences;
+		is_str(f[0].usage, "write", "7.2 vgem: usage");
+		is_str(f[0].driver.s, "vgem", "7.2 vgem: the driver is the last word");
+		is_str(f[0].timeline.s, "unbound", "7.2 vgem: the timeline comes before the driver");
+		ok(f[0].context.set && f[0].context.v == 4, "7.2 vgem: context 4");
+		ok(f[0].seqno.set && f[0].seqno.v == 1, "7.2 vgem: seqno 1");
+		ok(!f[0].signalled, "7.2 vgem: unsignalled");
+		is_str(f[1].timeline.s, "gfx 0.0.0", "7.2: a timeline with a space");
+		is_str(f[1].driver.s, "amdgpu", "7.2: the driver after a timeline with a space");
+		ok(f[1].context.v == 12 && f[1].seqno.v == 345, "7.2: context 12, seqno 345");
+		ok(f[2].signalled, "7.2: signalled");
+		ok(!f[2].driver.s && f[2].driver.err == -DB_ESIGNALLEDNAMES,
+		   "7.2 signalled: no driver, with why");
+		ok(!f[2].timeline.s && f[2].timeline.err == -DB_ESIGNALLEDNAMES,
+		   "7.2 signalled: no timeline, with why");
+		ok(f[2].context.v == 7 && f[2].seqno.v == 2, "7.2 signalled: context and seqno kept");
+		is_str(f[3].timeline.s, "", "7.2: an empty timeline");
+		is_str(f[3].driver.s, "i915", "7.2: the driver after an empty timeline");
+		/* "x:1" is no context:seqno: read as the old form, driver first */
+		is_str(f[4].driver.s, "x:1", "not context:seqno: the 6.x form");
+		is_str(f[4].timeline.s, "t d", "not context:seqno: the 6.x timeline");
+		is_int(b[0].n_attachments, 1, "7.2: the attachment after the fences");
+	}
+	dmabufs_free(b, n);
+}
+
 static const char bufinfo_414[] =
 	"\nDma-buf Objects:\n"
 	"size\tflags\tmode\tcount\texp_name\n"
@@ -120,8 +212,10 @@ static void test_bufinfo(void)
 		is_int(b[0].n_fences, 2, "two fences");
 		if (b[0].n_fences == 2) {
 			is_str(b[0].fences[0].usage, "write", "fence usage");
-			is_str(b[0].fences[0].driver, "vgem", "fence driver");
-			is_str(b[0].fences[0].timeline, "vgem timeline 2", "timeline with spaces");
+			is_str(b[0].fences[0].driver.s, "vgem", "fence driver");
+			is_str(b[0].fences[0].timeline.s, "vgem timeline 2", "timeline with spaces");
+			ok(!b[0].fences[0].context.set && b[0].fences[0].context.err,
+			   "6.1 prints no fence context");
 			is_int(b[0].fences[0].seqno.v, 7, "fence seqno");
 			ok(!b[0].fences[0].signalled, "unsignalled");
 			is_str(b[0].fences[1].usage, "read", "second fence usage");
@@ -147,7 +241,8 @@ static void test_bufinfo(void)
 		is_int(b[0].n_fences, 2, "5.10 fences");
 		if (b[0].n_fences == 2) {
 			is_str(b[0].fences[0].usage, "exclusive", "Exclusive fence");
-			is_str(b[0].fences[0].timeline, "0000:00:02.0", "old fence timeline");
+			is_str(b[0].fences[0].driver.s, "i915", "old fence driver");
+			is_str(b[0].fences[0].timeline.s, "0000:00:02.0", "old fence timeline");
 			ok(!b[0].fences[0].seqno.set, "old fences print no seqno");
 			ok(b[0].fences[0].signalled, "old fence signalled");
 			is_str(b[0].fences[1].usage, "shared", "Shared fence");
@@ -362,6 +457,7 @@ int main(void)
 {
 	test_fdinfo();
 	test_bufinfo();
+	test_fences();
 	test_args();
 	test_maps();
 	test_classify();

@@ -5,14 +5,21 @@
  * says (bufinfo, fdinfo, maps).
  *
  *   dmabuf-holder OUTFILE
- *	Creates four vgem dumb buffers (64x64x32, 16384 bytes) and exports them
+ *	Creates five vgem dumb buffers (64x64x32, 16384 bytes) and exports them
  *	with PRIME: "named" (DMA_BUF_SET_NAME with a space and a tab), "unnamed"
  *	(also imported into vivid's touch capture queue where vivid runs with
  *	the dma-contig allocator, which attaches vivid.0), "mapped" (mmap'ed,
- *	then its fd closed) and "kernel" (fd closed, the GEM handle kept, so
- *	that only the kernel holds it). Writes "KIND FD INODE" lines, an
- *	"import DEVICE|none WHY" line and "ready" to OUTFILE, then sleeps
- *	until killed.
+ *	then its fd closed), "kernel" (fd closed, the GEM handle kept, so
+ *	that only the kernel holds it) and "fenced" (for vgem fences, below).
+ *	Then, where the kernel has them, a "udmabuf" buffer (an 8192-byte
+ *	memfd) and one 12288-byte buffer from each DMA heap in /dev/dma_heap
+ *	("heap:NAME"). Writes "KIND FD INODE" lines ("udmabuf none WHY" and
+ *	"heaps none WHY" where there is none), an "import DEVICE|none WHY" line
+ *	and "ready" to OUTFILE, then waits for signals until killed:
+ *	SIGUSR1 attaches a vgem write fence to "fenced" (unsignalled; vgem
+ *	signals it itself after 10 s) and appends "fence attached ID" or
+ *	"fence error WHY"; SIGUSR2 signals it (DRM_IOCTL_VGEM_FENCE_SIGNAL) and
+ *	appends "fence signalled ID" or "fence error WHY".
  *   dmabuf-holder --run-as UID PROGRAM ARGS...
  *	Runs PROGRAM as UID (group UID, no supplementary groups).
  */
@@ -22,6 +29,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,11 +41,34 @@
 #include <unistd.h>
 #include <linux/dma-buf.h>
 #include <linux/videodev2.h>
+#ifdef HAVE_LINUX_DMA_HEAP_H
+#include <linux/dma-heap.h>
+#endif
+#ifdef HAVE_LINUX_UDMABUF_H
+#include <linux/udmabuf.h>
+#endif
 
 #include <drm.h>
 #include <drm_mode.h>
 
 #define NAME "dmainspect named\tbuf"
+#define UDMABUF_SIZE 8192
+#define HEAP_SIZE 12288
+
+/* include/uapi/drm/vgem_drm.h (not shipped by libdrm) */
+struct vgem_fence_attach {
+	uint32_t handle;
+	uint32_t flags;
+	uint32_t out_fence;
+	uint32_t pad;
+};
+struct vgem_fence_signal {
+	uint32_t fence;
+	uint32_t flags;
+};
+#define VGEM_FENCE_WRITE 0x1
+#define VGEM_IOCTL_FENCE_ATTACH DRM_IOWR(DRM_COMMAND_BASE + 0x1, struct vgem_fence_attach)
+#define VGEM_IOCTL_FENCE_SIGNAL DRM_IOW(DRM_COMMAND_BASE + 0x2, struct vgem_fence_signal)
 
 static int vgem_card(void)
 {
@@ -145,6 +177,120 @@ static int import_vivid(int buf, FILE *out)
 	return v;	/* the attachment lasts while this fd is open */
 }
 
+/* A udmabuf of UDMABUF_SIZE bytes of a sealed memfd: "udmabuf FD INODE" or why not. */
+static void make_udmabuf(FILE *out)
+{
+#ifdef HAVE_LINUX_UDMABUF_H
+	struct udmabuf_create c = { .flags = UDMABUF_FLAGS_CLOEXEC, .size = UDMABUF_SIZE };
+	int dev = open("/dev/udmabuf", O_RDWR | O_CLOEXEC), memfd, fd;
+
+	if (dev < 0) {
+		fprintf(out, "udmabuf none /dev/udmabuf: %s\n", strerror(errno));
+		return;
+	}
+	memfd = memfd_create("dmabuf-holder", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (memfd < 0 || ftruncate(memfd, UDMABUF_SIZE) < 0 ||
+	    fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK) < 0) {
+		fprintf(out, "error udmabuf memfd: %s\n", strerror(errno));
+		close(dev);
+		return;
+	}
+	c.memfd = (uint32_t)memfd;
+	fd = ioctl(dev, UDMABUF_CREATE, &c);
+	if (fd < 0)
+		fprintf(out, "error UDMABUF_CREATE: %s\n", strerror(errno));
+	else
+		fprintf(out, "udmabuf %d %llu\n", fd, inode_of(fd));
+	close(memfd);
+	close(dev);
+#else
+	fprintf(out, "error udmabuf: built without linux/udmabuf.h\n");
+#endif
+}
+
+/* One HEAP_SIZE buffer from each heap in /dev/dma_heap: "heap:NAME FD INODE". */
+static void make_heap_buffers(FILE *out)
+{
+#ifdef HAVE_LINUX_DMA_HEAP_H
+	DIR *d = opendir("/dev/dma_heap");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d) {
+		fprintf(out, "heaps none /dev/dma_heap: %s\n", strerror(errno));
+		return;
+	}
+	while ((de = readdir(d))) {
+		struct dma_heap_allocation_data a = { .len = HEAP_SIZE, .fd_flags = O_RDWR | O_CLOEXEC };
+		char path[300];
+		int h;
+
+		if (de->d_name[0] == '.')
+			continue;
+		n++;
+		snprintf(path, sizeof(path), "/dev/dma_heap/%s", de->d_name);
+		h = open(path, O_RDWR | O_CLOEXEC);
+		if (h < 0 || ioctl(h, DMA_HEAP_IOCTL_ALLOC, &a) < 0)
+			fprintf(out, "error heap %s: %s\n", de->d_name, strerror(errno));
+		else
+			fprintf(out, "heap:%s %u %llu\n", de->d_name, a.fd, inode_of((int)a.fd));
+		if (h >= 0)
+			close(h);
+	}
+	closedir(d);
+	if (!n)
+		fprintf(out, "heaps none /dev/dma_heap is empty\n");
+#else
+	fprintf(out, "error heaps: built without linux/dma-heap.h\n");
+#endif
+}
+
+static void report(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Append one line to PATH (the test reads it after each signal). */
+static void report(const char *path, const char *fmt, ...)
+{
+	FILE *f = fopen(path, "a");
+	va_list ap;
+
+	if (!f)
+		return;
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fclose(f);
+}
+
+/* Serve SIGUSR1 (attach a write fence) and SIGUSR2 (signal it) forever. */
+static void fence_loop(const char *path, int card, uint32_t handle, const sigset_t *set)
+{
+	uint32_t fence = 0;
+
+	for (;;) {
+		int sig = sigwaitinfo(set, NULL);
+
+		if (sig == SIGUSR1) {
+			struct vgem_fence_attach a = { .handle = handle, .flags = VGEM_FENCE_WRITE };
+
+			if (ioctl(card, VGEM_IOCTL_FENCE_ATTACH, &a) < 0) {
+				report(path, "fence error attach: %s\n", strerror(errno));
+				continue;
+			}
+			fence = a.out_fence;
+			report(path, "fence attached %u\n", fence);
+		} else if (sig == SIGUSR2) {
+			struct vgem_fence_signal g = { .fence = fence };
+
+			if (ioctl(card, VGEM_IOCTL_FENCE_SIGNAL, &g) == 0)
+				report(path, "fence signalled %u\n", fence);
+			else if (errno == ETIMEDOUT)	/* vgem's timer was first */
+				report(path, "fence signalled %u by vgem's 10 s timer\n", fence);
+			else
+				report(path, "fence error signal: %s\n", strerror(errno));
+		}
+	}
+}
+
 static int run_as(int argc, char **argv)
 {
 	uid_t uid;
@@ -163,9 +309,10 @@ static int run_as(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	const char *kinds[] = { "named", "unnamed", "mapped", "kernel" };
-	uint32_t handles[4];
-	int card, fds[4];
+	const char *kinds[] = { "named", "unnamed", "mapped", "kernel", "fenced" };
+	uint32_t handles[5];
+	int card, fds[5];
+	sigset_t set;
 	FILE *out;
 
 	if (argc > 1 && strcmp(argv[1], "--run-as") == 0)
@@ -174,6 +321,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: dmabuf-holder OUTFILE | --run-as UID PROGRAM ARGS...\n");
 		return 2;
 	}
+	/* Blocked from the start: a signal sent early waits for fence_loop. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &set, NULL);
 	out = fopen(argv[1], "w");
 	if (!out) {
 		perror(argv[1]);
@@ -185,7 +337,7 @@ int main(int argc, char **argv)
 		fprintf(out, "error no vgem card node\n");
 		return 1;
 	}
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 5; i++) {
 		int err = dumb(card, &handles[i]);
 
 		fds[i] = err < 0 ? err : export(card, handles[i]);
@@ -202,13 +354,16 @@ int main(int argc, char **argv)
 		fprintf(out, "error mmap: %s\n", strerror(errno));
 		return 1;
 	}
-	for (int i = 0; i < 4; i++)
-		fprintf(out, "%s %d %llu\n", kinds[i], i < 2 ? fds[i] : -1, inode_of(fds[i]));
+	for (int i = 0; i < 5; i++)
+		fprintf(out, "%s %d %llu\n", kinds[i], i == 2 || i == 3 ? -1 : fds[i],
+			inode_of(fds[i]));
 	close(fds[2]);
 	close(fds[3]);	/* handles[3] keeps the dma-buf alive in the kernel */
+	make_udmabuf(out);
+	make_heap_buffers(out);
 	import_vivid(fds[1], out);
 	fprintf(out, "ready\n");
 	fclose(out);
-	for (;;)
-		pause();
+	fence_loop(argv[1], card, handles[4], &set);
+	return 0;
 }
