@@ -38,7 +38,7 @@ case $tests in *sanitizers*|"") echo "not ok 2 - list of tests to rerun: '$tests
 n=1
 failed=0
 set +e
-make -C "$tmp/build" check TESTS="$tests" DMAINSPECT_FUZZ_ITERATIONS=5000 >"$tmp/check.log" 2>&1
+make -k -C "$tmp/build" check TESTS="$tests" DMAINSPECT_FUZZ_ITERATIONS=5000 >"$tmp/check.log" 2>&1
 set -e
 for t in $tests; do
 	n=$((n + 1))
