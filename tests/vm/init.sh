@@ -96,7 +96,7 @@ else
 			echo "@@dmainspect-vm begin $name"
 			rc=0
 			s0=$(date +%s)
-			(cd /tmp && timeout 90 sh "$t" 2>&1) || rc=$?
+			(cd /tmp && timeout 150 sh "$t" 2>&1) || rc=$?
 			echo "@@dmainspect-vm end $name rc=$rc secs=$(($(date +%s) - s0))"
 		done
 		echo "@@dmainspect-vm done"

@@ -12,7 +12,7 @@
 #      DMAINSPECT_VM_KERNELS kernel series to boot (default: all)
 #      DMAINSPECT_VM_CONFIGS configurations to run on each (default: the
 #                            series' own list)
-#      DMAINSPECT_VM_TIMEOUT seconds one guest may run (default 150)
+#      DMAINSPECT_VM_TIMEOUT seconds one guest may run (default 300)
 #      DMAINSPECT_VM_BUDGET  seconds for the whole matrix (default 1500)
 #      DMAINSPECT_VM_JOBS    guests booted at a time (default: CPUs)
 #      DMAINSPECT_VM_LOGDIR  keep consoles and TAP streams there
@@ -26,7 +26,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 t0=$(date +%s)
 kernels=${DMAINSPECT_VM_KERNELS:-$VM_KERNELS_ALL}
-limit=${DMAINSPECT_VM_TIMEOUT:-150}
+limit=${DMAINSPECT_VM_TIMEOUT:-300}
 budget=${DMAINSPECT_VM_BUDGET:-1500}
 jobs=${DMAINSPECT_VM_JOBS:-$(nproc 2>/dev/null || echo 2)}
 ci=${CI:-}
