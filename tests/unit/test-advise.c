@@ -380,8 +380,6 @@ static void test_nouveau(void)
 		MODE_ALLOC_COHERENT, "drm_need_swiotlb() is true");
 	nouveau("unknown version", NULL, NULL, YES, YES, 0xfffffffffULL, MODE_UNKNOWN,
 		"before 6.5");
-	free(sys.kver.source);
-	sys.kver.source = NULL;
 }
 
 static void test_kver(void)
