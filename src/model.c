@@ -148,7 +148,7 @@ void device_free(struct di_device *d)
 	struct sval *svals[] = {
 		&d->vendor_name, &d->device_name, &d->modalias, &d->driver, &d->module,
 		&d->module_state, &d->iommu_domain, &d->iommu_unit, &d->removable,
-		&d->of_node, &d->dt_coherent_from,
+		&d->of_node, &d->dma_of_node, &d->dt_coherent_from,
 	};
 
 	free(d->name);

@@ -91,6 +91,7 @@ struct di_device {
 	struct ival numa_node;
 	struct sval removable;
 	struct sval of_node;		/* device-tree node path, when any */
+	struct sval dma_of_node;	/* node DMA is configured from (PCI: the host bridge's) */
 	struct ival dt_coherent;	/* bool */
 	struct sval dt_coherent_from;	/* node carrying the property, or "default" */
 	struct strv drm_nodes;

@@ -177,42 +177,90 @@ static bool dt_has(const struct rootfs *r, const char *node, const char *prop)
 	return true;
 }
 
+/* The device-tree node DEV's of_node link leads to, as a full root-relative path. */
+static int dt_node_of(const struct di_system *sys, const char *dev, char *node, size_t cap)
+{
+	char path[PATH_MAX];
+	int err;
+
+	if (!path_join(path, sizeof(path), dev + 1, "of_node"))
+		return -ENAMETOOLONG;
+	err = rfs_realpath(sys->root, path, node, cap);
+	if (err < 0)
+		return err;
+	if (strncmp(node, DT_BASE, strlen(DT_BASE)) != 0)
+		return -RFS_ESCAPE;
+	return 0;
+}
+
+/* "/sys/firmware/devicetree/base/pcie@10000000" -> "/pcie@10000000"; the base is "/". */
+static const char *dt_name(const char *node)
+{
+	return node[strlen(DT_BASE)] ? node + strlen(DT_BASE) : "/";
+}
+
+/* "pci%04x:%02x", the name pci_register_host_bridge() gives a host bridge. */
+static bool is_host_bridge(const char *s, size_t len)
+{
+	size_t i = 3, dom;
+
+	if (len < 3 || strncmp(s, "pci", 3) != 0)
+		return false;
+	for (dom = 0; i < len && s[i] != ':'; i++, dom++)
+		if (!strchr("0123456789abcdef", s[i]))
+			return false;
+	if (dom < 4 || i + 3 != len)
+		return false;
+	return strchr("0123456789abcdef", s[i + 1]) && strchr("0123456789abcdef", s[i + 2]);
+}
+
+/*
+ * The device above a PCI function's host bridge, where pci_dma_configure()
+ * takes the node (pci_get_host_bridge_device(), then bridge->parent): the
+ * directory above the last "pciDDDD:BB" in the function's path (the last,
+ * because VMD nests a domain under a function). -ENOENT when the bridge has
+ * no parent device (it sits directly under /sys/devices, as on ACPI x86).
+ */
+static int host_bridge_parent(const char *canon, char *out, size_t cap)
+{
+	const char *p, *bridge = NULL;
+
+	for (p = canon; *p; ) {
+		const char *c = p + 1, *e = strchrnul(c, '/');
+
+		if (is_host_bridge(c, (size_t)(e - c)))
+			bridge = p;
+		p = e;
+	}
+	if (!bridge || (size_t)(bridge - canon) <= strlen("/sys/devices"))
+		return -ENOENT;
+	if ((size_t)(bridge - canon) >= cap)
+		return -ENAMETOOLONG;
+	memcpy(out, canon, (size_t)(bridge - canon));
+	out[bridge - canon] = '\0';
+	return 0;
+}
+
 /*
  * Device-tree coherency as of_dma_is_coherent() decides it: the nearest of
  * the node and its parents with "dma-coherent" or "dma-noncoherent" wins;
- * with neither, the architecture's default applies.
+ * with neither, the architecture's default applies. NODE is modified.
  */
-static void read_dt(const struct di_system *sys, const char *canon, struct di_device *d)
+static void dt_coherency(const struct di_system *sys, char *node, struct di_device *d)
 {
-	char path[PATH_MAX], node[PATH_MAX];
 	size_t base = strlen(DT_BASE);
-	int err;
 
-	if (!path_join(path, sizeof(path), canon + 1, "of_node"))
-		return;
-	err = rfs_realpath(sys->root, path, node, sizeof(node));
-	if (err == -ENOENT)
-		return;
-	if (err < 0) {
-		d->of_node.err = err;
-		return;
-	}
-	if (strncmp(node, DT_BASE, base) != 0) {
-		d->of_node.err = -RFS_ESCAPE;
-		return;
-	}
-	sval_set(&d->of_node, node[base] ? node + base : "/");
 	while (strlen(node) >= base) {
 		char *slash;
 
 		if (dt_has(sys->root, node + 1, "dma-coherent")) {
 			ival_set(&d->dt_coherent, 1);
-			sval_set(&d->dt_coherent_from, node[base] ? node + base : "/");
+			sval_set(&d->dt_coherent_from, dt_name(node));
 			return;
 		}
 		if (dt_has(sys->root, node + 1, "dma-noncoherent")) {
 			ival_set(&d->dt_coherent, 0);
-			sval_set(&d->dt_coherent_from, node[base] ? node + base : "/");
+			sval_set(&d->dt_coherent_from, dt_name(node));
 			return;
 		}
 		if (strlen(node) == base)
@@ -221,6 +269,36 @@ static void read_dt(const struct di_system *sys, const char *canon, struct di_de
 		*slash = '\0';
 	}
 	sval_set(&d->dt_coherent_from, "architecture default");
+}
+
+/*
+ * The node of_dma_configure() is given: a platform device's own
+ * (platform_dma_configure()), and for a PCI function always its host
+ * bridge's parent's (pci_dma_configure()), even when the function has a node
+ * of its own. Without one (ACPI, no device tree) nothing here applies.
+ */
+static void read_dt(const struct di_system *sys, const char *canon, struct di_device *d)
+{
+	char node[PATH_MAX], bridge[PATH_MAX];
+	int err = dt_node_of(sys, canon, node, sizeof(node));
+
+	if (!err)
+		sval_set(&d->of_node, dt_name(node));
+	else if (err != -ENOENT)
+		d->of_node.err = err;
+	if (d->bus && strcmp(d->bus, "pci") == 0) {
+		err = host_bridge_parent(canon, bridge, sizeof(bridge));
+		if (!err)
+			err = dt_node_of(sys, bridge, node, sizeof(node));
+	}
+	if (err == -ENOENT)
+		return;
+	if (err < 0) {
+		d->dma_of_node.err = d->dt_coherent.err = err;
+		return;
+	}
+	sval_set(&d->dma_of_node, dt_name(node));
+	dt_coherency(sys, node, d);
 }
 
 static void collect_device(const struct di_system *sys, struct di_names *names, int dfd,

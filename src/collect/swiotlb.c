@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * SWIOTLB: the default pool and restricted pools from debugfs
- * (/sys/kernel/debug/swiotlb/, root only), or else from the boot log and the
+ * (/sys/kernel/debug/swiotlb/ and, for early restricted pools, the top of
+ * debugfs; root only), or else from the boot log and the
  * command line; whether bouncing is forced; exhaustion; the top of RAM
  * beside each device's DMA masks.
  */
@@ -114,40 +115,91 @@ static const char *debugfs_hint(struct di_system *sys, int err)
 		     : "this kernel has no SWIOTLB entries in debugfs";
 }
 
-static int read_debugfs(struct di_system *sys)
+static bool have_pool(const struct di_swiotlb *sw, const char *name)
 {
-	struct di_swiotlb *sw = &sys->swiotlb;
-	struct dirent *de;
-	int ret, err = 0;
-	DIR *d = rfs_opendir(sys->root, RFS_ROOT, DEBUGFS);
+	for (size_t i = 0; i < sw->n_pools; i++)
+		if (strcmp(sw->pools[i].name, name) == 0)
+			return true;
+	return false;
+}
 
-	if (!d) {
-		sw->debugfs.err = -errno;
-		return note_unreadable(sys, "/" DEBUGFS, sw->debugfs.err,
-				       debugfs_hint(sys, sw->debugfs.err));
-	}
-	ival_set(&sw->debugfs, 1);
-	ret = read_pool(sys, dirfd(d), "default", false);
-	if (ret < 0) {
-		closedir(d);
-		return ret;
-	}
-	ival_set(&sw->default_pool, ret);
-	sw->default_pool_source = ret ? "debugfs" : "debugfs (empty swiotlb directory)";
-	/* Restricted pools: one subdirectory each, named after the reserved-memory node. */
-	while (!err && (de = readdir(d))) {
+/*
+ * Restricted pools in the directory D: one subdirectory each, named after the
+ * reserved-memory node, holding io_tlb_nslabs. SKIP names what is no pool
+ * there, and a name already read is not counted twice.
+ */
+static int read_restricted(struct di_system *sys, DIR *d, const char *const *skip)
+{
+	struct dirent *de;
+	int ret = 0;
+
+	while (ret >= 0 && (de = readdir(d))) {
+		bool skipped = de->d_name[0] == '.';
 		int fd;
 
-		if (de->d_name[0] == '.')
+		for (const char *const *s = skip; *s && !skipped; s++)
+			skipped = strcmp(de->d_name, *s) == 0;
+		if (skipped || (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN) ||
+		    have_pool(&sys->swiotlb, de->d_name))
 			continue;
 		fd = rfs_open(sys->root, dirfd(d), de->d_name, O_PATH | O_DIRECTORY);
 		if (fd < 0)
 			continue;
 		ret = read_pool(sys, fd, de->d_name, true);
 		close(fd);
-		err = ret < 0 ? ret : 0;
 	}
+	return ret < 0 ? ret : 0;
+}
+
+/*
+ * swiotlb_create_debugfs_files() puts a restricted pool's directory under
+ * the default pool's, which a late initcall creates: a pool set up before it
+ * (a built-in driver probing early) lands at the top of debugfs instead.
+ * Not "swiotlb" (the default pool), not "tracing" (entering it would
+ * automount tracefs).
+ */
+static int read_top_pools(struct di_system *sys)
+{
+	static const char *const skip[] = { "swiotlb", "tracing", NULL };
+	DIR *d = rfs_opendir(sys->root, RFS_ROOT, "sys/kernel/debug");
+	int err;
+
+	if (!d)
+		return 0;	/* the swiotlb directory's absence says why */
+	err = read_restricted(sys, d, skip);
 	closedir(d);
+	return err;
+}
+
+static int cmp_pool(const void *a, const void *b)
+{
+	return strcmp(((const struct di_swiotlb_pool *)a)->name,
+		      ((const struct di_swiotlb_pool *)b)->name);
+}
+
+static int read_debugfs(struct di_system *sys)
+{
+	static const char *const none[] = { NULL };
+	struct di_swiotlb *sw = &sys->swiotlb;
+	int ret, err;
+	DIR *d = rfs_opendir(sys->root, RFS_ROOT, DEBUGFS);
+
+	if (!d) {
+		sw->debugfs.err = -errno;
+		err = note_unreadable(sys, "/" DEBUGFS, sw->debugfs.err,
+				      debugfs_hint(sys, sw->debugfs.err));
+	} else {
+		ival_set(&sw->debugfs, 1);
+		ret = read_pool(sys, dirfd(d), "default", false);
+		if (ret < 0) {
+			closedir(d);
+			return ret;
+		}
+		ival_set(&sw->default_pool, ret);
+		sw->default_pool_source = ret ? "debugfs" : "debugfs (empty swiotlb directory)";
+		err = read_restricted(sys, d, none);
+		closedir(d);
+	}
 	return err;
 }
 
@@ -207,10 +259,18 @@ static int default_from_log(struct di_system *sys, const struct swiotlb_log *log
 
 int collect_swiotlb(struct di_system *sys, const struct swiotlb_log *log)
 {
+	struct di_swiotlb *sw = &sys->swiotlb;
 	int err = read_debugfs(sys);
+	size_t first;
 
-	if (!err && !sys->swiotlb.debugfs.set)
+	if (!err && !sw->debugfs.set)
 		err = default_from_log(sys, log);
+	if (!err)
+		err = read_top_pools(sys);
+	/* The default pool first, then restricted pools by name, wherever each was. */
+	first = sw->n_pools && strcmp(sw->pools[0].name, "default") == 0;
+	if (!err && sw->n_pools > first + 1)
+		qsort(sw->pools + first, sw->n_pools - first, sizeof(*sw->pools), cmp_pool);
 	return err;
 }
 

@@ -33,6 +33,8 @@ const struct field device_fields[] = {
 	F("numa_node", "NUMA", FT_INT, numa_node, false, "NUMA node (-1: none)"),
 	F("removable", "REMOVABLE", FT_STR, removable, false, "removable, fixed or unknown, as the bus tells"),
 	F("of_node", "OF NODE", FT_STR, of_node, false, "device-tree node"),
+	F("dma_of_node", "DMA OF NODE", FT_STR, dma_of_node, false,
+	  "device-tree node DMA is configured from (PCI: the host bridge's)"),
 	F("dt_coherent", "DT COHERENT", FT_BOOL, dt_coherent, false, "device-tree DMA coherency"),
 	F("dt_coherent_from", "COHERENT FROM", FT_STR, dt_coherent_from, false, "node whose property decided coherency"),
 	F("drm_nodes", "DRM", FT_STRV, drm_nodes, true, "DRM card and render nodes"),
