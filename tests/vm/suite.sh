@@ -73,7 +73,7 @@ if [ -z "${DMAINSPECT:-}" ] || [ ! -f "$DMAINSPECT" ]; then
 	exit 1
 fi
 
-for tool in qemu-system-x86_64 busybox jq cpio gzip xz ldd timeout flock; do
+for tool in qemu-system-x86_64 busybox jq gojq cpio gzip xz ldd timeout flock; do
 	command -v "$tool" >/dev/null 2>&1 || unavailable "$tool is not installed"
 done
 
