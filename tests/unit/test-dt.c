@@ -14,10 +14,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "collect/collect.h"
-#include "collect/facts.h"
+#include "collect-tree.h"
 #include "tap.h"
-#include "tree.h"
 
 #define DT "sys/firmware/devicetree/base/"
 
@@ -101,31 +99,6 @@ static void tree_start(void)
 	tree_file("proc/sys/kernel/osrelease", "6.12.117+deb13-arm64\n");
 }
 
-static void collect_tree(struct di_system *sys, struct rootfs *r)
-{
-	struct di_names names;
-
-	if (rfs_init(r, tree_top) < 0)
-		exit(99);
-	memset(sys, 0, sizeof(*sys));
-	sys->root = r;
-	names_init(&names, r);
-	if (collect_groups(sys) < 0 || collect_devices(sys, &names) < 0 || collect_facts(sys) < 0)
-		exit(99);
-	names_fini(&names);
-}
-
-static void tree_end(struct di_system *sys, struct rootfs *r)
-{
-	char cmd[300];
-
-	system_free(sys);
-	rfs_fini(r);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tree_top);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", tree_top);
-}
-
 #define VIRT "sys/devices/platform/4010000000.pcie"
 
 static void test_pci_host_bridge(void)
@@ -160,7 +133,7 @@ static void test_pci_host_bridge(void)
 	mkdirs("sys/firmware/elsewhere");
 	link_to("sys/firmware/elsewhere", "sys/devices/platform/60000000.pcie/of_node");
 	pci_fn("sys/devices/platform/60000000.pcie/pci0003:00/0003:00:00.0");
-	collect_tree(&sys, &r);
+	tree_collect(&sys, &r);
 
 	d = system_find_device(&sys, "0000:00:01.0");
 	ok(d && d->dt_coherent.set && d->dt_coherent.v == 1 && !d->of_node.s && !d->of_node.err,
@@ -195,17 +168,17 @@ static void test_pci_host_bridge(void)
 	ok(d && strcmp(d->bus, "platform") == 0 && d->of_node.s && d->dma_of_node.s &&
 	   strcmp(d->dma_of_node.s, d->of_node.s) == 0 && d->dt_coherent.v == 1,
 	   "the host bridge's platform device (listed: dma-coherent): its own node");
-	tree_end(&sys, &r);
+	tree_release(&sys, &r);
 
 	/* ACPI x86: the host bridge is at the top of /sys/devices; no device tree. */
 	tree_start();
 	pci_fn("sys/devices/pci0000:00/0000:00:02.0");
-	collect_tree(&sys, &r);
+	tree_collect(&sys, &r);
 	d = system_find_device(&sys, "0000:00:02.0");
 	ok(d && !d->of_node.s && !d->of_node.err && !d->dma_of_node.s && !d->dma_of_node.err &&
 	   !d->dt_coherent.set && !d->dt_coherent.err && !d->dt_coherent_from.s,
 	   "x86: nothing from a device tree, and no error");
-	tree_end(&sys, &r);
+	tree_release(&sys, &r);
 }
 
 static const struct di_swiotlb_pool *pool(const struct di_system *sys, size_t i)
@@ -237,7 +210,7 @@ static void test_restricted_pools(void)
 	mkdirs("sys/kernel/debug/tracing");
 	tree_file("sys/kernel/debug/tracing/io_tlb_nslabs", "9\n");
 	tree_file("sys/kernel/debug/io_tlb_nslabs", "9\n");
-	collect_tree(&sys, &r);
+	tree_collect(&sys, &r);
 	is_int(sys.swiotlb.n_pools, 3, "the default pool and two restricted pools, each once");
 	p = pool(&sys, 0);
 	ok(p && strcmp(p->name, "default") == 0 && p->nslabs.v == 512 && p->hiwater.v == 6,
@@ -249,7 +222,7 @@ static void test_restricted_pools(void)
 	p = pool(&sys, 2);
 	ok(p && strcmp(p->name, "restricted-dma-pool@74000000") == 0 && p->nslabs.v == 1024 &&
 	   p->size_bytes.v == 2 << 20, "the pool under swiotlb/, after it by name");
-	tree_end(&sys, &r);
+	tree_release(&sys, &r);
 
 	/* The same name in both places (not seen; a copied tree): counted once. */
 	tree_start();
@@ -259,25 +232,25 @@ static void test_restricted_pools(void)
 	tree_file("sys/kernel/debug/swiotlb/restricted-dma-pool@70000000/io_tlb_used", "3\n");
 	tree_file("sys/kernel/debug/restricted-dma-pool@70000000/io_tlb_nslabs", "2048\n");
 	tree_file("sys/kernel/debug/restricted-dma-pool@70000000/io_tlb_used", "3\n");
-	collect_tree(&sys, &r);
+	tree_collect(&sys, &r);
 	p = pool(&sys, 0);
 	ok(sys.swiotlb.n_pools == 1 && p && strcmp(p->name, "restricted-dma-pool@70000000") == 0 &&
 	   sys.swiotlb.default_pool.set && sys.swiotlb.default_pool.v == 0,
 	   "one pool in both places counts once; the empty swiotlb/ says no default pool");
-	tree_end(&sys, &r);
+	tree_release(&sys, &r);
 
 	/* No swiotlb/ (copied without it): the top-level pool still counts. */
 	tree_start();
 	mkdirs("sys/kernel/debug/restricted-dma-pool@70000000");
 	tree_file("sys/kernel/debug/restricted-dma-pool@70000000/io_tlb_nslabs", "2048\n");
 	tree_file("sys/kernel/debug/restricted-dma-pool@70000000/io_tlb_used", "1\n");
-	collect_tree(&sys, &r);
+	tree_collect(&sys, &r);
 	p = pool(&sys, 0);
 	ok(sys.swiotlb.n_pools == 1 && p && strcmp(p->name, "restricted-dma-pool@70000000") == 0 &&
 	   p->used.v == 1, "without swiotlb/: the top-level pool alone");
 	ok(!sys.swiotlb.debugfs.set && sys.swiotlb.debugfs.err == -ENOENT,
 	   "... and the missing swiotlb/ directory is still reported");
-	tree_end(&sys, &r);
+	tree_release(&sys, &r);
 }
 
 int main(void)

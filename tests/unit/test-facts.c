@@ -13,10 +13,8 @@
 #include <string.h>
 
 #include "advise.h"
-#include "collect/collect.h"
-#include "collect/facts.h"
+#include "collect-tree.h"
 #include "tap.h"
-#include "tree.h"
 
 static void test_intel(void)
 {
@@ -345,31 +343,12 @@ static void tree_base(const char *release, const char *version, const char *arch
 		tree_file("proc/sys/kernel/arch", arch);
 }
 
-static void tree_done(struct di_system *sys, struct rootfs *r)
-{
-	char cmd[300];
-
-	system_free(sys);
-	rfs_fini(r);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tree_top);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", tree_top);
-}
-
-/* Collect a scratch sysroot as 'dmainspect --sysroot' does. */
+/* Collect a scratch sysroot as 'dmainspect --sysroot' does, with the advice. */
 static void collect_tree(struct di_system *sys, struct rootfs *r)
 {
-	struct di_names names;
-
-	if (rfs_init(r, tree_top) < 0)
+	tree_collect(sys, r);
+	if (collect_driver_facts(sys) < 0)
 		exit(99);
-	memset(sys, 0, sizeof(*sys));
-	sys->root = r;
-	names_init(&names, r);
-	if (collect_groups(sys) < 0 || collect_devices(sys, &names) < 0 || collect_facts(sys) < 0 ||
-	    collect_driver_facts(sys) < 0)
-		exit(99);
-	names_fini(&names);
 	advise_system(sys);
 }
 
@@ -430,7 +409,7 @@ static void test_tree_smmu(void)
 	ok(sys.kver.set && sys.kver.major == 7 && sys.kver.minor == 2 && sys.kver.sublevel == 13,
 	   "7.2 from /proc/sys/kernel/version");
 	ok(sys.x86.set && !sys.x86.v, "aarch64 is not x86");
-	tree_done(&sys, &r);
+	tree_release(&sys, &r);
 
 	/* 6.12 prints the raw event only: one fault per event, under the SMMU. */
 	tree_base("6.12.117+deb13-arm64", NULL, NULL);
@@ -448,7 +427,7 @@ static void test_tree_smmu(void)
 	   strcmp(f->last_detail, "event 0x10") == 0,
 	   "6.12 SMMUv3: two raw events (the last one cut short), two faults");
 	ok(sys.kver.sublevel == 117 && !sys.x86.set, "6.12.117 from the release alone");
-	tree_done(&sys, &r);
+	tree_release(&sys, &r);
 }
 
 /* x86 7.2: DMAR lines with the PCI segment, memory encryption's bounce line, vmwgfx's own word. */
@@ -502,7 +481,7 @@ static void test_tree_x86(void)
 	   strstr(d->logged_mode_line, "Using coherent TTM pages."),
 	   "vmwgfx's own 'DMA map mode' line is kept on its device");
 	ok(sys.kver.sublevel == 13 && sys.x86.set && sys.x86.v, "7.2.13 from the banner, x86_64");
-	tree_done(&sys, &r);
+	tree_release(&sys, &r);
 
 	/* 6.1: no io_tlb_used_hiwater yet. */
 	tree_base("6.1.0-56-amd64", "#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)", NULL);
@@ -514,7 +493,7 @@ static void test_tree_x86(void)
 	   "6.1 debugfs: hiwater null with its reason, not an error");
 	ok(!strstr(di_strerror(-DI_ENOHIWATER), "rror"), "the reason names the 6.4 file");
 	ok(sys.kver.sublevel == 192, "6.1.192 from the utsname version");
-	tree_done(&sys, &r);
+	tree_release(&sys, &r);
 }
 
 /* vgem: a platform device on 6.x, a faux device on 7.x; listed with its DRM nodes on both. */
@@ -571,7 +550,7 @@ static void test_tree_vgem(void)
 		   strcmp(d->drm_nodes.v[0], "card0") == 0 && strcmp(d->drm_nodes.v[1], "renderD128") == 0 &&
 		   d->advice.mode == MODE_MAP_POPULATE,
 		   "vgem on %s: a %s device with card0 and renderD128, advised", layouts[i].kernel, dir);
-		tree_done(&sys, &r);
+		tree_release(&sys, &r);
 	}
 }
 
