@@ -18,6 +18,13 @@
 # nothing; when the archive cannot be reached, the newest cached kernel of the
 # series is used.
 #
+# For an architecture other than the host's (arm64 on x86), the guest's own
+# userland comes from the same private apt state: busybox-static and gojq of
+# the versions the host has installed (so that the host's `busybox
+# --list-full` names the same applets), unpacked into CACHE/ARCH/userland
+# (bin/busybox, usr/bin/gojq; `.package` lists what was unpacked), which
+# mkinitramfs.sh takes for a kernel of that architecture.
+#
 # Prints the unpacked root on stdout.  The root holds `vmlinuz` (a link to
 # the kernel image), lib/modules/VER (a link where the package put it under
 # usr/), `.package` ("PACKAGE VERSION") and `.series`.  Diagnostics go to
@@ -127,6 +134,51 @@ else
 fi
 flock -u 9
 
+# The guest userland for a foreign architecture (see the top of this file).
+fetch_userland() {
+	local u=$cache/$arch/userland want='' p v d deb
+	for p in busybox-static gojq; do
+		v=$(dpkg-query -W -f '${Version}' "$p" 2>/dev/null) || v=''
+		[ -n "$v" ] || { log "$p is not installed on the host (apt-get install $p)"; return 1; }
+		want="$want $p:$arch=$v"
+	done
+	want=${want# }
+	if [ -e "$u/.complete" ] && [ "$(cat "$u/.package")" = "$want" ]; then
+		return 0
+	fi
+	d=$(mktemp -d "$cache/.userland.XXXXXX")
+	chmod 0755 "$d"
+	for p in $want; do
+		if ! (cd "$d" && apt-get "${apt_opts[@]}" download -q "$p" >&2 2>&1); then
+			log "apt-get download $p failed"
+			rm -rf "$d"
+			return 1
+		fi
+	done
+	rm -rf "$u"
+	mkdir -p "$u"
+	for deb in "$d"/*.deb; do
+		dpkg -x "$deb" "$u"
+	done
+	rm -rf "$d"
+	if [ ! -x "$u/bin/busybox" ] || [ ! -x "$u/usr/bin/gojq" ]; then
+		log "$want hold no bin/busybox and usr/bin/gojq"
+		return 1
+	fi
+	printf '%s\n' "$want" >"$u/.package"
+	touch "$u/.complete"
+	log "guest userland ($want) unpacked in $u"
+}
+if [ "$arch" != "$(dpkg --print-architecture)" ]; then
+	exec 9>"$apt/lock"
+	flock 9
+	fetch_userland || [ -e "$cache/$arch/userland/.complete" ] || {
+		log "no $arch busybox and gojq for the guest"
+		exit 1
+	}
+	flock -u 9
+fi
+
 # Newest version of the linux-image-ARCH metapackage in the series' suites.
 pkgver=$(apt-cache "${apt_opts[@]}" madison "linux-image-$arch:$arch" 2>/dev/null |
 	awk -F' *[|] *' -v suites=" $suites " '{
@@ -190,6 +242,13 @@ if [ -z "$kver" ] || [ -z "$image" ]; then
 	log "linux-image-$abi $pkgver holds no kernel image and modules directory"
 	rm -rf "$root"
 	use_cached "unusable packages"
+fi
+# QEMU's -kernel boots an arm64 kernel only as a plain Image (magic "ARMd"
+# at offset 56), not as a compressed or EFI zboot file.
+if [ "$arch" = arm64 ] && [ "$(dd if="$root/$image" bs=1 skip=56 count=4 2>/dev/null)" != ARMd ]; then
+	log "linux-image-$abi $pkgver: $image is not an arm64 Image (no ARMd magic at offset 56)"
+	rm -rf "$root"
+	use_cached "unbootable kernel image"
 fi
 ln -s "$image" "$root/vmlinuz"
 depmod -b "$root" "$kver"

@@ -4,7 +4,9 @@
 # order, with MODULE.param=value options taken from /proc/cmdline), waits for
 # devices to bind, then either captures a fixture snapshot to /dev/ttyS2
 # (dmainspect.capture=1 on the command line) or runs every /tests/t-*.sh with
-# its TAP on /dev/ttyS1, and powers off.
+# its TAP on /dev/ttyS1, and powers off.  With dmainspect.ports=virtio (arm64:
+# QEMU's virt machine has one UART, the console) the two streams go to the
+# virtio-serial ports named dmainspect.tap and dmainspect.capture instead.
 # The configuration name comes from dmainspect.config=NAME on the command line
 # and is exported to the tests as DMAINSPECT_VM_CONFIG.
 set -eu
@@ -76,8 +78,31 @@ while [ $i -lt 25 ]; do
 done
 echo "init: $(bound) devices bound"
 
+# The TAP and capture streams: the second and third UART, or virtio-serial
+# ports found by name (they appear once the host has answered the driver).
+tap_dev=/dev/ttyS1
+capture_dev=/dev/ttyS2
+if [ "$(cmdline_value dmainspect.ports)" = virtio ]; then
+	vport() {
+		for p in /sys/class/virtio-ports/*; do
+			[ -r "$p/name" ] && [ "$(cat "$p/name")" = "$1" ] && echo "/dev/${p##*/}" && return 0
+		done
+		return 0
+	}
+	i=0
+	while [ -z "$(vport dmainspect.tap)" ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	tap_dev=$(vport dmainspect.tap)
+	capture_dev=$(vport dmainspect.capture)
+	echo "init: TAP on ${tap_dev:-(no virtio port dmainspect.tap)}, capture on ${capture_dev:-(none)}"
+	[ -n "$tap_dev" ] || tap_dev=/dev/console
+	[ -n "$capture_dev" ] || capture_dev=/dev/console
+fi
+
 if [ "$(cmdline_value dmainspect.capture)" = 1 ]; then
-	stty -F /dev/ttyS2 raw -echo 2>/dev/null || true
+	stty -F "$capture_dev" raw -echo 2>/dev/null || true
 	rm -rf /tmp/snap
 	mkdir -p /tmp/snap
 	sh /tests/capture.sh /tmp/snap || echo "init: capture.sh failed"
@@ -85,9 +110,9 @@ if [ "$(cmdline_value dmainspect.capture)" = 1 ]; then
 		echo "@@dmainspect-capture begin"
 		tar -C /tmp/snap -cf - . | gzip -9 | base64
 		echo "@@dmainspect-capture end"
-	} >/dev/ttyS2
+	} >"$capture_dev"
 else
-	stty -F /dev/ttyS1 raw -echo 2>/dev/null || true
+	stty -F "$tap_dev" raw -echo 2>/dev/null || true
 	{
 		echo "@@dmainspect-vm config=$DMAINSPECT_VM_CONFIG kernel=$(uname -r)"
 		for t in /tests/t-*.sh; do
@@ -100,7 +125,7 @@ else
 			echo "@@dmainspect-vm end $name rc=$rc secs=$(($(date +%s) - s0))"
 		done
 		echo "@@dmainspect-vm done"
-	} >/dev/ttyS1
+	} >"$tap_dev"
 fi
 
 sync

@@ -7,6 +7,12 @@
 #   KERNEL_ROOT is what fetch-kernel.sh printed (boot/ and lib/modules/VER).
 # Env: DMAINSPECT (required), DMAINSPECT_DATADIR (optional, copied to
 #   /usr/share/dmainspect in the guest).
+# An arm64 kernel (release ending in -arm64) gets an arm64 guest: DMAINSPECT
+# must then be an arm64 build, busybox and gojq come from the arm64 userland
+# fetch-kernel.sh unpacked beside the kernel (CACHE/arm64/userland), and the
+# shared libraries are found by walking the binaries' DT_NEEDED entries with
+# aarch64-linux-gnu-readelf in the multiarch directories (the host's ldd
+# cannot run an arm64 binary).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,11 +28,27 @@ out=$2
 kver=$(basename "$(find "$kroot/lib/modules" -mindepth 1 -maxdepth 1 -type d | sort -V | tail -n 1)")
 [ -n "$kver" ] || die "no lib/modules/VERSION under $kroot"
 
-busybox=$(command -v busybox) || die "busybox not found (apt-get install busybox-static)"
+case $kver in
+*-arm64) arch=arm64 elf_machine=AArch64 ;;
+*) arch=amd64 elf_machine=X86-64 ;;
+esac
+
+# The host's busybox names the applets (the arm64 one is the same version).
+host_busybox=$(command -v busybox) || die "busybox not found (apt-get install busybox-static)"
+busybox=$host_busybox
 # The guest scripts run jq a few hundred times per guest: under TCG jq 1.6
 # needs about 0.6 s to start (it compiles its builtins each time), gojq, a
 # static binary, a twentieth of that.
 gojq=$(command -v gojq) || die "gojq not found (apt-get install gojq)"
+if [ "$arch" = arm64 ]; then
+	userland=$(dirname "$kroot")/userland
+	[ -e "$userland/.complete" ] ||
+		die "no arm64 busybox and gojq in $userland (fetch-kernel.sh SERIES arm64 unpacks them)"
+	busybox=$userland/bin/busybox
+	gojq=$userland/usr/bin/gojq
+	command -v aarch64-linux-gnu-readelf >/dev/null ||
+		die "aarch64-linux-gnu-readelf not found (apt-get install binutils-aarch64-linux-gnu)"
+fi
 
 # A libtool wrapper script stands in front of the real binary in .libs/.
 bin=$DMAINSPECT
@@ -36,6 +58,12 @@ if [ "$(head -c 4 "$bin" | od -An -c | tr -d ' ')" != '177ELF' ]; then
 	[ -f "$lt" ] || die "$bin is not an ELF binary"
 	bin=$lt
 fi
+# The binary must be built for the kernel's architecture.
+machine=$(LC_ALL=C readelf -h "$bin" 2>/dev/null | sed -n 's/^ *Machine: *//p')
+case $machine in
+*"$elf_machine"*) ;;
+*) die "$bin is built for '${machine:-?}', not for the $arch kernel $kver" ;;
+esac
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
@@ -58,6 +86,10 @@ install_file() {
 # Copy a dynamically linked ELF and everything ldd says it loads.
 install_elf() {
 	install_file "$1" "$2"
+	if [ "$arch" = arm64 ]; then
+		install_elf_arm64 "$1"
+		return
+	fi
 	ldd "$1" | awk '
 		$2 == "=>" && $3 ~ /^\// { print $3; next }
 		$1 ~ /^\// { print $1 }' |
@@ -66,8 +98,34 @@ install_elf() {
 	done
 }
 
+# arm64: the dynamic loader and, transitively, every DT_NEEDED library,
+# looked up in the multiarch directories of the :arm64 packages.
+arm64_libdirs="/usr/lib/aarch64-linux-gnu /lib/aarch64-linux-gnu"
+install_elf_arm64() {
+	local todo=$1 next f lib d found
+	[ -e "$stage/lib/ld-linux-aarch64.so.1" ] ||
+		install_file /lib/ld-linux-aarch64.so.1 /lib/ld-linux-aarch64.so.1
+	while [ -n "$todo" ]; do
+		next=''
+		for f in $todo; do
+			for lib in $(LC_ALL=C aarch64-linux-gnu-readelf -d "$f" |
+				sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
+				found=''
+				for d in $arm64_libdirs; do
+					[ -e "$d/$lib" ] && found=$d/$lib && break
+				done
+				[ -n "$found" ] || die "$f needs $lib, which is in none of $arm64_libdirs (install its :arm64 package)"
+				[ -e "$stage/usr/lib/aarch64-linux-gnu/$lib" ] && continue
+				install_file "$found" "/usr/lib/aarch64-linux-gnu/$lib"
+				next="$next $found"
+			done
+		done
+		todo=$next
+	done
+}
+
 install_file "$busybox" /usr/bin/busybox
-"$busybox" --list-full | while read -r applet; do
+"$host_busybox" --list-full | while read -r applet; do
 	case $applet in
 	*/busybox) continue ;;
 	esac
@@ -115,6 +173,10 @@ fi
 # Modules in /etc/modules.extra are copied but left for the tests to load
 # with their own options (vivid: t-dmabuf.sh).
 modules="vgem vmwgfx bochs virtio_pci virtio_gpu"
+# No vmware-svga on arm64 guests (vmwgfx oopses probing it there); their
+# TAP stream goes through a virtio-serial port (built in on Debian's
+# kernels, loaded where it is a module).
+[ "$arch" = arm64 ] && modules="vgem bochs virtio_pci virtio_gpu virtio_console"
 moddir=/lib/modules/$kver
 copy_modules() { # copy_modules "MODULES" LISTFILE
 for m in $1; do

@@ -1,17 +1,28 @@
 #!/bin/bash
 # Real-kernel test suite.  Boots Debian's kernels under QEMU (TCG): each
-# series of common.sh's VM_KERNELS_ALL (the newest, 6.1 and 6.12, fetched by
-# fetch-kernel.sh) with its configurations of the matrix (Intel IOMMU
-# lazy/strict/pt, no IOMMU with forced SWIOTLB, AMD IOMMU, >4 GiB RAM,
-# vmwgfx parameters), runs the guest scripts tests/vm/guest/t-*.sh against
-# $DMAINSPECT inside each guest and prints every result as TAP, named by
-# kernel and configuration ("ok N - 7.2/intel-lazy: description").
+# series of common.sh's VM_KERNELS_ALL (the newest, 6.1 and 6.12 for x86
+# under qemu-system-x86_64; the newest and 6.12 for arm64 under
+# qemu-system-aarch64; fetched by fetch-kernel.sh) with its configurations of
+# the matrix (Intel IOMMU lazy/strict/pt, no IOMMU with forced SWIOTLB, AMD
+# IOMMU, >4 GiB RAM, vmwgfx parameters; on arm64 SMMUv3 with QEMU's device
+# tree and with one whose PCIe and virtio_mmio nodes are not dma-coherent),
+# runs the guest scripts tests/vm/guest/t-*.sh against dmainspect inside each
+# guest and prints every result as TAP, named by kernel (and architecture
+# where not x86) and configuration ("ok N - 7.2/intel-lazy: description",
+# "ok N - 7.2-arm64/arm-smmu: description").
 #
 # Env: DMAINSPECT            the dmainspect binary to test (required)
+#      DMAINSPECT_ARM64      the same sources built for arm64, for the arm64
+#                            guests (default: ARM64/src/dmainspect beside
+#                            the build tree of DMAINSPECT, where make check
+#                            cross-builds it; missing: the arm64 series are
+#                            a loud skip, a failure under CI=true)
 #      CI=true               a skip (no QEMU, no kernel) is a failure
-#      DMAINSPECT_VM_KERNELS kernel series to boot (default: all)
+#      DMAINSPECT_VM_KERNELS kernel series to boot (default: all; e.g.
+#                            "newest 6.12-arm64")
 #      DMAINSPECT_VM_CONFIGS configurations to run on each (default: the
-#                            series' own list)
+#                            series' own list; a kernel runs only those of
+#                            its architecture, e.g. "intel-lazy arm-smmu")
 #      DMAINSPECT_VM_TIMEOUT seconds one guest may run (default 300)
 #      DMAINSPECT_VM_BUDGET  seconds for the whole matrix (default 1500)
 #      DMAINSPECT_VM_JOBS    guests booted at a time (default: CPUs)
@@ -73,9 +84,30 @@ if [ -z "${DMAINSPECT:-}" ] || [ ! -f "$DMAINSPECT" ]; then
 	exit 1
 fi
 
-for tool in qemu-system-x86_64 busybox jq gojq cpio gzip xz ldd timeout flock; do
+for tool in busybox jq gojq cpio gzip xz timeout flock; do
 	command -v "$tool" >/dev/null 2>&1 || unavailable "$tool is not installed"
 done
+
+# What each architecture's guests need on this host; an empty answer means
+# they can run.
+arm64_bin=${DMAINSPECT_ARM64:-$(cd "$(dirname "$DMAINSPECT")/.." && pwd)/arm64/src/dmainspect}
+arch_missing() {
+	local tool
+	case $1 in
+	arm64)
+		for tool in qemu-system-aarch64 fdtput fdtget aarch64-linux-gnu-readelf; do
+			command -v "$tool" >/dev/null 2>&1 || { echo "$tool is not installed"; return; }
+		done
+		[ -f "$arm64_bin" ] ||
+			echo "no arm64 dmainspect at $arm64_bin (make check cross-builds it with gcc-aarch64-linux-gnu and the :arm64 -dev packages of its libraries; see README.md)"
+		;;
+	*)
+		for tool in qemu-system-x86_64 ldd; do
+			command -v "$tool" >/dev/null 2>&1 || { echo "$tool is not installed"; return; }
+		done
+		;;
+	esac
+}
 
 if [ -n "${DMAINSPECT_VM_LOGDIR:-}" ]; then
 	work=$DMAINSPECT_VM_LOGDIR
@@ -96,7 +128,16 @@ missing=''
 guests=''
 declare -A kroots=() checks=()
 for s in $kernels; do
-	if ! kroot=$("$here/fetch-kernel.sh" "$s" 2>"$work/fetch-$s.log"); then
+	arch=$(vm_series_arch "$s")
+	why=$(arch_missing "$arch")
+	if [ -n "$why" ]; then
+		echo "fetch-kernel: $why" >"$work/fetch-$s.log"
+		missing="$missing|$s: $why"
+		continue
+	fi
+	bin=$DMAINSPECT
+	[ "$arch" = amd64 ] || bin=$arm64_bin
+	if ! kroot=$("$here/fetch-kernel.sh" "${s%-"$arch"}" "$arch" 2>"$work/fetch-$s.log"); then
 		why=$(tail -n 1 "$work/fetch-$s.log" | sed 's/^fetch-kernel: //')
 		missing="$missing|$s: ${why:-fetch-kernel.sh failed}"
 		continue
@@ -108,9 +149,11 @@ for s in $kernels; do
 	labels="$labels $label"
 	echo "# kernel $label: $(cat "$kroot/.package") ($s)"
 	kroots[$label]=$kroot
-	DMAINSPECT=$DMAINSPECT "$here/mkinitramfs.sh" "$kroot" "$work/initrd-$label.gz" \
+	DMAINSPECT=$bin "$here/mkinitramfs.sh" "$kroot" "$work/initrd-$label.gz" \
 		>"$work/mkinitramfs-$label.log" 2>&1 &
 	for c in ${DMAINSPECT_VM_CONFIGS:-$(vm_series_configs "$s")}; do
+		# Configurations of another architecture are not this kernel's.
+		[ "$(vm_config_arch "$c")" = "$arch" ] || continue
 		guests="$guests $label/$c"
 	done
 done
@@ -193,10 +236,9 @@ report() {
 	[ "$booted" = 1 ] || return 0
 	# The guest says which kernel it runs: it must be the one named.
 	kernel=$(tr -d '\r' <"$work/$f.tap" | sed -n 's/^@@dmainspect-vm config=.* kernel=//p' | head -n 1)
-	case $kernel in
-	"${c%%/*}".*) ;;
-	*) emit not-ok "$c: the guest runs kernel ${kernel:-?}, not ${c%%/*}" ;;
-	esac
+	if [ -z "$kernel" ] || [ "$(vm_release_label "$kernel")" != "${c%%/*}" ]; then
+		emit not-ok "$c: the guest runs kernel ${kernel:-?}, not ${c%%/*}"
+	fi
 
 	local re_result='^(not ok|ok)([ ]+[0-9]+)?([ ]+-)?([ ]+(.*))?$'
 	local re_skip='#[ ]*[Ss][Kk][Ii][Pp]'

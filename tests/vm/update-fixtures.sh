@@ -22,7 +22,8 @@ fixtures=$top/tests/fixtures
 limit=${DMAINSPECT_VM_TIMEOUT:-150}
 DMAINSPECT=${DMAINSPECT:-$(type -P true)}
 export DMAINSPECT
-series=${*:-$VM_KERNELS_ALL}
+# The x86 series only: arm64 guests have no fixtures yet.
+series=${*:-$(for s in $VM_KERNELS_ALL; do [ "$(vm_series_arch "$s")" = amd64 ] && echo "$s"; done)}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/dmainspect-fixtures.XXXXXX")
 trap 'rm -rf "$work"' EXIT

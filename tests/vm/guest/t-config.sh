@@ -2,7 +2,10 @@
 # Checks that this guest runs the configuration it claims to run: its kernel
 # command line holds the configuration's words, and the kernel's own log and
 # files (IOMMU units, group types, SWIOTLB pool, vmwgfx mapping mode) show
-# the expected effect.  Nothing here runs dmainspect.
+# the expected effect: on x86 (q35) IOMMU units, group types, SWIOTLB pool,
+# vmwgfx mapping mode; on arm64 (virt) the SMMUv3, group types, the SWIOTLB
+# pool the kernel sizes for kmalloc bouncing, and the dma-coherent properties
+# of the device tree the guest booted.  Nothing here runs dmainspect.
 set -eu
 # shellcheck source=tests/vm/guest/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -17,13 +20,27 @@ dmesg >"$log"
 #   gtype  type of every IOMMU group ("" for no groups)
 #   logs   lines the kernel log must contain (fixed strings, one per line)
 #   nslabs SWIOTLB default pool slabs in debugfs ("" for no pool)
-#   vmw    vmwgfx's "[drm] DMA map mode:" text
+#   vmw    vmwgfx's "[drm] DMA map mode:" text ("" on arm64: no vmware-svga)
+#   arch   the machine (uname -m) the configuration boots
+#   dtcoh  arm64: "yes" when the PCIe host bridge and every virtio_mmio node
+#          of the device tree are dma-coherent, "no" when none is
 vmw_default="Caching DMA mappings."
 intel_lazy_logs="DMAR: IOMMU enabled
 iommu: Default domain type: Translated
 iommu: DMA domain TLB invalidation policy: lazy mode"
 vmw=$vmw_default
 mem_above_4g=
+arch=x86_64
+dtcoh=
+# arm64 with SMMUv3: Debian's arm64 default domain policy is strict
+# (CONFIG_IOMMU_DEFAULT_DMA_STRICT); with nothing that needs bouncing below
+# 4 GiB the kernel keeps a pool for kmalloc bouncing
+# (DMA_BOUNCE_UNALIGNED_KMALLOC) of 1 MiB per GiB of RAM: 1 MiB, 512 slabs,
+# for the suite's 1024 MiB.
+arm_smmu_logs="iommu: Default domain type: Translated
+iommu: DMA domain TLB invalidation policy: strict mode
+arm-smmu-v3 9050000.smmuv3: allocated
+software IO TLB: SWIOTLB bounce buffer size adjusted to 1MB"
 case $config in
 intel-lazy)
 	words="intel_iommu=on" units="dmar*" gtype=DMA-FQ nslabs=''
@@ -75,12 +92,22 @@ vmw-restrict)
 	words="intel_iommu=on vmwgfx.restrict_iommu=1" units="dmar*" gtype=DMA-FQ nslabs=''
 	logs=$intel_lazy_logs vmw="Giving up DMA mappings early."
 	;;
+arm-smmu)
+	words='' units="smmu3.*" gtype=DMA nslabs=512 arch=aarch64 vmw='' dtcoh=yes
+	logs=$arm_smmu_logs
+	;;
+arm-noncoherent)
+	words='' units="smmu3.*" gtype=DMA nslabs=512 arch=aarch64 vmw='' dtcoh=no
+	logs=$arm_smmu_logs
+	;;
 *)
 	tap_skip "configuration '$config' matches its kernel" "no expectations for this configuration"
 	tap_done
 	exit 0
 	;;
 esac
+
+tap_is "$(uname -m)" "$arch" "the guest's machine (uname -m) is $arch"
 
 missing=
 for w in $words; do
@@ -146,7 +173,7 @@ while IFS= read -r l; do
 		tap_ok "kernel log says '$l'"
 	else
 		tap_fail "kernel log says '$l'" \
-			"$(grep -E 'DMAR|AMD-Vi|iommu|IO TLB|PCI-DMA' "$log" | head -n 20)"
+			"$(grep -E 'DMAR|AMD-Vi|iommu|smmu|IO TLB|PCI-DMA' "$log" | head -n 20)"
 	fi
 done <<EOF
 $logs
@@ -168,7 +195,33 @@ else
 fi
 
 mode=$(grep -F '[drm] DMA map mode: ' "$log" | sed 's/.*DMA map mode: //' | head -n 1)
-tap_is "$mode" "$vmw" "vmwgfx logs DMA map mode '$vmw'"
+if [ -n "$vmw" ]; then
+	tap_is "$mode" "$vmw" "vmwgfx logs DMA map mode '$vmw'"
+else
+	tap_is "$mode" "" "vmwgfx logs no DMA map mode (no vmware-svga on $arch)"
+fi
+
+# The device tree the kernel booted: QEMU's own (dma-coherent on the PCIe
+# host bridge and the virtio_mmio nodes) or the edited one (on none).
+if [ -n "$dtcoh" ]; then
+	dt=/sys/firmware/devicetree/base
+	pcie=no
+	[ -e "$dt/pcie@10000000/dma-coherent" ] && pcie=yes
+	tap_is "$pcie" "$dtcoh" "device tree: /pcie@10000000 dma-coherent: $dtcoh"
+	nmmio=0 ncoh=0
+	for n in "$dt"/virtio_mmio@*; do
+		[ -d "$n" ] || continue
+		nmmio=$((nmmio + 1))
+		[ -e "$n/dma-coherent" ] && ncoh=$((ncoh + 1))
+	done
+	want=0
+	[ "$dtcoh" = yes ] && want=$nmmio
+	if [ "$nmmio" -gt 0 ] && [ "$ncoh" = "$want" ]; then
+		tap_ok "device tree: $ncoh of $nmmio virtio_mmio nodes are dma-coherent"
+	else
+		tap_fail "device tree: $want of the virtio_mmio nodes are dma-coherent" "$ncoh of $nmmio are"
+	fi
+fi
 
 if [ -n "$mem_above_4g" ]; then
 	kb=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
