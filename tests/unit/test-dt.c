@@ -19,20 +19,6 @@
 
 #define DT "sys/firmware/devicetree/base/"
 
-/* Every directory leading to REL, and REL. */
-static void mkdirs(const char *rel)
-{
-	char p[1024];
-
-	snprintf(p, sizeof(p), "%s", rel);
-	for (char *s = p; (s = strchr(s + 1, '/')); ) {
-		*s = '\0';
-		tree_dir(p);
-		*s = '/';
-	}
-	tree_dir(p);
-}
-
 /* A relative link at LINK to TARGET, both from the top, as sysfs writes them. */
 static void link_to(const char *target, const char *link)
 {
@@ -42,7 +28,7 @@ static void link_to(const char *target, const char *link)
 	snprintf(dir, sizeof(dir), "%s", link);
 	slash = strrchr(dir, '/');
 	*slash = '\0';
-	mkdirs(dir);
+	tree_dirs(dir);
 	for (const char *s = dir; s; s = strchr(s + 1, '/'))
 		strcat(t, "../");
 	strcat(t, target);
@@ -54,7 +40,7 @@ static void prop(const char *node, const char *name)
 	char p[1024];
 
 	snprintf(p, sizeof(p), DT "%s", node);
-	mkdirs(p);
+	tree_dirs(p);
 	snprintf(p, sizeof(p), DT "%s/%s", node, name);
 	tree_file(p, "");
 }
@@ -64,7 +50,7 @@ static void dt_link(const char *dev, const char *node)
 	char t[1024], l[1024];
 
 	snprintf(t, sizeof(t), DT "%s", node);
-	mkdirs(t);
+	tree_dirs(t);
 	snprintf(l, sizeof(l), "%s/of_node", dev);
 	link_to(t, l);
 }
@@ -74,7 +60,7 @@ static void pci_fn(const char *dir)
 {
 	char p[1024];
 
-	mkdirs(dir);
+	tree_dirs(dir);
 	snprintf(p, sizeof(p), "%s/subsystem", dir);
 	link_to("sys/bus/pci", p);
 	snprintf(p, sizeof(p), "%s/dma_mask_bits", dir);
@@ -90,11 +76,11 @@ static void tree_start(void)
 	snprintf(tree_top, sizeof(tree_top), "/tmp/dmainspect-dt-XXXXXX");
 	if (!mkdtemp(tree_top))
 		exit(99);
-	mkdirs("sys/bus/pci/devices");
-	mkdirs("sys/bus/platform/devices");
-	mkdirs("sys/kernel/debug");
-	mkdirs("proc/sys/kernel");
-	mkdirs("dev");
+	tree_dirs("sys/bus/pci/devices");
+	tree_dirs("sys/bus/platform/devices");
+	tree_dirs("sys/kernel/debug");
+	tree_dirs("proc/sys/kernel");
+	tree_dirs("dev");
 	tree_file("proc/cmdline", "console=ttyAMA0\n");
 	tree_file("proc/sys/kernel/osrelease", "6.12.117+deb13-arm64\n");
 }
@@ -130,7 +116,7 @@ static void test_pci_host_bridge(void)
 	/* VMD-like: a domain nested under a function; its bridge's parent has no node. */
 	pci_fn(VIRT "/pci0000:00/0000:00:04.0/pci10001:e0/10001:e0:00.0");
 	/* A host bridge whose parent's node leads out of the device tree. */
-	mkdirs("sys/firmware/elsewhere");
+	tree_dirs("sys/firmware/elsewhere");
 	link_to("sys/firmware/elsewhere", "sys/devices/platform/60000000.pcie/of_node");
 	pci_fn("sys/devices/platform/60000000.pcie/pci0003:00/0003:00:00.0");
 	tree_collect(&sys, &r);
@@ -193,21 +179,21 @@ static void test_restricted_pools(void)
 	struct rootfs r;
 
 	tree_start();
-	mkdirs("sys/kernel/debug/swiotlb/restricted-dma-pool@74000000");
+	tree_dirs("sys/kernel/debug/swiotlb/restricted-dma-pool@74000000");
 	tree_file("sys/kernel/debug/swiotlb/io_tlb_nslabs", "512\n");
 	tree_file("sys/kernel/debug/swiotlb/io_tlb_used", "0\n");
 	tree_file("sys/kernel/debug/swiotlb/io_tlb_used_hiwater", "6\n");
 	tree_file("sys/kernel/debug/swiotlb/restricted-dma-pool@74000000/io_tlb_nslabs", "1024\n");
 	tree_file("sys/kernel/debug/swiotlb/restricted-dma-pool@74000000/io_tlb_used", "0\n");
 	/* Set up before swiotlb/ existed: at the top of debugfs. */
-	mkdirs("sys/kernel/debug/restricted-dma-pool@70000000");
+	tree_dirs("sys/kernel/debug/restricted-dma-pool@70000000");
 	tree_file("sys/kernel/debug/restricted-dma-pool@70000000/io_tlb_nslabs", "2048\n");
 	tree_file("sys/kernel/debug/restricted-dma-pool@70000000/io_tlb_used", "3\n");
 	tree_file("sys/kernel/debug/restricted-dma-pool@70000000/io_tlb_used_hiwater", "10\n");
 	/* Other debugfs directories are no pools; tracing/ is never entered. */
-	mkdirs("sys/kernel/debug/bdi/254:0");
+	tree_dirs("sys/kernel/debug/bdi/254:0");
 	tree_file("sys/kernel/debug/bdi/254:0/stats", "BdiWriteback: 0 kB\n");
-	mkdirs("sys/kernel/debug/tracing");
+	tree_dirs("sys/kernel/debug/tracing");
 	tree_file("sys/kernel/debug/tracing/io_tlb_nslabs", "9\n");
 	tree_file("sys/kernel/debug/io_tlb_nslabs", "9\n");
 	tree_collect(&sys, &r);
@@ -226,8 +212,8 @@ static void test_restricted_pools(void)
 
 	/* The same name in both places (not seen; a copied tree): counted once. */
 	tree_start();
-	mkdirs("sys/kernel/debug/swiotlb/restricted-dma-pool@70000000");
-	mkdirs("sys/kernel/debug/restricted-dma-pool@70000000");
+	tree_dirs("sys/kernel/debug/swiotlb/restricted-dma-pool@70000000");
+	tree_dirs("sys/kernel/debug/restricted-dma-pool@70000000");
 	tree_file("sys/kernel/debug/swiotlb/restricted-dma-pool@70000000/io_tlb_nslabs", "2048\n");
 	tree_file("sys/kernel/debug/swiotlb/restricted-dma-pool@70000000/io_tlb_used", "3\n");
 	tree_file("sys/kernel/debug/restricted-dma-pool@70000000/io_tlb_nslabs", "2048\n");
@@ -241,7 +227,7 @@ static void test_restricted_pools(void)
 
 	/* No swiotlb/ (copied without it): the top-level pool still counts. */
 	tree_start();
-	mkdirs("sys/kernel/debug/restricted-dma-pool@70000000");
+	tree_dirs("sys/kernel/debug/restricted-dma-pool@70000000");
 	tree_file("sys/kernel/debug/restricted-dma-pool@70000000/io_tlb_nslabs", "2048\n");
 	tree_file("sys/kernel/debug/restricted-dma-pool@70000000/io_tlb_used", "1\n");
 	tree_collect(&sys, &r);

@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,6 +45,20 @@ static inline void tree_dir(const char *rel)
 		perror(p);
 		exit(99);
 	}
+}
+
+/* tree_dir() for REL and every directory above it (mkdir -p). */
+static inline void tree_dirs(const char *rel)
+{
+	char p[1024];
+
+	snprintf(p, sizeof(p), "%s", rel);
+	for (char *s = p; (s = strchr(s + 1, '/')); ) {
+		*s = '\0';
+		tree_dir(p);
+		*s = '/';
+	}
+	tree_dir(p);
 }
 
 static inline void tree_link(const char *target, const char *rel)
