@@ -3,13 +3,10 @@
 # shellcheck shell=bash
 
 # Every configuration, in the order the suite runs them: the x86 ones
-# (qemu-system-x86_64 -M q35), then the arm64 ones (qemu-system-aarch64
+# (qemu-system-x86_64 -M q35) and the arm64 ones (qemu-system-aarch64
 # -M virt); vm_config_arch tells which.
-# shellcheck disable=SC2034 # used by the scripts that source this file
 VM_CONFIGS_X86="intel-lazy intel-strict intel-pt noiommu-force swiotlb128 amd bigmem vmw-coherent vmw-restrict"
 VM_CONFIGS_ARM64="arm-smmu arm-noncoherent"
-# shellcheck disable=SC2034
-VM_CONFIGS_ALL="$VM_CONFIGS_X86 $VM_CONFIGS_ARM64"
 
 # Kernel series the suite boots (fetch-kernel.sh SERIES [ARCH]; a series
 # ending in -arm64 is Debian's arm64 kernel of that series), and the
