@@ -68,9 +68,13 @@ static void attachment_notes(struct di_dmabuf *b)
 			  "one device to another", list ? list : "");
 	if (coh && noncoh)
 		strv_addf(&b->notes, "the attached devices differ in DMA coherency (device tree "
-			  "dma-coherent on some, not on others): the exporter must do cache "
-			  "maintenance for the non-coherent ones, and CPU access must be bracketed "
-			  "with DMA_BUF_IOCTL_SYNC");
+			  "dma-coherent on some, not on others): the same pages are cached for some "
+			  "and not for others, so the exporter must do cache maintenance for the "
+			  "non-coherent ones, and CPU access must be bracketed with DMA_BUF_IOCTL_SYNC");
+	else if (noncoh)
+		strv_addf(&b->notes, "a non-coherent device is attached: its DMA does not snoop the "
+			  "CPU caches, so CPU access must be bracketed with DMA_BUF_IOCTL_SYNC "
+			  "(SYNC_START before, SYNC_END after) for the exporter's cache maintenance");
 	free(first);
 	free(list);
 }

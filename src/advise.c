@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "advise.h"
+#include "advise-int.h"
 
 #define GROUP_TYPE "/sys/kernel/iommu_groups/%lld/type"
 
@@ -101,6 +102,8 @@ static int bounces(const struct di_system *sys, const struct di_device *d, enum 
 			  d->path);
 		return 1;
 	}
+	if (advise_restricted(sys, d, a))
+		return 1;
 	if (on(&sys->memenc.guest)) {
 		strv_addf(&a->reasons, "memory encryption (%s): every direct DMA bounces through "
 			  "shared memory", sys->memenc.sources.n ? sys->memenc.sources.v[0] : "detected");
@@ -139,17 +142,13 @@ static int bounces(const struct di_system *sys, const struct di_device *d, enum 
 }
 
 /* 4. Notes that do not change the mode. */
-static void add_notes(const struct di_device *d, struct advice *a)
+static void add_notes(const struct di_system *sys, const struct di_device *d, struct advice *a)
 {
 	const struct ival *m = &d->dma_mask_bits, *c = &d->coherent_dma_mask_bits;
 
 	if (a->path == PATH_OWNED)
 		strv_add(&a->notes, "owned by userspace (VFIO or an unmanaged domain): the kernel's "
 			 "DMA mapping advice does not apply; the owner maps its own IOVAs");
-	if (d->dt_coherent.set && !d->dt_coherent.v)
-		strv_addf(&a->notes, "not DMA-coherent (device tree %s): bracket CPU access with "
-			  "dma_sync_*, or map the CPU side uncached/write-combined",
-			  d->dt_coherent_from.s ? d->dt_coherent_from.s : "");
 	if (m->set && c->set && m->v != c->v)
 		strv_addf(&a->notes, "streaming and coherent masks differ (%lld and %lld bits): "
 			  "coherent allocations are limited to the narrower range", m->v, c->v);
@@ -162,6 +161,7 @@ static void add_notes(const struct di_device *d, struct advice *a)
 	if (a->path == PATH_IOMMU_LAZY)
 		strv_add(&a->notes, "lazy invalidation: an unmapped IOVA stays reachable by the "
 			 "device until the flush queue drains");
+	advise_dt_notes(sys, d, a);
 }
 
 /* 5. Driver predictions. */
@@ -506,13 +506,17 @@ int advise_device(const struct di_system *sys, const struct di_device *d, struct
 			a->mode = MODE_MAP_POPULATE;
 		}
 	}
-	add_notes(d, a);
+	add_notes(sys, d, a);
 	predict(sys, d, a);
 	return 0;
 }
 
 int advise_system(struct di_system *sys)
 {
+	int err = advise_kmalloc(sys, kver_at_least(&sys->kver, 6, 5, 0));
+
+	if (err)
+		return err;
 	for (size_t i = 0; i < sys->n_devs; i++) {
 		struct advice *a = &sys->devs[i].advice;
 

@@ -74,6 +74,7 @@ static void attachment_free(struct di_attachment *a)
 	free(a->bus);
 	free(a->driver.s);
 	free(a->iommu_domain.s);
+	free(a->dt_coherent_from.s);
 }
 
 void dmabuf_free(struct di_dmabuf *b)

@@ -66,6 +66,7 @@ struct di_attachment {
 	struct sval iommu_domain;
 	struct ival dma_mask_bits, coherent_dma_mask_bits;
 	struct ival dt_coherent;
+	struct sval dt_coherent_from;
 };
 
 /* A process holding a buffer: through an fd, a mapping or both. */

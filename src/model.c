@@ -148,7 +148,8 @@ void device_free(struct di_device *d)
 	struct sval *svals[] = {
 		&d->vendor_name, &d->device_name, &d->modalias, &d->driver, &d->module,
 		&d->module_state, &d->iommu_domain, &d->iommu_unit, &d->removable,
-		&d->of_node, &d->dma_of_node, &d->dt_coherent_from,
+		&d->of_node, &d->dma_of_node, &d->dt_coherent_from, &d->restricted_pool,
+		&d->coherent_pool,
 	};
 
 	free(d->name);
@@ -158,6 +159,8 @@ void device_free(struct di_device *d)
 		free(svals[i]->s);
 	strv_free(&d->drm_nodes);
 	strv_free(&d->module_params);
+	strv_free(&d->memory_regions);
+	strv_free(&d->rmem_assigned);
 	strv_free(&d->advice.reasons);
 	strv_free(&d->advice.notes);
 	strv_free(&d->advice.prediction.reasons);
@@ -221,6 +224,19 @@ static void facts_free(struct di_system *sys)
 	strv_free(&sw->forced_by);
 	strv_free(&sw->full_devices);
 	free(sw->advice);
+	for (size_t i = 0; i < sw->n_rmem; i++) {
+		struct di_rmem *m = &sw->rmem[i];
+
+		free(m->name);
+		free(m->compatible);
+		free(m->status.s);
+		strv_free(&m->devices);
+		free(m->created_line);
+		free(m->initialized_line);
+	}
+	free(sw->rmem);
+	strv_free(&sw->kmalloc_reasons);
+	strv_free(&sw->noncoherent);
 	strv_free(&sys->memenc.kinds);
 	strv_free(&sys->memenc.sources);
 	free(sys->memenc.bounce_line);
@@ -243,8 +259,36 @@ void system_free(struct di_system *sys)
 	}
 	free(sys->groups);
 	free(sys->osrelease.s);
+	free(sys->arch.s);
 	facts_free(sys);
 	sys->devs = NULL;
 	sys->groups = NULL;
 	sys->n_devs = sys->n_groups = 0;
+}
+
+struct di_rmem *system_find_rmem(const struct di_system *sys, const char *name)
+{
+	for (size_t i = 0; i < sys->swiotlb.n_rmem; i++)
+		if (strcmp(sys->swiotlb.rmem[i].name, name) == 0)
+			return &sys->swiotlb.rmem[i];
+	return NULL;
+}
+
+static bool available(const struct di_rmem *m)
+{
+	const char *s = m->status.s;
+
+	return !s || strcmp(s, "okay") == 0 || strcmp(s, "ok") == 0;
+}
+
+/* The first available restricted-dma-pool among the device's memory regions. */
+const struct di_rmem *device_restricted_region(const struct di_system *sys, const struct di_device *d)
+{
+	for (size_t i = 0; i < d->memory_regions.n; i++) {
+		const struct di_rmem *m = system_find_rmem(sys, d->memory_regions.v[i]);
+
+		if (m && strcmp(m->compatible, "restricted-dma-pool") == 0 && available(m))
+			return m;
+	}
+	return NULL;
 }

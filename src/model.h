@@ -94,6 +94,12 @@ struct di_device {
 	struct sval dma_of_node;	/* node DMA is configured from (PCI: the host bridge's) */
 	struct ival dt_coherent;	/* bool */
 	struct sval dt_coherent_from;	/* node carrying the property, or "default" */
+	struct ival dt_coherent_log;	/* bool: "device is (not) dma coherent" (dynamic debug) */
+	struct strv memory_regions;	/* reserved-memory nodes of its memory-region (own node, else DMA node) */
+	int memory_regions_err;
+	struct strv rmem_assigned;	/* kernel log: "assigned reserved memory node NAME" */
+	struct sval restricted_pool;	/* the restricted DMA pool its DMA bounces through */
+	struct sval coherent_pool;	/* a shared-dma-pool its own node declares */
 	struct strv drm_nodes;
 	struct strv module_params;	/* "name=value", for drivers with a known procedure */
 	int module_params_err;
@@ -225,6 +231,20 @@ struct di_bounce {
 	struct strv reasons;
 };
 
+/* A reserved-memory node for DMA: restricted-dma-pool or shared-dma-pool. */
+struct di_rmem {
+	char *name;			/* node name: "restricted-dma-pool@70000000" */
+	char *compatible;		/* "restricted-dma-pool", "shared-dma-pool" */
+	struct uval start, size;	/* from reg */
+	bool no_map, reusable;		/* the "no-map" and "reusable" properties */
+	uint32_t phandle;		/* 0: none */
+	struct sval status;		/* "okay", "disabled", ...; null when absent (available) */
+	struct ival set_up;		/* bool: the kernel set the pool up (debugfs, boot log) */
+	struct strv devices;		/* devices whose memory-region references it */
+	char *created_line;		/* kernel log: "Reserved memory: created ... at START" */
+	char *initialized_line;		/* kernel log: "OF: reserved mem: initialized node NAME, ..." */
+};
+
 struct di_swiotlb {
 	struct di_swiotlb_pool *pools;
 	size_t n_pools;
@@ -241,6 +261,13 @@ struct di_swiotlb {
 	char *advice;			/* what to do about exhaustion, NULL when none */
 	struct di_bounce *bounce;
 	size_t n_bounce;
+	struct di_rmem *rmem;		/* reserved-memory DMA pools of the device tree */
+	size_t n_rmem;
+	struct ival rmem_dir;		/* bool: /reserved-memory exists; err: why unreadable */
+	struct ival adjusted_mb;	/* "SWIOTLB bounce buffer size adjusted to NMB" */
+	struct ival kmalloc_bounce;	/* bool: small kmalloc buffers of non-coherent devices bounce */
+	struct strv kmalloc_reasons;
+	struct strv noncoherent;	/* devices that are not DMA-coherent */
 };
 
 struct di_memenc {
@@ -284,6 +311,7 @@ struct di_system {
 	struct sval osrelease;		/* /proc/sys/kernel/osrelease */
 	struct di_kver kver;
 	struct ival x86;		/* bool: an x86 kernel (/proc/sys/kernel/arch, /proc/cpuinfo) */
+	struct sval arch;		/* kernel.arch (uname -m): "x86_64", "aarch64" */
 	struct uval iomem_top;		/* highest end among /proc/iomem's top-level resources */
 	struct strv unreadable;		/* "what: why" for each source that could not be read */
 };
@@ -306,5 +334,9 @@ bool strv_contains(const struct strv *sv, const char *s);
 
 struct di_device *system_find_device(const struct di_system *sys, const char *name);
 struct di_group *system_find_group(const struct di_system *sys, int id);
+struct di_rmem *system_find_rmem(const struct di_system *sys, const char *name);
+/* The first available restricted-dma-pool among the device's memory regions. */
+const struct di_rmem *device_restricted_region(const struct di_system *sys,
+					       const struct di_device *d);
 void device_free(struct di_device *d);
 void system_free(struct di_system *sys);

@@ -419,7 +419,15 @@ static ssize_t read_fd_alloc(int fd, size_t max, char **out)
 		len += (size_t)n;
 		if (len == cap - 1) {
 			if (cap == max + 1) {
-				ret = -RFS_ETOOBIG;
+				/* Exactly max bytes fit, as in read_fd(): only more is too big. */
+				char c;
+
+				do
+					n = read(fd, &c, 1);
+				while (n < 0 && errno == EINTR);
+				if (n == 0)
+					break;
+				ret = n < 0 ? -errno : -RFS_ETOOBIG;
 				goto fail;
 			}
 			cap *= 2;

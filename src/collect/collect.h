@@ -49,7 +49,9 @@ int iomem_top(const char *text, uint64_t *top);
  */
 int kernel_version_parse(const char *release, const char *version, const char *version_src,
 			 struct di_kver *kv);
-/* Module parameters of drivers with a known procedure, iomem top, kernel version, x86. */
+/* The architecture (sys->arch, sys->x86): read first, device coherency depends on it. */
+void collect_arch(struct di_system *sys);
+/* Module parameters of drivers with a known procedure, iomem top, kernel version. */
 int collect_driver_facts(struct di_system *sys);
 
 int collect_groups(struct di_system *sys);

@@ -268,7 +268,16 @@ static void dt_coherency(const struct di_system *sys, char *node, struct di_devi
 		slash = strrchr(node, '/');
 		*slash = '\0';
 	}
-	sval_set(&d->dt_coherent_from, "architecture default");
+	/* CONFIG_OF_DMA_DEFAULT_COHERENT: arm and arm64 no, x86 always coherent. */
+	if (sys->arch.s && (strcmp(sys->arch.s, "aarch64") == 0 || strncmp(sys->arch.s, "arm", 3) == 0)) {
+		ival_set(&d->dt_coherent, 0);
+		sval_set(&d->dt_coherent_from, "architecture default (arm64: not coherent)");
+	} else if (sys->x86.set && sys->x86.v) {
+		ival_set(&d->dt_coherent, 1);
+		sval_set(&d->dt_coherent_from, "architecture default (x86: coherent)");
+	} else {
+		sval_set(&d->dt_coherent_from, "architecture default");
+	}
 }
 
 /*

@@ -508,6 +508,8 @@ static void fill_attachment(struct di_attachment *a, const struct di_device *d)
 	a->dma_mask_bits = d->dma_mask_bits;
 	a->coherent_dma_mask_bits = d->coherent_dma_mask_bits;
 	a->dt_coherent = d->dt_coherent;
+	a->dt_coherent_from = d->dt_coherent_from;
+	a->dt_coherent_from.s = d->dt_coherent_from.s ? strdup(d->dt_coherent_from.s) : NULL;
 }
 
 int dmabuf_resolve_attachments(struct di_ctx *ctx, struct di_dmabuf *bufs, size_t n)

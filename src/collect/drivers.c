@@ -110,24 +110,37 @@ int kernel_version_parse(const char *release, const char *version, const char *v
 	return kv->source ? 0 : (kv->err = -ENOMEM);
 }
 
-/* An x86 kernel: kernel.arch (uname -m), else the x86 layout of /proc/cpuinfo. */
-static void read_x86(struct di_system *sys)
+/*
+ * The architecture: kernel.arch (uname -m), else told from /proc/cpuinfo's
+ * layout (x86: vendor_id and flags; arm64: "CPU architecture: 8").
+ */
+void collect_arch(struct di_system *sys)
 {
 	char buf[64], *info = NULL;
+	const char *arch = NULL;
 	ssize_t n = rfs_read_line(sys->root, RFS_ROOT, "proc/sys/kernel/arch", buf, sizeof(buf));
 
-	if (n > 0) {
-		ival_set(&sys->x86, strcmp(buf, "x86_64") == 0 ||
-			 (buf[0] == 'i' && strcmp(buf + 2, "86") == 0));
-		return;
+	if (n <= 0) {
+		n = rfs_read_alloc(sys->root, RFS_ROOT, "proc/cpuinfo", 16u << 20, &info);
+		if (n < 0) {
+			sys->arch.err = sys->x86.err = (int)n;
+			return;
+		}
+		if (strstr(info, "\nvendor_id\t: ") && strstr(info, "\nflags\t\t: "))
+			arch = "x86_64";
+		else if (strstr(info, "\nCPU architecture: 8\n"))
+			arch = "aarch64";
+		free(info);
+		if (!arch) {
+			sys->arch.err = -ENODATA;
+			ival_set(&sys->x86, 0);
+			return;
+		}
+	} else {
+		arch = buf;
 	}
-	n = rfs_read_alloc(sys->root, RFS_ROOT, "proc/cpuinfo", 16u << 20, &info);
-	if (n < 0) {
-		sys->x86.err = (int)n;
-		return;
-	}
-	ival_set(&sys->x86, strstr(info, "\nvendor_id\t: ") && strstr(info, "\nflags\t\t: "));
-	free(info);
+	sval_set(&sys->arch, arch);
+	ival_set(&sys->x86, strcmp(arch, "x86_64") == 0 || (arch[0] == 'i' && strcmp(arch + 2, "86") == 0));
 }
 
 static void read_params(struct di_system *sys, struct di_device *d, const char *const *params)
@@ -175,7 +188,6 @@ int collect_driver_facts(struct di_system *sys)
 		return err;
 	if (!sys->kver.set)
 		sys->kver.err = sys->osrelease.err ? sys->osrelease.err : -ENODATA;
-	read_x86(sys);
 
 	n = rfs_read_alloc(sys->root, RFS_ROOT, "proc/iomem", 1 << 20, &text);
 	if (n >= 0) {

@@ -137,6 +137,35 @@ static int vmwgfx_line(struct di_system *sys, const char *text)
 	return d->logged_mode_line ? 0 : -ENOMEM;
 }
 
+/* Device-tree DMA lines: coherency (dynamic debug), reserved-memory pools. */
+static int dt_line(struct di_system *sys, const char *text)
+{
+	enum kmsg_rmem_kind kind;
+	struct di_device *d;
+	char dev[64], node[128], compat[64];
+	uint64_t base, mib;
+	bool coherent;
+
+	if (kmsg_parse_dt_coherent(text, dev, sizeof(dev), &coherent)) {
+		if ((d = system_find_device(sys, dev)))
+			ival_set(&d->dt_coherent_log, coherent);
+		return 0;
+	}
+	if (kmsg_parse_rmem_assigned(text, dev, sizeof(dev), node, sizeof(node))) {
+		d = system_find_device(sys, dev);
+		return d && !strv_contains(&d->rmem_assigned, node) ? strv_add(&d->rmem_assigned, node) : 0;
+	}
+	if (kmsg_parse_rmem_created(text, &kind, &base, &mib))
+		return rmem_log_created(sys, text, base);
+	if (kmsg_parse_rmem_initialized(text, node, sizeof(node), compat, sizeof(compat)))
+		return rmem_log_initialized(sys, text, node);
+	if (kmsg_parse_swiotlb_adjusted(text, &mib)) {
+		ival_set(&sys->swiotlb.adjusted_mb, (long long)mib);
+		return 0;
+	}
+	return 1;
+}
+
 static int scan_line(struct di_system *sys, struct scan *sc, const struct kmsg_line *l)
 {
 	struct di_iommu_policy *p = &sys->iommu;
@@ -154,7 +183,8 @@ static int scan_line(struct di_system *sys, struct scan *sc, const struct kmsg_l
 		sys->kmsg.banner = strdup(l->text);
 		return sys->kmsg.banner ? 0 : -ENOMEM;
 	}
-	if ((err = smmu_line(sys, sc, l)) <= 0 || (err = vmwgfx_line(sys, l->text)) <= 0)
+	if ((err = smmu_line(sys, sc, l)) <= 0 || (err = vmwgfx_line(sys, l->text)) <= 0 ||
+	    (err = dt_line(sys, l->text)) <= 0)
 		return err;
 	if (kmsg_is_memenc_bounce(l->text)) {
 		if (!sys->memenc.bounce_line && !(sys->memenc.bounce_line = strdup(l->text)))
@@ -380,6 +410,8 @@ int collect_facts(struct di_system *sys)
 	if (!err)
 		err = collect_cmdline(sys);
 	if (!err)
+		err = collect_rmem(sys);
+	if (!err)
 		err = scan_kmsg(sys, &sc);
 	if (!err)
 		err = collect_memenc(sys, &sc);
@@ -394,6 +426,8 @@ int collect_facts(struct di_system *sys)
 		err = collect_ram(sys);
 	if (!err)
 		err = collect_swiotlb(sys, &sc.sw);
+	if (!err)
+		err = rmem_conclude(sys);
 	if (!err)
 		err = iommu_conclude(sys);
 	if (!err)

@@ -65,5 +65,13 @@ int swiotlb_conclude(struct di_system *sys);
 /* Pure: nslabs to suggest after exhaustion (0: a bigger pool does not help). */
 long long swiotlb_suggest_nslabs(long long nslabs, long long largest_bytes);
 
+/* Reserved-memory DMA pools of the device tree (rmem.c). */
+int collect_rmem(struct di_system *sys);
+/* The log's "Reserved memory: created ... at BASE" and "initialized node NAME" lines. */
+int rmem_log_created(struct di_system *sys, const char *line, uint64_t base);
+int rmem_log_initialized(struct di_system *sys, const char *line, const char *node);
+/* Devices' memory regions and restricted pools, once pools and log are read. */
+int rmem_conclude(struct di_system *sys);
+
 /* Record "what: why" in sys->unreadable. */
 int note_unreadable(struct di_system *sys, const char *what, int err, const char *hint);

@@ -11,132 +11,7 @@
 
 #include "kmsg.h"
 
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* PREFIX at the start of s: the rest, or NULL. */
-static const char *skip(const char *s, const char *prefix)
-{
-	size_t n = strlen(prefix);
-
-	return s && strncmp(s, prefix, n) == 0 ? s + n : NULL;
-}
-
-/* Hexadecimal number, "0x" optional unless need_0x; at most 16 digits. */
-static const char *parse_hex(const char *s, uint64_t *v, bool need_0x)
-{
-	uint64_t x = 0;
-	int n = 0;
-
-	if (!s)
-		return NULL;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && hexval(s[2]) >= 0)
-		s += 2;
-	else if (need_0x)
-		return NULL;
-	for (; hexval(*s) >= 0; s++, n++) {
-		if (n == 16)
-			return NULL;
-		x = x << 4 | (uint64_t)hexval(*s);
-	}
-	if (!n)
-		return NULL;
-	*v = x;
-	return s;
-}
-
-/* Decimal number without sign, at most 19 digits. */
-static const char *parse_dec(const char *s, uint64_t *v)
-{
-	uint64_t x = 0;
-	int n = 0;
-
-	if (!s)
-		return NULL;
-	for (; is_digit(*s); s++, n++) {
-		if (n == 19)
-			return NULL;
-		x = x * 10 + (uint64_t)(*s - '0');
-	}
-	if (!n)
-		return NULL;
-	*v = x;
-	return s;
-}
-
-static bool name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) ||
-	       strchr(":._-+@", c);
-}
-
-/* Copy [s, e) into buf when it is a non-empty device-like name that fits. */
-static bool copy_name(const char *s, const char *e, char *buf, size_t cap)
-{
-	if (e <= s || (size_t)(e - s) >= cap)
-		return false;
-	for (const char *p = s; p < e; p++)
-		if (!name_char(*p))
-			return false;
-	memcpy(buf, s, (size_t)(e - s));
-	buf[e - s] = '\0';
-	return true;
-}
-
-/*
- * The dev_printk prefix "<driver> <device>: " that ends exactly at AT.
- * Fills drv and dev; false when [text, at) is anything else.
- */
-static bool dev_prefix(const char *text, const char *at, char *drv, size_t dcap, char *dev,
-		       size_t cap)
-{
-	const char *sp = memchr(text, ' ', (size_t)(at - text));
-
-	if (!sp || at - text < 5 || at[-1] != ' ' || at[-2] != ':')
-		return false;
-	return copy_name(text, sp, drv, dcap) && copy_name(sp + 1, at - 2, dev, cap);
-}
-
-/* PCI "bb:dd.f" or "ssss:bb:dd.f", each field hex with an optional "0x". */
-static const char *parse_bdf(const char *s, char *buf, size_t cap)
-{
-	uint64_t a, b, c, d;
-	const char *p = parse_hex(s, &a, false);
-
-	if (!p || *p != ':')
-		return NULL;
-	p = parse_hex(p + 1, &b, false);
-	if (!p)
-		return NULL;
-	if (*p == ':') {
-		p = parse_hex(p + 1, &c, false);
-		if (!p || *p != '.' || !is_digit(p[1]) || a > 0xffff)
-			return NULL;
-		d = (uint64_t)(p[1] - '0');
-		if (b > 0xff || c > 0x1f || d > 7)
-			return NULL;
-		snprintf(buf, cap, "%04x:%02x:%02x.%x", (unsigned)a, (unsigned)b, (unsigned)c,
-			 (unsigned)d);
-		return p + 2;
-	}
-	if (*p != '.' || !is_digit(p[1]) || a > 0xff || b > 0x1f || p[1] - '0' > 7)
-		return NULL;
-	snprintf(buf, cap, "%02x:%02x.%x", (unsigned)a, (unsigned)b, (unsigned)(p[1] - '0'));
-	return p + 2;
-}
+#include "kmsg-lex.h"
 
 void kmsg_iter_init(struct kmsg_iter *it, char *buf, size_t len)
 {
@@ -148,14 +23,14 @@ void kmsg_iter_init(struct kmsg_iter *it, char *buf, size_t len)
 static char *kmsg_record(char *s, long long *usec, int *facility)
 {
 	uint64_t pri, seq, us;
-	const char *p = parse_dec(s, &pri);
+	const char *p = kl_parse_dec(s, &pri);
 
 	if (!p || *p != ',')
 		return NULL;
-	p = parse_dec(p + 1, &seq);
+	p = kl_parse_dec(p + 1, &seq);
 	if (!p || *p != ',')
 		return NULL;
-	p = parse_dec(p + 1, &us);
+	p = kl_parse_dec(p + 1, &us);
 	if (!p || *p != ',' || us > (uint64_t)1 << 62)
 		return NULL;
 	p = strchr(p, ';');
@@ -174,7 +49,7 @@ static char *dmesg_line(char *s, long long *usec)
 	int digits;
 
 	if (*p == '<') {
-		p = parse_dec(p + 1, &sec);
+		p = kl_parse_dec(p + 1, &sec);
 		if (!p || *p != '>')
 			return NULL;
 		p++;
@@ -183,10 +58,10 @@ static char *dmesg_line(char *s, long long *usec)
 		return NULL;
 	while (*p == ' ')
 		p++;
-	p = parse_dec(p, &sec);
+	p = kl_parse_dec(p, &sec);
 	if (!p || *p != '.' || sec > 1000000000000ULL)
 		return NULL;
-	q = parse_dec(p + 1, &frac);
+	q = kl_parse_dec(p + 1, &frac);
 	if (!q || *q != ']')
 		return NULL;
 	digits = (int)(q - p - 1);
@@ -245,7 +120,7 @@ bool kmsg_next(struct kmsg_iter *it, struct kmsg_line *l)
 
 bool kmsg_is_boot_banner(const char *text)
 {
-	return skip(text, "Linux version ") != NULL;
+	return kl_skip(text, "Linux version ") != NULL;
 }
 
 /* " (set via kernel command line)" or nothing, then only spaces. */
@@ -256,7 +131,7 @@ static bool cmdline_suffix(const char *p, bool *by_cmdline)
 	while (*p == ' ')
 		p++;
 	*by_cmdline = false;
-	q = skip(p, "(set via kernel command line)");
+	q = kl_skip(p, "(set via kernel command line)");
 	if (q) {
 		*by_cmdline = true;
 		p = q;
@@ -272,12 +147,12 @@ bool kmsg_parse_default_domain(const char *text, char *type, size_t cap, bool *b
 	static const char *const types[] = {
 		"Translated", "Passthrough", "Unmanaged", "Blocked", "Platform", "Unknown",
 	};
-	const char *p = skip(text, "iommu: Default domain type: "), *e;
+	const char *p = kl_skip(text, "iommu: Default domain type: "), *e;
 
 	if (!p)
 		return false;
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		e = skip(p, types[i]);
+		e = kl_skip(p, types[i]);
 		if (!e || (*e != ' ' && *e != '\0') || strlen(types[i]) >= cap ||
 		    !cmdline_suffix(e, by_cmdline))
 			continue;
@@ -289,13 +164,13 @@ bool kmsg_parse_default_domain(const char *text, char *type, size_t cap, bool *b
 
 bool kmsg_parse_tlb_policy(const char *text, bool *strict, bool *by_cmdline)
 {
-	const char *p = skip(text, "iommu: DMA domain TLB invalidation policy: "), *q;
+	const char *p = kl_skip(text, "iommu: DMA domain TLB invalidation policy: "), *q;
 
 	if (!p)
 		return false;
-	if ((q = skip(p, "strict mode")))
+	if ((q = kl_skip(p, "strict mode")))
 		*strict = true;
-	else if ((q = skip(p, "lazy mode")))
+	else if ((q = kl_skip(p, "lazy mode")))
 		*strict = false;
 	else
 		return false;
@@ -307,8 +182,8 @@ static bool dmar_intr_remap(const char *p, struct kmsg_fault *f)
 {
 	uint64_t index, reason;
 
-	p = parse_hex(skip(p, " fault index "), &index, true);
-	p = parse_hex(skip(p, " [fault reason "), &reason, true);
+	p = kl_parse_hex(kl_skip(p, " fault index "), &index, true);
+	p = kl_parse_hex(kl_skip(p, " [fault reason "), &reason, true);
 	if (!p || *p != ']' || reason > 0xff || index > 0xffff)
 		return false;
 	f->kind = FAULT_INTEL_IR;
@@ -321,40 +196,40 @@ static bool dmar_intr_remap(const char *p, struct kmsg_fault *f)
 
 bool kmsg_parse_dmar_fault(const char *text, struct kmsg_fault *f)
 {
-	const char *p = skip(text, "DMAR: ["), *q;
+	const char *p = kl_skip(text, "DMAR: ["), *q;
 	uint64_t v;
 
 	memset(f, 0, sizeof(*f));
 	f->kind = FAULT_INTEL_DMAR;
-	if ((q = skip(p, "INTR-REMAP] Request device ["))) {
-		p = parse_bdf(q, f->device, sizeof(f->device));
+	if ((q = kl_skip(p, "INTR-REMAP] Request device ["))) {
+		p = kl_parse_bdf(q, f->device, sizeof(f->device));
 		return p && *p == ']' && dmar_intr_remap(p + 1, f);
 	}
-	p = skip(p, "DMA ");
-	if ((q = skip(p, "Read")))
+	p = kl_skip(p, "DMA ");
+	if ((q = kl_skip(p, "Read")))
 		strcpy(f->access, "read");
-	else if ((q = skip(p, "Write")))
+	else if ((q = kl_skip(p, "Write")))
 		strcpy(f->access, "write");
 	else
 		return false;
 	/* "", " NO_PASID", " PASID 0x1", " w/o PASID": words and hex only. */
 	for (p = q; *p && *p != ']'; p++)
-		if (!name_char(*p) && *p != ' ' && *p != '/')
+		if (!kl_name_char(*p) && *p != ' ' && *p != '/')
 			return false;
 	if (p - q > 32)
 		return false;
 	/* Before 7.x "[bb:dd.f]"; 7.x adds the segment: "[ssss:bb:dd.f]". */
-	p = parse_bdf(skip(p, "] Request device ["), f->device, sizeof(f->device));
+	p = kl_parse_bdf(kl_skip(p, "] Request device ["), f->device, sizeof(f->device));
 	if (!p || *p != ']')
 		return false;
 	p++;
-	if ((q = skip(p, " PASID "))) {	/* 5.5 to 5.9: "PASID %x fault addr" */
-		p = parse_hex(q, &v, false);
+	if ((q = kl_skip(p, " PASID "))) {	/* 5.5 to 5.9: "PASID %x fault addr" */
+		p = kl_parse_hex(q, &v, false);
 		if (!p)
 			return false;
 	}
-	p = parse_hex(skip(p, " fault addr "), &f->addr, false);
-	p = parse_hex(skip(p, " [fault reason "), &v, false);
+	p = kl_parse_hex(kl_skip(p, " fault addr "), &f->addr, false);
+	p = kl_parse_hex(kl_skip(p, " [fault reason "), &v, false);
 	if (!p || *p != ']' || v > 0xff)
 		return false;
 	f->has_addr = true;
@@ -377,21 +252,21 @@ bool kmsg_parse_amd_fault(const char *text, struct kmsg_fault *f)
 
 	memset(f, 0, sizeof(*f));
 	f->kind = FAULT_AMD_VI;
-	if (!at || (at != text && !dev_prefix(text, at, drv, sizeof(drv), f->device,
+	if (!at || (at != text && !kl_dev_prefix(text, at, drv, sizeof(drv), f->device,
 					       sizeof(f->device))))
 		return false;
 	p = at + sizeof(tag) - 1;
-	if ((q = skip(p, "device="))) {
-		p = parse_bdf(q, f->device, sizeof(f->device));
+	if ((q = kl_skip(p, "device="))) {
+		p = kl_parse_bdf(q, f->device, sizeof(f->device));
 		if (!p || *p != ' ')
 			return false;
 		p++;
 	} else if (at == text) {
 		return false;	/* names no device at all */
 	}
-	p = parse_hex(skip(p, "domain="), &dom, true);
-	p = parse_hex(skip(p, " address="), &f->addr, true);
-	p = parse_hex(skip(p, " flags="), &flags, true);
+	p = kl_parse_hex(kl_skip(p, "domain="), &dom, true);
+	p = kl_parse_hex(kl_skip(p, " address="), &f->addr, true);
+	p = kl_parse_hex(kl_skip(p, " flags="), &flags, true);
 	if (!p || strcmp(p, "]") != 0 || dom > 0xffffff || flags > 0xffff)
 		return false;
 	f->has_addr = true;
@@ -409,16 +284,16 @@ static bool smmu_v2(const char *p, struct kmsg_fault *f)
 	const char *q;
 	bool has_sid = false;
 
-	p = parse_hex(skip(p, "fsr="), &fsr, true);
-	p = parse_hex(skip(p, ", iova="), &f->addr, true);
-	p = parse_hex(skip(p, ", fsynr="), &fsynr, true);
+	p = kl_parse_hex(kl_skip(p, "fsr="), &fsr, true);
+	p = kl_parse_hex(kl_skip(p, ", iova="), &f->addr, true);
+	p = kl_parse_hex(kl_skip(p, ", fsynr="), &fsynr, true);
 	if (!p)
 		return false;
-	if ((q = skip(p, ", cbfrsynra="))) {
-		p = parse_hex(q, &sid, true);
+	if ((q = kl_skip(p, ", cbfrsynra="))) {
+		p = kl_parse_hex(q, &sid, true);
 		has_sid = true;
 	}
-	p = parse_dec(skip(p, ", cb="), &cb);
+	p = kl_parse_dec(kl_skip(p, ", cb="), &cb);
 	if (!p || *p || fsr > 0xffffffff || fsynr > 0xffffffff || cb > 255)
 		return false;
 	f->kind = FAULT_ARM_SMMU;
@@ -446,32 +321,32 @@ static bool smmu_v3(const char *p, struct kmsg_fault *f)
 	uint64_t sid, ssid, ipa, fetch;
 	int n;
 
-	if (!e || !copy_name(p, e, name, sizeof(name)))
+	if (!e || !kl_copy_name(p, e, name, sizeof(name)))
 		return false;
-	p = skip(e, " client: ");
+	p = kl_skip(e, " client: ");
 	if (!p)
 		return false;
-	if ((e = skip(p, "(unassigned sid)"))) {
+	if ((e = kl_skip(p, "(unassigned sid)"))) {
 		client[0] = '\0';
 	} else {
 		e = strchr(p, ' ');
-		if (!e || !copy_name(p, e, client, sizeof(client)))
+		if (!e || !kl_copy_name(p, e, client, sizeof(client)))
 			return false;
 	}
-	p = parse_hex(skip(e, " sid: "), &sid, false);
-	p = parse_hex(skip(p, " ssid: "), &ssid, false);
+	p = kl_parse_hex(kl_skip(e, " sid: "), &sid, false);
+	p = kl_parse_hex(kl_skip(p, " ssid: "), &ssid, false);
 	if (!p || sid > 0xffffffff || ssid > 0xfffff)
 		return false;
 	n = snprintf(f->detail, sizeof(f->detail), "%s sid=0x%x ssid=0x%x", name, (unsigned)sid,
 		     (unsigned)ssid);
-	if ((q = skip(p, " iova: "))) {
-		p = parse_hex(q, &f->addr, false);
-		p = parse_hex(skip(p, " ipa: "), &ipa, false);
+	if ((q = kl_skip(p, " iova: "))) {
+		p = kl_parse_hex(q, &f->addr, false);
+		p = kl_parse_hex(kl_skip(p, " ipa: "), &ipa, false);
 		f->has_addr = true;
 		f->v3 = V3_IOVA;
-	} else if ((q = skip(p, " fetch_addr: "))) {
+	} else if ((q = kl_skip(p, " fetch_addr: "))) {
 		/* The STE or CD the SMMU could not fetch: a physical address, not an IOVA. */
-		p = parse_hex(q, &fetch, false);
+		p = kl_parse_hex(q, &fetch, false);
 		if (p)
 			snprintf(f->detail + n, sizeof(f->detail) - (size_t)n, " fetch_addr=0x%llx",
 				 (unsigned long long)fetch);
@@ -497,7 +372,7 @@ bool kmsg_parse_smmu_fault(const char *text, struct kmsg_fault *f)
 	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
 		const char *at = strstr(text, tags[i]), *p;
 
-		if (!at || !dev_prefix(text, at + 2, drv, sizeof(drv), dev, sizeof(dev)) ||
+		if (!at || !kl_dev_prefix(text, at + 2, drv, sizeof(drv), dev, sizeof(dev)) ||
 		    !strstr(drv, "smmu"))
 			continue;
 		strcpy(f->device, dev);
@@ -508,7 +383,7 @@ bool kmsg_parse_smmu_fault(const char *text, struct kmsg_fault *f)
 		if (i == 1)
 			return smmu_v3(p, f);
 		/* "event 0x10 received:" and the raw words on later lines. */
-		p = parse_hex(p - 2, &id, true);
+		p = kl_parse_hex(p - 2, &id, true);
 		if (!p || strcmp(p, " received:") != 0 || id > 0xff)
 			return false;
 		f->kind = FAULT_ARM_SMMU_V3;
@@ -527,7 +402,7 @@ static const char *smmu_line(const char *text, char *smmu, size_t cap)
 
 	if (!sp || !(at = strstr(sp + 1, ": ")))
 		return NULL;
-	if (!dev_prefix(text, at + 2, drv, sizeof(drv), smmu, cap) || !strstr(drv, "smmu"))
+	if (!kl_dev_prefix(text, at + 2, drv, sizeof(drv), smmu, cap) || !strstr(drv, "smmu"))
 		return NULL;
 	return at + 2;
 }
@@ -538,10 +413,10 @@ bool kmsg_parse_smmu_dword(const char *text, char *smmu, size_t cap, uint64_t *v
 
 	if (!p)
 		return false;
-	h = skip(p, "\t");
+	h = kl_skip(p, "\t");
 	if (!h)
-		h = skip(p, "\\x09");
-	q = parse_hex(h, v, true);
+		h = kl_skip(p, "\\x09");
+	q = kl_parse_hex(h, v, true);
 	return q && !*q && q - h == 18;	/* "0x%016llx": all sixteen digits */
 }
 
@@ -554,23 +429,23 @@ bool kmsg_parse_smmu_access(const char *text, char *smmu, size_t cap, char acces
 	uint64_t stag;
 
 	for (size_t i = 0; p && i < 4; i++) {
-		q = skip(p, words[i][0]);
+		q = kl_skip(p, words[i][0]);
 		if (i == 2 && q)
 			strcpy(access, "read");
-		if (!q && (q = skip(p, words[i][1])) && i == 2)
+		if (!q && (q = kl_skip(p, words[i][1])) && i == 2)
 			strcpy(access, "write");
 		p = q;
 	}
 	/* "\"%s\"%s%s stag: %#x": the event class, " ttd_read"/" ttd_write", " stall". */
 	if (!p || *p != '"' || !(q = strchr(p + 1, '"')))
 		return false;
-	for (p = q + 1; *p == ' ' && !skip(p, " stag: ");) {
-		if ((q = skip(p, " ttd_read")) || (q = skip(p, " ttd_write")) || (q = skip(p, " stall")))
+	for (p = q + 1; *p == ' ' && !kl_skip(p, " stag: ");) {
+		if ((q = kl_skip(p, " ttd_read")) || (q = kl_skip(p, " ttd_write")) || (q = kl_skip(p, " stall")))
 			p = q;
 		else
 			return false;
 	}
-	p = parse_hex(skip(p, " stag: "), &stag, false);
+	p = kl_parse_hex(kl_skip(p, " stag: "), &stag, false);
 	return p && !*p && stag <= 0xffff;
 }
 
@@ -648,11 +523,11 @@ bool kmsg_smmu_end(struct kmsg_smmu_block *b, struct kmsg_fault *out)
 
 bool kmsg_parse_swiotlb_mapped(const char *text, uint64_t *start, uint64_t *end, uint64_t *mb)
 {
-	const char *p = skip(text, "software IO TLB: mapped [mem ");
+	const char *p = kl_skip(text, "software IO TLB: mapped [mem ");
 
-	p = parse_hex(p, start, true);
-	p = parse_hex(skip(p, "-"), end, true);
-	p = parse_dec(skip(p, "] ("), mb);
+	p = kl_parse_hex(p, start, true);
+	p = kl_parse_hex(kl_skip(p, "-"), end, true);
+	p = kl_parse_dec(kl_skip(p, "] ("), mb);
 	if (!p || strcmp(p, "MB)") != 0 || *end <= *start)
 		return false;
 	return true;
@@ -665,17 +540,17 @@ bool kmsg_parse_swiotlb_full(const char *text, struct kmsg_swiotlb_full *f)
 	char drv[64];
 
 	memset(f, 0, sizeof(*f));
-	if (!at || (at != text && !dev_prefix(text, at, drv, sizeof(drv), f->device,
+	if (!at || (at != text && !kl_dev_prefix(text, at, drv, sizeof(drv), f->device,
 					       sizeof(f->device))))
 		return false;
-	p = parse_dec(at + sizeof(tag) - 1, &f->size);
-	p = skip(p, " bytes)");
+	p = kl_parse_dec(at + sizeof(tag) - 1, &f->size);
+	p = kl_skip(p, " bytes)");
 	if (!p)
 		return false;
 	if (*p == '\0')
 		return true;	/* before 5.11: no slot counts */
-	p = parse_dec(skip(p, ", total "), &f->total);
-	p = parse_dec(skip(p, " (slots), used "), &f->used);
+	p = kl_parse_dec(kl_skip(p, ", total "), &f->total);
+	p = kl_parse_dec(kl_skip(p, " (slots), used "), &f->used);
 	if (!p || strcmp(p, " (slots)") != 0 || f->used > f->total)
 		return false;
 	f->has_slots = true;
@@ -700,9 +575,9 @@ unsigned int kmsg_parse_mem_encrypt(const char *text)
 		return MEMENC_SME;
 	if (strcmp(text, "AMD Secure Encrypted Virtualization (SEV) active") == 0)
 		return MEMENC_SEV;
-	p = skip(text, "Memory Encryption Features active:");
+	p = kl_skip(text, "Memory Encryption Features active:");
 	if (!p)
-		p = skip(text, "AMD Memory Encryption Features active:");
+		p = kl_skip(text, "AMD Memory Encryption Features active:");
 	if (!p)
 		return 0;
 	while (*p) {
@@ -728,16 +603,16 @@ unsigned int kmsg_parse_mem_encrypt(const char *text)
 
 bool kmsg_parse_amd_efr(const char *text, uint64_t *efr, uint64_t *efr2, bool *has_efr2)
 {
-	const char *p = skip(text, "AMD-Vi: Extended features ("), *q;
+	const char *p = kl_skip(text, "AMD-Vi: Extended features ("), *q;
 
 	/* "%#llx" prints a zero as "0", without "0x". */
-	p = parse_hex(p, efr, false);
+	p = kl_parse_hex(p, efr, false);
 	*has_efr2 = false;
-	if (p && (q = skip(p, ", "))) {
-		p = parse_hex(q, efr2, false);
+	if (p && (q = kl_skip(p, ", "))) {
+		p = kl_parse_hex(q, efr2, false);
 		*has_efr2 = true;
 	}
-	p = skip(p, "):");
+	p = kl_skip(p, "):");
 	return p && (*p == '\0' || *p == ' ');
 }
 
@@ -752,7 +627,7 @@ bool kmsg_is_iommu_policy_line(const char *text)
 	};
 
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-		if (skip(text, prefixes[i]))
+		if (kl_skip(text, prefixes[i]))
 			return true;
 	return false;
 }
@@ -786,7 +661,7 @@ bool kmsg_parse_vmwgfx_mode(const char *text, char *dev, size_t cap, enum kmsg_v
 	char drv[64];
 
 	dev[0] = '\0';
-	if (!at || (at != text && (!dev_prefix(text, at, drv, sizeof(drv), dev, cap) ||
+	if (!at || (at != text && (!kl_dev_prefix(text, at, drv, sizeof(drv), dev, cap) ||
 				   strcmp(drv, "vmwgfx") != 0)))
 		return false;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {

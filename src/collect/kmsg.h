@@ -168,3 +168,39 @@ enum kmsg_vmw_mode {
  * dev is "" when the line names no device.
  */
 bool kmsg_parse_vmwgfx_mode(const char *text, char *dev, size_t cap, enum kmsg_vmw_mode *mode);
+
+/*
+ * Device-tree DMA configuration (kmsg-dt.c).
+ *
+ * of_dma_configure_id()'s dev_dbg, printed only with dynamic debug
+ * (dyndbg="file drivers/of/device.c +p"): "<drv> <dev>: device is dma
+ * coherent", "... device is not dma coherent".
+ */
+bool kmsg_parse_dt_coherent(const char *text, char *dev, size_t cap, bool *coherent);
+
+/*
+ * of_reserved_mem_device_init_by_idx(): "<drv> <dev>: assigned reserved
+ * memory node NAME" (a restricted pool set up by of_dma_configure(), or a
+ * pool the driver took).
+ */
+bool kmsg_parse_rmem_assigned(const char *text, char *dev, size_t cap, char *node, size_t ncap);
+
+enum kmsg_rmem_kind {
+	RMEM_COHERENT,		/* "created DMA memory pool": shared-dma-pool */
+	RMEM_RESTRICTED,	/* "created restricted DMA pool": restricted-dma-pool */
+	RMEM_CMA,		/* "created CMA memory pool": shared-dma-pool, reusable */
+};
+
+/* "Reserved memory: created DMA memory pool at 0x..., size 4 MiB" and kin. */
+bool kmsg_parse_rmem_created(const char *text, enum kmsg_rmem_kind *kind, uint64_t *base,
+			     uint64_t *mib);
+
+/* "OF: reserved mem: initialized node NAME, compatible id COMPATIBLE" */
+bool kmsg_parse_rmem_initialized(const char *text, char *node, size_t ncap, char *compat,
+				 size_t ccap);
+
+/*
+ * arm64's mem_init() with DMA_BOUNCE_UNALIGNED_KMALLOC: "software IO TLB:
+ * SWIOTLB bounce buffer size adjusted to 1MB" (swiotlb_adjust_size()).
+ */
+bool kmsg_parse_swiotlb_adjusted(const char *text, uint64_t *mb);

@@ -21,6 +21,7 @@ int system_collect(struct di_ctx *ctx, struct di_system *sys)
 	memset(sys, 0, sizeof(*sys));
 	sys->root = &ctx->root;
 	names_init(&names, &ctx->root);
+	collect_arch(sys);
 	err = collect_groups(sys);
 	if (!err)
 		err = collect_devices(sys, &names);

@@ -37,6 +37,14 @@ const struct field device_fields[] = {
 	  "device-tree node DMA is configured from (PCI: the host bridge's)"),
 	F("dt_coherent", "DT COHERENT", FT_BOOL, dt_coherent, false, "device-tree DMA coherency"),
 	F("dt_coherent_from", "COHERENT FROM", FT_STR, dt_coherent_from, false, "node whose property decided coherency"),
+	F("dt_coherent_log", "LOG COHERENT", FT_BOOL, dt_coherent_log, false,
+	  "coherency the kernel logged (\"device is (not) dma coherent\", dynamic debug only)"),
+	F("memory_regions", "MEMORY REGIONS", FT_STRV, memory_regions, false,
+	  "reserved-memory DMA pools its device-tree memory-region names"),
+	F("restricted_pool", "RESTRICTED POOL", FT_STR, restricted_pool, false,
+	  "restricted DMA pool every mapping of it bounces through"),
+	F("coherent_pool", "COHERENT POOL", FT_STR, coherent_pool, false,
+	  "per-device coherent pool (shared-dma-pool) its device-tree node declares"),
 	F("drm_nodes", "DRM", FT_STRV, drm_nodes, true, "DRM card and render nodes"),
 };
 const size_t n_device_fields = sizeof(device_fields) / sizeof(device_fields[0]);
@@ -146,7 +154,7 @@ static void details(const struct di_device *d, const struct render_opts *ro)
 		char *s = field_text(&device_fields[i], d, true);
 
 		/* Fields that do not apply to this device are left out. */
-		if (!s || strcmp(s, "-") != 0 || device_fields[i].type == FT_STRV)
+		if (!s || strcmp(s, "-") != 0 || device_fields[i].column)
 			printf("\t%-24s %s\n", device_fields[i].key, s ? s : "?");
 		free(s);
 	}

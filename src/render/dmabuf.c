@@ -120,6 +120,7 @@ static struct json_object *attachment_json(const struct di_attachment *a)
 		json_object_object_add(o, "dt_coherent", json_object_new_boolean(a->dt_coherent.v));
 	else
 		j_null(o, "dt_coherent", a->dt_coherent.err);
+	j_str(o, "dt_coherent_from", &a->dt_coherent_from);
 	return o;
 }
 
@@ -352,10 +353,13 @@ static char *attachment_text(const struct di_attachment *a)
 	grp = ival_text(&a->iommu_group, 10);
 	mask = ival_text(&a->dma_mask_bits, 10);
 	cmask = ival_text(&a->coherent_dma_mask_bits, 10);
-	if (asprintf(&s, "%s (%s, driver %s, IOMMU group %s, domain %s, mask %s, coherent mask %s)",
+	if (asprintf(&s, "%s (%s, driver %s, IOMMU group %s, domain %s, mask %s, coherent mask %s%s%s%s%s)",
 		     a->device, a->bus, a->driver.s ? a->driver.s : "-", grp ? grp : "?",
 		     a->iommu_domain.s ? a->iommu_domain.s : "-", mask ? mask : "?",
-		     cmask ? cmask : "?") < 0)
+		     cmask ? cmask : "?", !a->dt_coherent.set ? "" : a->dt_coherent.v ?
+		     ", DMA-coherent" : ", not DMA-coherent", a->dt_coherent.set ? " (" : "",
+		     a->dt_coherent.set && a->dt_coherent_from.s ? a->dt_coherent_from.s : "",
+		     a->dt_coherent.set ? ")" : "") < 0)
 		s = NULL;
 	free(grp);
 	free(mask);

@@ -22,15 +22,63 @@ const struct field swiotlb_pool_fields[] = {
 };
 const size_t n_swiotlb_pool_fields = sizeof(swiotlb_pool_fields) / sizeof(swiotlb_pool_fields[0]);
 
-static struct json_object *pool_json(const struct di_swiotlb_pool *p)
+/* The devices whose DMA bounces through the restricted pool NAME. */
+static void restricted_devices(const struct di_system *sys, const char *name, struct strv *out)
+{
+	for (size_t i = 0; i < sys->n_devs; i++)
+		if (sys->devs[i].restricted_pool.s && strcmp(sys->devs[i].restricted_pool.s, name) == 0)
+			strv_add(out, sys->devs[i].name);
+}
+
+static struct json_object *pool_json(const struct di_system *sys, const struct di_swiotlb_pool *p)
 {
 	struct json_object *o = json_object_new_object();
+	struct strv devs = { 0 };
 
 	json_add_str(o, "name", p->name);
 	json_add_str(o, "source", p->source);
 	fields_to_json(swiotlb_pool_fields, n_swiotlb_pool_fields, p, o);
 	json_add_uval(o, "start", &p->start);
 	json_add_uval(o, "end", &p->end);
+	if (strcmp(p->name, "default") == 0) {
+		json_object_object_add(o, "devices", NULL);
+	} else {
+		restricted_devices(sys, p->name, &devs);
+		json_add_strv(o, "devices", &devs);
+		strv_free(&devs);
+	}
+	return o;
+}
+
+static struct json_object *rmem_json(const struct di_rmem *m)
+{
+	struct json_object *o = json_object_new_object();
+	struct ival size = { 0 };
+
+	json_add_str(o, "name", m->name);
+	json_add_str(o, "compatible", m->compatible);
+	json_add_uval(o, "start", &m->start);
+	if (m->size.set)
+		ival_set(&size, (long long)m->size.v);
+	json_add_ival(o, "size_bytes", &size, false);
+	json_object_object_add(o, "no_map", json_object_new_boolean(m->no_map));
+	json_object_object_add(o, "reusable", json_object_new_boolean(m->reusable));
+	json_add_sval(o, "status", &m->status);
+	json_add_ival(o, "set_up", &m->set_up, true);
+	json_add_strv(o, "devices", &m->devices);
+	json_add_str(o, "created_line", m->created_line);
+	json_add_str(o, "initialized_line", m->initialized_line);
+	return o;
+}
+
+static struct json_object *kmalloc_json(const struct di_swiotlb *sw)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_add_ival(o, "bounces", &sw->kmalloc_bounce, true);
+	json_add_ival(o, "pool_adjusted_mb", &sw->adjusted_mb, false);
+	json_add_strv(o, "noncoherent_devices", &sw->noncoherent);
+	json_add_strv(o, "reasons", &sw->kmalloc_reasons);
 	return o;
 }
 
@@ -83,9 +131,15 @@ static int swiotlb_json(const struct di_system *sys)
 	struct json_object *top = json_new_top(), *pools = json_object_new_array();
 	struct json_object *enc = json_object_new_object(), *ram = json_object_new_object();
 
+	struct json_object *rmem = json_object_new_array();
+
 	for (size_t i = 0; i < sys->swiotlb.n_pools; i++)
-		json_object_array_add(pools, pool_json(&sys->swiotlb.pools[i]));
+		json_object_array_add(pools, pool_json(sys, &sys->swiotlb.pools[i]));
 	json_object_object_add(top, "pools", pools);
+	for (size_t i = 0; i < sys->swiotlb.n_rmem; i++)
+		json_object_array_add(rmem, rmem_json(&sys->swiotlb.rmem[i]));
+	json_object_object_add(top, "reserved_memory", rmem);
+	json_object_object_add(top, "kmalloc_bounce", kmalloc_json(&sys->swiotlb));
 	json_object_object_add(top, "swiotlb", state_json(&sys->swiotlb));
 	json_add_ival(enc, "guest", &sys->memenc.guest, true);
 	json_add_strv(enc, "kinds", &sys->memenc.kinds);
@@ -104,8 +158,10 @@ static const char *yes_no(const struct ival *v)
 	return !v->set ? "unknown" : v->v ? "yes" : "no";
 }
 
-static void print_pool(const struct di_swiotlb_pool *p)
+static void print_pool(const struct di_system *sys, const struct di_swiotlb_pool *p)
 {
+	struct strv devs = { 0 };
+
 	printf("  %s:", p->name);
 	for (size_t i = 0; i < n_swiotlb_pool_fields; i++) {
 		const struct field *f = &swiotlb_pool_fields[i];
@@ -122,6 +178,52 @@ static void print_pool(const struct di_swiotlb_pool *p)
 		printf(" at 0x%llx-0x%llx", (unsigned long long)p->start.v,
 		       (unsigned long long)p->end.v - 1);
 	printf("\n      [%s]\n", p->source);
+	if (strcmp(p->name, "default") != 0) {
+		restricted_devices(sys, p->name, &devs);
+		for (size_t i = 0; i < devs.n; i++)
+			printf("      bounces every mapping of %s\n", devs.v[i]);
+		strv_free(&devs);
+	}
+}
+
+static void print_rmem(const struct di_system *sys, const struct render_opts *ro)
+{
+	const struct di_swiotlb *sw = &sys->swiotlb;
+
+	if (!sw->n_rmem)
+		return;
+	print_heading(ro, "Reserved memory for DMA (device tree)", false);
+	for (size_t i = 0; i < sw->n_rmem; i++) {
+		const struct di_rmem *m = &sw->rmem[i];
+
+		printf("  %s: %s%s%s", m->name, m->compatible, m->no_map ? ", no-map" : "",
+		       m->reusable ? ", reusable (CMA)" : "");
+		if (m->size.set)
+			printf(", %llu KiB", (unsigned long long)(m->size.v >> 10));
+		if (m->start.set)
+			printf(" at 0x%llx", (unsigned long long)m->start.v);
+		if (m->status.s)
+			printf(", status %s", m->status.s);
+		printf("\n      set up by the kernel: %s\n", yes_no(&m->set_up));
+		for (size_t k = 0; k < m->devices.n; k++)
+			printf("      memory-region of %s\n", m->devices.v[k]);
+		if (m->created_line)
+			printf("      [kernel log: '%s']\n", m->created_line);
+		if (m->initialized_line)
+			printf("      [kernel log: '%s']\n", m->initialized_line);
+	}
+}
+
+static void print_kmalloc(const struct di_system *sys, const struct render_opts *ro)
+{
+	const struct di_swiotlb *sw = &sys->swiotlb;
+
+	print_heading(ro, "kmalloc bouncing for non-coherent devices", false);
+	printf("  %s\n", yes_no(&sw->kmalloc_bounce));
+	for (size_t i = 0; i < sw->kmalloc_reasons.n; i++)
+		printf("      because %s\n", sw->kmalloc_reasons.v[i]);
+	for (size_t i = 0; i < sw->noncoherent.n; i++)
+		printf("      not coherent: %s\n", sw->noncoherent.v[i]);
 }
 
 static void print_state(const struct di_system *sys, const struct render_opts *ro)
@@ -131,7 +233,7 @@ static void print_state(const struct di_system *sys, const struct render_opts *r
 
 	print_heading(ro, "SWIOTLB pools", true);
 	for (size_t i = 0; i < sw->n_pools; i++)
-		print_pool(&sw->pools[i]);
+		print_pool(sys, &sw->pools[i]);
 	if (sw->default_pool.set && !sw->default_pool.v)
 		printf("  no default pool\n      [%s]\n", sw->default_pool_source);
 	else if (!sw->default_pool.set)
@@ -203,6 +305,8 @@ int render_swiotlb(const struct di_system *sys, const struct render_opts *ro)
 	if (ro->json)
 		return swiotlb_json(sys);
 	print_state(sys, ro);
+	print_rmem(sys, ro);
+	print_kmalloc(sys, ro);
 	print_masks(sys, ro);
 	facts_print_unreadable(sys, ro);
 	return ferror(stdout) ? -EIO : 0;

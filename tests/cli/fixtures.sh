@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Replays every fixture sysroot and compares dmainspect's view with the
 # expected files beside it (tests/fixtures/NAME/expected/: list.tsv, and where
-# present dt.tsv and swiotlb.tsv), which were
+# present dt.tsv, rmem.tsv and swiotlb.tsv), which were
 # written by hand from the captured kernel files and log, not from
 # dmainspect's output.
 set -u
@@ -21,6 +21,13 @@ project_list() {
 # Where each device's DMA configuration comes from in the device tree.
 project_dt() {
 	jq -r '.devices[] | [.name, .of_node, .dma_of_node]
+		| map(if . == null or . == "" then "-" else tostring end) | @tsv'
+}
+
+# Reserved-memory pools each device names, and those it gets.
+project_rmem() {
+	jq -r '.devices[] | select(.dma_of_node != null)
+		| [.name, (.memory_regions | join(",")), .restricted_pool, .coherent_pool]
 		| map(if . == null or . == "" then "-" else tostring end) | @tsv'
 }
 
@@ -58,6 +65,9 @@ for fx in $(fixtures); do
 	is "$(project_list <<<"$out")" "$want" "$fx: same result without openat2"
 	if [ -f "$dir/expected/dt.tsv" ]; then
 		compare "$fx" dt.tsv "$(project_dt <<<"$out")"
+	fi
+	if [ -f "$dir/expected/rmem.tsv" ]; then
+		compare "$fx" rmem.tsv "$(project_rmem <<<"$out")"
 	fi
 	if [ -f "$dir/expected/swiotlb.tsv" ]; then
 		run --sysroot "$dir" swiotlb --json

@@ -19,6 +19,7 @@ static inline void tree_collect(struct di_system *sys, struct rootfs *r)
 	memset(sys, 0, sizeof(*sys));
 	sys->root = r;
 	names_init(&names, r);
+	collect_arch(sys);
 	if (collect_groups(sys) < 0 || collect_devices(sys, &names) < 0 || collect_facts(sys) < 0)
 		exit(99);
 	names_fini(&names);

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Reserved memory for DMA, as the device tree declares it: restricted DMA
+ * pools ("restricted-dma-pool") and per-device coherent pools
+ * ("shared-dma-pool"), the devices whose memory-region references each, and
+ * which pool the kernel gives each device (of_dma_set_restricted_buffer(),
+ * of_reserved_mem_device_init()), checked against the kernel log.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "facts.h"
+
+#define DT_BASE "sys/firmware/devicetree/base"
+#define RMEM_DIR DT_BASE "/reserved-memory"
+#define PROP_MAX 4096
+
+/* A property's raw bytes, at most cap - 1 (rfs_read() ends them with a NUL); -errno. */
+static ssize_t read_prop(const struct rootfs *r, const char *node, const char *prop,
+			 unsigned char *buf, size_t cap)
+{
+	char path[PATH_MAX];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", node, prop) >= sizeof(path))
+		return -ENAMETOOLONG;
+	return rfs_read(r, RFS_ROOT, path, (char *)buf, cap);
+}
+
+static bool has_prop(const struct rootfs *r, const char *node, const char *prop)
+{
+	unsigned char b[2];
+
+	return read_prop(r, node, prop, b, sizeof(b)) >= 0;
+}
+
+/* CELLS big-endian 32-bit cells at p as one number (at most two cells). */
+static uint64_t be_cells(const unsigned char *p, unsigned int cells)
+{
+	uint64_t v = 0;
+
+	for (unsigned int i = 0; i < cells * 4; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static uint32_t read_cells_prop(const struct rootfs *r, const char *node, const char *prop,
+				uint32_t dflt)
+{
+	unsigned char b[5];	/* rfs_read() keeps a byte for its NUL */
+
+	return read_prop(r, node, prop, b, sizeof(b)) == 4 ? (uint32_t)be_cells(b, 1) : dflt;
+}
+
+/* Whether the NUL-separated string list [s, s + n) holds WANT. */
+static bool strlist_has(const char *s, size_t n, const char *want)
+{
+	for (size_t i = 0; i < n; i += strlen(s + i) + 1)
+		if (strcmp(s + i, want) == 0)
+			return true;
+	return false;
+}
+
+static int read_node(struct di_system *sys, const char *name, uint32_t ac, uint32_t sc)
+{
+	static const char *const compats[] = { "restricted-dma-pool", "shared-dma-pool" };
+	const struct rootfs *r = sys->root;
+	struct di_swiotlb *sw = &sys->swiotlb;
+	unsigned char buf[PROP_MAX + 1];
+	char node[PATH_MAX];
+	const char *compat = NULL;
+	struct di_rmem *m;
+	ssize_t n;
+
+	if ((size_t)snprintf(node, sizeof(node), "%s/%s", RMEM_DIR, name) >= sizeof(node))
+		return 0;
+	n = read_prop(r, node, "compatible", buf, PROP_MAX);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	for (size_t i = 0; i < sizeof(compats) / sizeof(compats[0]) && !compat; i++)
+		if (strlist_has((const char *)buf, (size_t)n, compats[i]))
+			compat = compats[i];
+	if (!compat)
+		return 0;
+	m = realloc(sw->rmem, (sw->n_rmem + 1) * sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	sw->rmem = m;
+	m = &sw->rmem[sw->n_rmem++];
+	memset(m, 0, sizeof(*m));
+	m->name = strdup(name);
+	m->compatible = strdup(compat);
+	if (!m->name || !m->compatible)
+		return -ENOMEM;
+	m->no_map = has_prop(r, node, "no-map");
+	m->reusable = has_prop(r, node, "reusable");
+	m->phandle = read_cells_prop(r, node, "phandle", read_cells_prop(r, node, "linux,phandle", 0));
+	n = read_prop(r, node, "reg", buf, PROP_MAX);
+	if (n >= (ssize_t)((ac + sc) * 4) && ac && ac <= 2 && sc && sc <= 2) {
+		uval_set(&m->start, be_cells(buf, ac));
+		uval_set(&m->size, be_cells(buf + ac * 4, sc));
+	} else if (n < 0 && (n = read_prop(r, node, "size", buf, PROP_MAX)) == (ssize_t)(sc * 4) &&
+		   sc && sc <= 2) {
+		uval_set(&m->size, be_cells(buf, sc));	/* allocated at boot: no fixed start */
+	}
+	n = read_prop(r, node, "status", buf, PROP_MAX);
+	if (n > 0) {
+		buf[n] = '\0';
+		sval_set(&m->status, (const char *)buf);
+	}
+	return 0;
+}
+
+static int cmp_rmem(const void *a, const void *b)
+{
+	return strcmp(((const struct di_rmem *)a)->name, ((const struct di_rmem *)b)->name);
+}
+
+int collect_rmem(struct di_system *sys)
+{
+	struct di_swiotlb *sw = &sys->swiotlb;
+	DIR *d = rfs_opendir(sys->root, RFS_ROOT, RMEM_DIR);
+	struct dirent *de;
+	uint32_t ac, sc;
+	int err = 0;
+
+	if (!d) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			ival_set(&sw->rmem_dir, 0);
+		else
+			sw->rmem_dir.err = -errno;
+		return 0;
+	}
+	ival_set(&sw->rmem_dir, 1);
+	ac = read_cells_prop(sys->root, RMEM_DIR, "#address-cells", 2);
+	sc = read_cells_prop(sys->root, RMEM_DIR, "#size-cells", 1);
+	while (!err && (de = readdir(d)))
+		if (de->d_name[0] != '.' && strchr(de->d_name, '@'))
+			err = read_node(sys, de->d_name, ac, sc);
+	closedir(d);
+	if (sw->n_rmem)
+		qsort(sw->rmem, sw->n_rmem, sizeof(*sw->rmem), cmp_rmem);
+	return err;
+}
+
+int rmem_log_created(struct di_system *sys, const char *line, uint64_t base)
+{
+	for (size_t i = 0; i < sys->swiotlb.n_rmem; i++) {
+		struct di_rmem *m = &sys->swiotlb.rmem[i];
+
+		if (m->start.set && m->start.v == base) {
+			free(m->created_line);
+			return (m->created_line = strdup(line)) ? 0 : -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+int rmem_log_initialized(struct di_system *sys, const char *line, const char *node)
+{
+	struct di_rmem *m = system_find_rmem(sys, node);
+
+	if (!m)
+		return 0;
+	free(m->initialized_line);
+	return (m->initialized_line = strdup(line)) ? 0 : -ENOMEM;
+}
+
+static struct di_rmem *rmem_by_phandle(const struct di_system *sys, uint32_t ph)
+{
+	for (size_t i = 0; ph && i < sys->swiotlb.n_rmem; i++)
+		if (sys->swiotlb.rmem[i].phandle == ph)
+			return &sys->swiotlb.rmem[i];
+	return NULL;
+}
+
+/* The memory-region phandles of the node at DT path NODE ("/soc/gpu@0"); 0 when none. */
+static ssize_t memory_region(const struct rootfs *r, const char *node, unsigned char *buf,
+			     size_t cap)
+{
+	char path[PATH_MAX];
+
+	if ((size_t)snprintf(path, sizeof(path), DT_BASE "%s", node) >= sizeof(path))
+		return -ENAMETOOLONG;
+	return read_prop(r, path, "memory-region", buf, cap);
+}
+
+/*
+ * of_dma_set_restricted_buffer(): the device's own memory-region, else that
+ * of the node DMA is configured from; of_reserved_mem_device_init(): the
+ * first entry of the device's own.
+ */
+static int device_regions(struct di_system *sys, struct di_device *d)
+{
+	unsigned char buf[PROP_MAX];
+	ssize_t n = d->of_node.s ? memory_region(sys->root, d->of_node.s, buf, sizeof(buf)) : -ENOENT;
+	bool own = n > 0;
+	int err = 0;
+
+	if (n <= 0 && d->dma_of_node.s)
+		n = memory_region(sys->root, d->dma_of_node.s, buf, sizeof(buf));
+	if (n < 0 && n != -ENOENT)
+		d->memory_regions_err = (int)n;
+	for (ssize_t i = 0; !err && i + 4 <= n; i += 4) {
+		struct di_rmem *m = rmem_by_phandle(sys, (uint32_t)be_cells(buf + i, 1));
+
+		if (!m)
+			continue;
+		err = strv_add(&d->memory_regions, m->name);
+		if (!err && !strv_contains(&m->devices, d->name))
+			err = strv_add(&m->devices, d->name);
+		if (!err && own && i == 0 && strcmp(m->compatible, "shared-dma-pool") == 0 &&
+		    !m->reusable)
+			sval_set(&d->coherent_pool, m->name);
+	}
+	return err;
+}
+
+/* Whether the kernel set up the pool M (debugfs, its boot log lines). */
+static void set_up(const struct di_system *sys, struct di_rmem *m)
+{
+	const struct di_swiotlb *sw = &sys->swiotlb;
+
+	for (size_t i = 0; i < sw->n_pools; i++)
+		if (strcmp(sw->pools[i].name, m->name) == 0)
+			return ival_set(&m->set_up, 1);
+	if (m->created_line || m->initialized_line)
+		ival_set(&m->set_up, 1);
+	else if (sys->kmsg.from_boot.set && sys->kmsg.from_boot.v)
+		ival_set(&m->set_up, 0);
+	else
+		m->set_up.err = sys->kmsg.readable.err ? sys->kmsg.readable.err : -ENODATA;
+}
+
+/*
+ * The restricted pool the device gets (of_dma_configure_id()): its
+ * restricted-dma-pool, set up by the kernel, when no IOMMU translates for it
+ * and of_dma_configure() has run for it. Where the log reaches back to the
+ * boot its "assigned reserved memory node" line says so; otherwise a bound
+ * driver says the device was configured.
+ */
+static void device_restricted(const struct di_system *sys, struct di_device *d)
+{
+	const struct di_rmem *m = device_restricted_region(sys, d);
+
+	if (!m)
+		return;
+	if (strv_contains(&d->rmem_assigned, m->name) ||
+	    (!d->iommu_group.set && !(m->set_up.set && !m->set_up.v) &&
+	     !(sys->kmsg.from_boot.set && sys->kmsg.from_boot.v) && d->driver.s))
+		sval_set(&d->restricted_pool, m->name);
+}
+
+int rmem_conclude(struct di_system *sys)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < sys->swiotlb.n_rmem; i++)
+		set_up(sys, &sys->swiotlb.rmem[i]);
+	for (size_t i = 0; !err && i < sys->n_devs; i++) {
+		struct di_device *d = &sys->devs[i];
+
+		if (!d->of_node.s && !d->dma_of_node.s)
+			continue;
+		err = device_regions(sys, d);
+		if (!err)
+			device_restricted(sys, d);
+	}
+	return err;
+}
