@@ -28,7 +28,7 @@ run() { # TARGET SEED...
 	fi
 }
 
-run kmsg "$fx"/*/dev/kmsg
+run kmsg "$fx"/*/dev/kmsg "$corpus/kmsg-dt.seed"
 run cmdline "$fx"/*/proc/cmdline "$corpus/cmdline.seed"
 run reserved-regions $(find "$fx" -name reserved_regions | head -n 8)
 run iomem "$corpus/iomem.seed"

@@ -58,6 +58,22 @@ static void one_line(const char *t)
 	kmsg_is_boot_banner(t);
 	kmsg_is_iommu_policy_line(t);
 	kmsg_is_swiotlb_in_use(t);
+	{
+		char dev[64], node[64], compat[64];
+		enum kmsg_rmem_kind kind;
+
+		if (kmsg_parse_dt_coherent(t, dev, sizeof(dev), &b1) && !memchr(dev, '\0', sizeof(dev)))
+			abort();
+		if (kmsg_parse_rmem_assigned(t, dev, sizeof(dev), node, sizeof(node)) &&
+		    (!memchr(node, '\0', sizeof(node)) || strchr(node, '/')))
+			abort();	/* a node name, never a path */
+		kmsg_parse_rmem_created(t, &kind, &a, &mb);
+		if (kmsg_parse_rmem_initialized(t, node, sizeof(node), compat, sizeof(compat)) &&
+		    !memchr(compat, '\0', sizeof(compat)))
+			abort();
+		if (kmsg_parse_swiotlb_adjusted(t, &mb) && mb == 0)
+			abort();
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -438,6 +438,88 @@ static void test_iomem(void)
 	is_int((long long)top, 0x1fff, "iomem: value after a skipped line");
 }
 
+/* Device-tree rules: restricted and coherent pools, the log's coherency, kmalloc bouncing. */
+static void free_system_advice(struct di_system *t)
+{
+	for (size_t i = 0; i < t->n_devs; i++)
+		free_advice(&t->devs[i].advice);
+	strv_free(&t->swiotlb.noncoherent);
+	strv_free(&t->swiotlb.kmalloc_reasons);
+}
+
+static void test_dt(void)
+{
+	static char pool[] = "restricted-dma-pool@70000000", vram[] = "vram@78000000";
+	static char *regions_r[] = { pool }, *regions_v[] = { vram };
+	struct di_rmem rmem[] = {
+		{ .name = pool, .compatible = (char *)"restricted-dma-pool", .start = { 0x70000000, 0, true },
+		  .size = { 0x400000, 0, true }, .set_up = { 1, 0, true } },
+		{ .name = vram, .compatible = (char *)"shared-dma-pool", .start = { 0x78000000, 0, true },
+		  .size = { 0x800000, 0, true }, .no_map = true },
+	};
+	struct di_swiotlb_pool def = { .name = (char *)"default", .hiwater = { 5, 0, true } };
+	struct di_device d[4] = {
+		{ .name = (char *)"0000:00:01.0", .path = (char *)"/sys/devices/x/0000:00:01.0",
+		  .bus = (char *)"pci", .dma_of_node = { (char *)"/pcie@10000000", 0 },
+		  .restricted_pool = { pool, 0 }, .memory_regions = { regions_r, 1 },
+		  .dt_coherent = { 0, 0, true }, .dt_coherent_log = { 1, 0, true } },
+		{ .name = (char *)"0000:00:02.0", .path = (char *)"/sys/devices/x/0000:00:02.0",
+		  .bus = (char *)"pci", .dma_of_node = { (char *)"/pcie@10000000", 0 },
+		  .memory_regions = { regions_r, 1 }, .iommu_group = { 3, 0, true },
+		  .iommu_domain = { (char *)"DMA", 0 }, .dt_coherent = { 1, 0, true } },
+		{ .name = (char *)"a000000.virtio_mmio", .path = (char *)"/sys/devices/platform/a000000.virtio_mmio",
+		  .bus = (char *)"platform", .of_node = { (char *)"/virtio_mmio@a000000", 0 },
+		  .coherent_pool = { vram, 0 }, .memory_regions = { regions_v, 1 },
+		  .dt_coherent = { 0, 0, true } },
+		{ .name = (char *)"a000200.virtio_mmio", .path = (char *)"/sys/devices/platform/a000200.virtio_mmio",
+		  .bus = (char *)"platform", .of_node = { (char *)"/virtio_mmio@a000200", 0 },
+		  .memory_regions = { regions_r, 1 }, .driver = { (char *)"virtio-mmio", 0 },
+		  .dt_coherent = { 1, 0, true } },
+	};
+	struct di_system t = { .devs = d, .n_devs = 4, .swiotlb = { .rmem = rmem, .n_rmem = 2,
+		.pools = &def, .n_pools = 1, .default_pool = { 1, 0, true }, .forced = { 0, 0, true },
+		.adjusted_mb = { 1, 0, true } }, .arch = { (char *)"aarch64", 0 },
+		.kver = { .set = true, .major = 6, .minor = 12, .sublevel = 117 },
+		.kmsg = { .from_boot = { 1, 0, true } } };
+
+	advise_system(&t);
+	ok(d[0].advice.path == PATH_BOUNCE && d[0].advice.mode == MODE_ALLOC_COHERENT &&
+	   has(&d[0].advice.reasons, "restricted DMA pool restricted-dma-pool@70000000 (4096 KiB at 0x70000000)"),
+	   "a restricted pool: path bounce, alloc-coherent, the pool with its size in the reasons");
+	ok(has(&d[0].advice.notes, "kernel log says 'device is dma coherent' but the device tree"),
+	   "the log's coherency disagreeing with the device tree is noted");
+	ok(has(&d[1].advice.notes, "an IOMMU translates for it"),
+	   "restricted pool named, IOMMU group: the note says the kernel sets up none");
+	ok(!has(&d[1].advice.notes, "not DMA-coherent"), "a coherent device gets no coherency note");
+	ok(has(&d[2].advice.notes, "per-device coherent pool for it, vram@78000000") &&
+	   has(&d[2].advice.notes, "without struct page"), "a no-map coherent pool: memory without struct page");
+	ok(has(&d[2].advice.notes, "DMA_BUF_IOCTL_SYNC") && has(&d[2].advice.notes, "uncached") &&
+	   has(&d[2].advice.notes, "dma_sync_"), "non-coherent: uncached coherent memory, dma_sync_*, DMA_BUF_IOCTL_SYNC");
+	ok(has(&d[2].advice.notes, "different cache attributes"), "mixed with coherent devices: cache attributes differ");
+	ok(has(&d[2].advice.notes, "kmalloc buffers mapped for it bounce"), "kmalloc bouncing noted on a non-coherent device");
+	ok(has(&d[3].advice.notes, "does not say it was assigned"),
+	   "log since boot without 'assigned reserved memory node': the device got no pool");
+	ok(t.swiotlb.kmalloc_bounce.set && t.swiotlb.kmalloc_bounce.v && t.swiotlb.noncoherent.n == 2 &&
+	   has(&t.swiotlb.kmalloc_reasons, "adjusted to 1MB") &&
+	   has(&t.swiotlb.kmalloc_reasons, "io_tlb_used_hiwater 5"),
+	   "arm64 6.12: kmalloc bouncing for 2 non-coherent devices explains hiwater 5");
+	free_system_advice(&t);
+
+	rmem[0].set_up = (struct ival){ 0, 0, true };
+	t.swiotlb.adjusted_mb = (struct ival){ 0 };
+	t.kver.minor = 1;
+	advise_system(&t);
+	ok(has(&d[3].advice.notes, "CONFIG_DMA_RESTRICTED_POOL"), "a pool the kernel did not set up: named as such");
+	ok(t.swiotlb.kmalloc_bounce.set && !t.swiotlb.kmalloc_bounce.v, "arm64 6.1: no kmalloc bouncing");
+	free_system_advice(&t);
+
+	t.arch.s = (char *)"x86_64";
+	advise_system(&t);
+	ok(t.swiotlb.kmalloc_bounce.set && !t.swiotlb.kmalloc_bounce.v &&
+	   has(&t.swiotlb.kmalloc_reasons, "x86_64"), "x86: no kmalloc bouncing, the architecture says why");
+	free_system_advice(&t);
+}
+
 int main(void)
 {
 	test_rows();
@@ -446,6 +528,7 @@ int main(void)
 	test_nouveau();
 	test_kver();
 	test_iomem();
+	test_dt();
 	free(sys.kver.source);
 	return tap_done();
 }

@@ -351,9 +351,68 @@ static void test_memenc_efr(void)
 	   a == 0xf77ef22294ada, "EFR alone, before 6.1");
 }
 
+/* Device-tree DMA lines: coherency (dynamic debug), reserved memory, kmalloc pool size. */
+static void test_dt_lines(void)
+{
+	char dev[64], node[64], compat[64];
+	enum kmsg_rmem_kind kind;
+	uint64_t base, mib;
+	bool coh = true;
+
+	ok(kmsg_parse_dt_coherent("virtio-pci 0000:00:01.0: device is not dma coherent", dev,
+				  sizeof(dev), &coh) && !coh && strcmp(dev, "0000:00:01.0") == 0,
+	   "'device is not dma coherent' of a PCI function");
+	ok(kmsg_parse_dt_coherent("virtio-mmio a000000.virtio_mmio: device is dma coherent", dev,
+				  sizeof(dev), &coh) && coh && strcmp(dev, "a000000.virtio_mmio") == 0,
+	   "'device is dma coherent' of a platform device");
+	ok(!kmsg_parse_dt_coherent("device is dma coherent", dev, sizeof(dev), &coh),
+	   "no device prefix: refused");
+	ok(!kmsg_parse_dt_coherent("pci 0000:00:01.0: device is dma coherent now", dev, sizeof(dev),
+				   &coh), "trailing words: refused");
+	ok(!kmsg_parse_dt_coherent("pci 0000:00:01.0: device is behind an iommu", dev, sizeof(dev),
+				   &coh), "the iommu line is another line");
+	ok(kmsg_parse_rmem_assigned("virtio-mmio a000000.virtio_mmio: assigned reserved memory node "
+				    "restricted-dma-pool@70000000", dev, sizeof(dev), node, sizeof(node)) &&
+	   strcmp(dev, "a000000.virtio_mmio") == 0 && strcmp(node, "restricted-dma-pool@70000000") == 0,
+	   "'assigned reserved memory node'");
+	ok(!kmsg_parse_rmem_assigned("pci 0000:00:01.0: assigned reserved memory node a/b", dev,
+				     sizeof(dev), node, sizeof(node)), "a node path is refused");
+	ok(kmsg_parse_rmem_created("Reserved memory: created DMA memory pool at 0x0000000018000000, "
+				   "size 8 MiB", &kind, &base, &mib) && kind == RMEM_COHERENT &&
+	   base == 0x18000000 && mib == 8, "'created DMA memory pool' (shared-dma-pool)");
+	ok(kmsg_parse_rmem_created("Reserved memory: created restricted DMA pool at 0x0000000070000000, "
+				   "size 4 MiB", &kind, &base, &mib) && kind == RMEM_RESTRICTED &&
+	   base == 0x70000000 && mib == 4, "'created restricted DMA pool'");
+	ok(kmsg_parse_rmem_created("Reserved memory: created CMA memory pool at 0x00000000f8000000, "
+				   "size 128 MiB", &kind, &base, &mib) && kind == RMEM_CMA && mib == 128,
+	   "'created CMA memory pool'");
+	ok(kmsg_parse_rmem_created("Reserved memory: created DMA memory pool at 0x10000000, size 0 MiB",
+				   &kind, &base, &mib) && mib == 0, "a 32-bit address, a pool under 1 MiB");
+	ok(!kmsg_parse_rmem_created("Reserved memory: created DMA memory pool at 0x18000000, size 8 M",
+				    &kind, &base, &mib), "a cut unit is refused");
+	ok(kmsg_parse_rmem_initialized("OF: reserved mem: initialized node vram@18000000, compatible id "
+				       "shared-dma-pool", node, sizeof(node), compat, sizeof(compat)) &&
+	   strcmp(node, "vram@18000000") == 0 && strcmp(compat, "shared-dma-pool") == 0,
+	   "'initialized node'");
+	ok(kmsg_parse_rmem_initialized("OF: reserved mem: initialized node linux,cma, compatible id "
+				       "shared-dma-pool", node, sizeof(node), compat, sizeof(compat)) == false,
+	   "a node name with a comma is refused");
+	ok(kmsg_parse_rmem_initialized("OF: reserved mem: initialized node adsp@8b800000, compatible id "
+				       "qcom,adsp-pool", node, sizeof(node), compat, sizeof(compat)) &&
+	   strcmp(compat, "qcom,adsp-pool") == 0, "a vendor compatible");
+	ok(kmsg_parse_swiotlb_adjusted("software IO TLB: SWIOTLB bounce buffer size adjusted to 1MB",
+				       &mib) && mib == 1, "arm64's kmalloc pool size");
+	ok(!kmsg_parse_swiotlb_adjusted("software IO TLB: SWIOTLB bounce buffer size adjusted to 0MB",
+					&mib), "a zero size is refused");
+}
+
 /* Every parser on one line; a summary of what it reported. */
 struct result {
 	bool dd, tlb, dmar, amd, smmu, mapped, full, has_addr;
+	bool dtc, coh, assigned, created, init, adjusted;
+	char node[64];
+	enum kmsg_rmem_kind kind;
+	uint64_t base, mib, adj;
 	char type[32], dev[64];
 	bool cmd, strict;
 	uint64_t addr, s, e, mb, size, total, used;
@@ -384,6 +443,17 @@ static void parse_all(const char *t, struct result *r)
 		r->used = full.used;
 	}
 	r->enc = kmsg_parse_mem_encrypt(t);
+	if ((r->dtc = kmsg_parse_dt_coherent(t, r->dev, sizeof(r->dev), &r->coh)))
+		return;
+	if ((r->assigned = kmsg_parse_rmem_assigned(t, r->dev, sizeof(r->dev), r->node, sizeof(r->node))))
+		return;
+	r->created = kmsg_parse_rmem_created(t, &r->kind, &r->base, &r->mib);
+	{
+		char compat[64];
+
+		r->init = kmsg_parse_rmem_initialized(t, r->node, sizeof(r->node), compat, sizeof(compat));
+	}
+	r->adjusted = kmsg_parse_swiotlb_adjusted(t, &r->adj);
 }
 
 /* What a damaged line reports is either nothing or agrees with the whole line. */
@@ -403,6 +473,17 @@ static bool agrees(const struct result *w, const struct result *g)
 		return false;
 	if (g->mapped && (!w->mapped || g->s != w->s || g->e != w->e || g->mb != w->mb))
 		return false;
+	if ((g->dtc && (!w->dtc || g->coh != w->coh || strcmp(g->dev, w->dev))) ||
+	    /*
+	     * The node name ends the line: a cut one is a prefix of the whole,
+	     * and the collector matches it against the device tree's names.
+	     */
+	    (g->assigned && (!w->assigned || strcmp(g->dev, w->dev) ||
+			     strncmp(g->node, w->node, strlen(g->node)))) ||
+	    (g->created && (!w->created || g->kind != w->kind || g->base != w->base || g->mib != w->mib)) ||
+	    (g->init && (!w->init || strcmp(g->node, w->node))) ||
+	    (g->adjusted && (!w->adjusted || g->adj != w->adj)))
+		return false;
 	return (g->enc & ~w->enc) == 0;
 }
 
@@ -420,6 +501,11 @@ static const char *const samples[] = {
 	"software IO TLB: mapped [mem 0x00000000bbfdf000-0x00000000bffdf000] (64MB)",
 	"nvme 0000:01:00.0: swiotlb buffer is full (sz: 65536 bytes), total 32768 (slots), used 32704 (slots)",
 	"Memory Encryption Features active: AMD SEV SEV-ES SEV-SNP",
+	"virtio-pci 0000:00:01.0: device is not dma coherent",
+	"virtio-mmio a000000.virtio_mmio: assigned reserved memory node restricted-dma-pool@70000000",
+	"Reserved memory: created restricted DMA pool at 0x0000000070000000, size 4 MiB",
+	"OF: reserved mem: initialized node coherent-pool@7e000000, compatible id shared-dma-pool",
+	"software IO TLB: SWIOTLB bounce buffer size adjusted to 16MB",
 };
 
 static void test_fuzz(void)
@@ -434,7 +520,8 @@ static void test_fuzz(void)
 
 		parse_all(samples[i], &whole);
 		ok(whole.dd || whole.tlb || whole.dmar || whole.amd || whole.smmu || whole.mapped ||
-		   whole.full || whole.enc, "sample %zu parses whole", i);
+		   whole.full || whole.enc || whole.dtc || whole.assigned || whole.created ||
+		   whole.init || whole.adjusted, "sample %zu parses whole", i);
 		for (size_t cut = 0; cut < len; cut++) {
 			char *t = strndup(samples[i], cut);
 
@@ -477,7 +564,8 @@ static void test_fuzz(void)
 		}
 		line[len] = '\0';
 		parse_all(line, &r);
-		if (r.dd || r.tlb || r.dmar || r.amd || r.smmu || r.mapped || r.full || r.enc)
+		if (r.dd || r.tlb || r.dmar || r.amd || r.smmu || r.mapped || r.full || r.enc ||
+		    r.dtc || r.assigned || r.created || r.init || r.adjusted)
 			garbage_hits++;
 	}
 	is_int(garbage_hits, 0, "20000 random garbage lines: no parser matches");
@@ -508,6 +596,7 @@ int main(void)
 	test_smmu_lines();
 	test_smmu_events();
 	test_swiotlb_lines();
+	test_dt_lines();
 	test_vmwgfx_lines();
 	test_memenc_efr();
 	test_fuzz();

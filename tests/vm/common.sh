@@ -6,7 +6,7 @@
 # (qemu-system-x86_64 -M q35) and the arm64 ones (qemu-system-aarch64
 # -M virt); vm_config_arch tells which.
 VM_CONFIGS_X86="intel-lazy intel-strict intel-pt noiommu-force swiotlb128 amd bigmem vmw-coherent vmw-restrict"
-VM_CONFIGS_ARM64="arm-smmu arm-noncoherent"
+VM_CONFIGS_ARM64="arm-smmu arm-noncoherent arm-nosmmu arm-coherent-pool"
 
 # Kernel series the suite boots (fetch-kernel.sh SERIES [ARCH]; a series
 # ending in -arm64 is Debian's arm64 kernel of that series), and the
@@ -71,10 +71,15 @@ VM_DEVICES_ARM64=(-device bochs-display -device virtio-gpu-pci,iommu_platform=on
 # shellcheck disable=SC2054
 VM_ARM64_MACHINE=(-M virt,iommu=smmuv3 -cpu max,pauth-impdef=on -m 1024)
 
+# Dynamic debug for of_dma_configure_id(), which logs "device is (not) dma
+# coherent" for every device it configures (the kernel's only word on
+# coherency).
+VM_DYNDBG_COHERENCY='dyndbg="file drivers/of/device.c +p"'
+
 # vm_config NAME: set VM_MACHINE (array of QEMU options), VM_APPEND (the
 # configuration's kernel command line words) and VM_DTB_EDIT (for arm64:
-# "noncoherent" when the guest boots QEMU's device tree without
-# dma-coherent, empty for QEMU's own).  Returns 1 for an unknown name.
+# the edits, vm_dtb_EDIT, made to QEMU's device tree before the guest boots
+# it; empty: QEMU's own).  Returns 1 for an unknown name.
 vm_config() {
 	local intel=(-M q35 -device intel-iommu -m 1G)
 	VM_DTB_EDIT=
@@ -88,18 +93,33 @@ vm_config() {
 	bigmem) VM_MACHINE=(-M q35 -m 5G) VM_APPEND="" ;;
 	vmw-coherent) VM_MACHINE=("${intel[@]}") VM_APPEND="intel_iommu=on vmwgfx.force_coherent=1" ;;
 	vmw-restrict) VM_MACHINE=("${intel[@]}") VM_APPEND="intel_iommu=on vmwgfx.restrict_iommu=1" ;;
-	arm-smmu) VM_MACHINE=("${VM_ARM64_MACHINE[@]}") VM_APPEND="" ;;
+	arm-smmu) VM_MACHINE=("${VM_ARM64_MACHINE[@]}") VM_APPEND=$VM_DYNDBG_COHERENCY ;;
 	arm-noncoherent) VM_MACHINE=("${VM_ARM64_MACHINE[@]}") VM_APPEND="" VM_DTB_EDIT=noncoherent ;;
+	arm-nosmmu)
+		VM_MACHINE=("${VM_ARM64_MACHINE[@]}") VM_MACHINE[1]=virt VM_DTB_EDIT=noncoherent
+		VM_APPEND=$VM_DYNDBG_COHERENCY
+		;;
+	arm-coherent-pool) VM_MACHINE=("${VM_ARM64_MACHINE[@]}") VM_APPEND="" VM_DTB_EDIT=coherent-pool ;;
+	# The restricted DMA pool, with and without SMMUv3: build-kernel.sh's
+	# kernel only, for update-fixtures.sh (not in VM_CONFIGS_ARM64).
+	arm-restricted)
+		VM_MACHINE=("${VM_ARM64_MACHINE[@]}") VM_DTB_EDIT=restricted-pool
+		VM_APPEND=$VM_DYNDBG_COHERENCY
+		;;
+	arm-restricted-nosmmu)
+		VM_MACHINE=("${VM_ARM64_MACHINE[@]}") VM_MACHINE[1]=virt VM_DTB_EDIT=restricted-pool
+		VM_APPEND=$VM_DYNDBG_COHERENCY
+		;;
 	*) return 1 ;;
 	esac
 }
 
-# vm_noncoherent_dtb OUT DTB QEMU-OPTIONS...: dump QEMU's device tree for the
-# machine options given (the same -M, -cpu and -m as the boot) to DTB, and
-# remove dma-coherent from the PCIe host bridge and every virtio_mmio node.
-vm_noncoherent_dtb() {
-	local dtb=$1 m n
-	shift
+# vm_edit_dtb DTB "EDITS" QEMU-OPTIONS...: dump QEMU's device tree for the
+# machine options given (the same -M, -cpu and -m as the boot) to DTB, then
+# apply each edit named in EDITS (vm_dtb_EDIT DTB, - in EDIT read as _).
+vm_edit_dtb() {
+	local dtb=$1 edits=$2 m e
+	shift 2
 	local opts=("$@")
 	for i in "${!opts[@]}"; do
 		[ "${opts[$i]}" = -M ] || continue
@@ -108,12 +128,181 @@ vm_noncoherent_dtb() {
 	done
 	qemu-system-aarch64 -accel tcg -nographic -nic none -monitor none -serial none "${opts[@]}" \
 		>/dev/null 2>&1 || return 1
+	for e in $edits; do
+		"vm_dtb_${e//-/_}" "$dtb" || return 1
+	done
+}
+
+# vm_dtb_noncoherent DTB: remove dma-coherent from the PCIe host bridge and
+# every virtio_mmio node.
+vm_dtb_noncoherent() {
+	local dtb=$1 n
 	fdtput -d "$dtb" /pcie@10000000 dma-coherent || return 1
 	for n in $(fdtget -l "$dtb" /); do
 		case $n in
 		virtio_mmio@*) fdtput -d "$dtb" "/$n" dma-coherent 2>/dev/null || true ;;
 		esac
 	done
+}
+# The per-device coherent pool of arm-coherent-pool: a shared-dma-pool
+# without a kernel mapping (no-map) in /reserved-memory, 4 MiB at the top of
+# the guest's 1 GiB, referenced by the first virtio_mmio node's memory-region
+# (of_reserved_mem_device_init() takes the device's own node only).
+VM_COHERENT_POOL=coherent-pool@7e000000
+vm_dtb_coherent_pool() {
+	local dtb=$1 first
+	fdtput -c "$dtb" /reserved-memory || return 1
+	fdtput -t x "$dtb" /reserved-memory '#address-cells' 2 || return 1
+	fdtput -t x "$dtb" /reserved-memory '#size-cells' 2 || return 1
+	fdtput "$dtb" /reserved-memory ranges || return 1
+	fdtput -c "$dtb" "/reserved-memory/$VM_COHERENT_POOL" || return 1
+	fdtput -t s "$dtb" "/reserved-memory/$VM_COHERENT_POOL" compatible shared-dma-pool || return 1
+	fdtput -t x "$dtb" "/reserved-memory/$VM_COHERENT_POOL" reg 0 0x7e000000 0 0x400000 || return 1
+	fdtput "$dtb" "/reserved-memory/$VM_COHERENT_POOL" no-map || return 1
+	fdtput -t x "$dtb" "/reserved-memory/$VM_COHERENT_POOL" phandle 0x7e00 || return 1
+	first=$(fdtget -l "$dtb" / | grep '^virtio_mmio@' | sort | head -n 1)
+	[ -n "$first" ] || return 1
+	fdtput -t x "$dtb" "/$first" memory-region 0x7e00
+}
+
+# The restricted DMA pool of arm-restricted and arm-restricted-nosmmu: a
+# restricted-dma-pool (SWIOTLB bounce buffers that the device's DMA is
+# confined to; a kernel mapping, so neither no-map nor reusable) in
+# /reserved-memory, 4 MiB at 0x70000000, referenced by memory-region on the
+# PCIe host bridge (for the PCI devices, which have no node of their own:
+# of_dma_set_restricted_buffer() takes the node DMA is configured from) and
+# on the first virtio_mmio node (a device's own node).  The kernel assigns
+# it only to devices not behind an IOMMU.  Needs CONFIG_DMA_RESTRICTED_POOL
+# (build-kernel.sh's kernel; Debian's lack it).
+VM_RESTRICTED_POOL=restricted-dma-pool@70000000
+vm_dtb_restricted_pool() {
+	local dtb=$1 first
+	fdtput -c "$dtb" /reserved-memory || return 1
+	fdtput -t x "$dtb" /reserved-memory '#address-cells' 2 || return 1
+	fdtput -t x "$dtb" /reserved-memory '#size-cells' 2 || return 1
+	fdtput "$dtb" /reserved-memory ranges || return 1
+	fdtput -c "$dtb" "/reserved-memory/$VM_RESTRICTED_POOL" || return 1
+	fdtput -t s "$dtb" "/reserved-memory/$VM_RESTRICTED_POOL" compatible restricted-dma-pool || return 1
+	fdtput -t x "$dtb" "/reserved-memory/$VM_RESTRICTED_POOL" reg 0 0x70000000 0 0x400000 || return 1
+	fdtput -t x "$dtb" "/reserved-memory/$VM_RESTRICTED_POOL" phandle 0x7000 || return 1
+	fdtput -t x "$dtb" /pcie@10000000 memory-region 0x7000 || return 1
+	first=$(fdtget -l "$dtb" / | grep '^virtio_mmio@' | sort | head -n 1)
+	[ -n "$first" ] || return 1
+	fdtput -t x "$dtb" "/$first" memory-region 0x7000
+}
+
+# The private apt state of fetch-kernel.sh and build-kernel.sh, under
+# CACHE/apt: its own sources list (bookworm, bookworm-backports, trixie,
+# unstable; the mirror is the one the host's apt uses for Debian, or
+# $DMAINSPECT_VM_MIRROR), lists and status file, so that the host's apt is
+# never changed.  Messages go to stderr, prefixed with $VM_LOG_TAG.
+vm_log() { printf '%s: %s\n' "${VM_LOG_TAG:-vm}" "$*" >&2; }
+
+# The Debian mirror the host's apt uses (not its security or backports
+# archive), from its own index targets.
+vm_host_mirror() {
+	# shellcheck disable=SC2016 # apt's own $(FIELD) syntax
+	apt-get indextargets --format '$(SITE) $(ORIGIN) $(LABEL)' 'Identifier: Packages' 2>/dev/null |
+		awk '$2 == "Debian" && $3 == "Debian" { print $1; exit }'
+}
+
+# vm_apt_setup CACHE: set VM_APT (the state's directory, CACHE/apt) and
+# VM_APT_OPTS (apt-get and apt-cache options that use it), and update its
+# lists when the sources changed or the last update is over an hour old
+# (one update at a time: the suite fetches several series in a row).  A
+# failed update is reported and the old lists stay.  Leaves file descriptor
+# 9 open on VM_APT/lock (unlocked), for callers that serialize on it.
+vm_apt_setup() {
+	local cache=$1 mirror keyring s
+	VM_APT=$cache/apt
+	mkdir -p "$VM_APT/lists/partial" "$VM_APT/cache/archives/partial"
+	# apt drops privileges to _apt for downloads: let it write there.
+	chmod 0755 "$cache" "$VM_APT" "$VM_APT/lists" "$VM_APT/cache" 2>/dev/null || true
+	mirror=${DMAINSPECT_VM_MIRROR:-$(vm_host_mirror)}
+	mirror=${mirror:-http://deb.debian.org/debian}
+	keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+	{
+		for s in bookworm bookworm-backports trixie unstable; do
+			echo "deb [signed-by=$keyring] ${mirror%/} $s main"
+		done
+	} >"$VM_APT/sources.list.new"
+	: >>"$VM_APT/status"
+	VM_APT_OPTS=(-o Dir::Etc::SourceList="$VM_APT/sources.list" -o Dir::Etc::SourceParts=/dev/null
+		-o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null
+		-o Dir::State::Lists="$VM_APT/lists" -o Dir::State::Status="$VM_APT/status"
+		-o Dir::Cache="$VM_APT/cache" -o APT::Architecture=amd64 -o APT::Architectures::=amd64
+		-o APT::Architectures::=arm64 -o Acquire::Languages=none -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+
+	exec 9>"$VM_APT/lock"
+	flock 9
+	if ! cmp -s "$VM_APT/sources.list.new" "$VM_APT/sources.list" 2>/dev/null ||
+		[ -z "$(find "$VM_APT/updated" -mmin -60 2>/dev/null)" ]; then
+		mv "$VM_APT/sources.list.new" "$VM_APT/sources.list"
+		vm_log "updating the private apt lists from $mirror"
+		if apt-get "${VM_APT_OPTS[@]}" -q update >"$VM_APT/update.log" 2>&1; then
+			touch "$VM_APT/updated"
+		else
+			sed "s/^/${VM_LOG_TAG:-vm}: apt: /" "$VM_APT/update.log" | tail -n 5 >&2
+		fi
+	else
+		rm -f "$VM_APT/sources.list.new"
+	fi
+	flock -u 9
+}
+
+# vm_fetch_userland CACHE ARCH: the guest userland for a foreign
+# architecture, busybox-static and gojq of the versions the host has
+# installed (so that the host's `busybox --list-full` names the same
+# applets), downloaded through the private apt state (vm_apt_setup first)
+# and unpacked into CACHE/ARCH/userland (bin/busybox, usr/bin/gojq;
+# `.package` lists what was unpacked).  Nothing is done when that userland
+# is there already.  The caller holds the lock on VM_APT/lock.
+vm_fetch_userland() {
+	local cache=$1 arch=$2 u=$1/$2/userland want='' p v d deb
+	for p in busybox-static gojq; do
+		v=$(dpkg-query -W -f '${Version}' "$p" 2>/dev/null) || v=''
+		[ -n "$v" ] || { vm_log "$p is not installed on the host (apt-get install $p)"; return 1; }
+		want="$want $p:$arch=$v"
+	done
+	want=${want# }
+	if [ -e "$u/.complete" ] && [ "$(cat "$u/.package")" = "$want" ]; then
+		return 0
+	fi
+	d=$(mktemp -d "$cache/.userland.XXXXXX")
+	chmod 0755 "$d"
+	for p in $want; do
+		if ! (cd "$d" && apt-get "${VM_APT_OPTS[@]}" download -q "$p" >&2 2>&1); then
+			vm_log "apt-get download $p failed"
+			rm -rf "$d"
+			return 1
+		fi
+	done
+	rm -rf "$u"
+	mkdir -p "$u"
+	for deb in "$d"/*.deb; do
+		dpkg -x "$deb" "$u"
+	done
+	rm -rf "$d"
+	if [ ! -x "$u/bin/busybox" ] || [ ! -x "$u/usr/bin/gojq" ]; then
+		vm_log "$want hold no bin/busybox and usr/bin/gojq"
+		return 1
+	fi
+	printf '%s\n' "$want" >"$u/.package"
+	touch "$u/.complete"
+	vm_log "guest userland ($want) unpacked in $u"
+}
+
+# vm_guest_userland CACHE ARCH: vm_fetch_userland under the apt state's
+# lock; an older userland in the cache does when none can be had.  Returns 1
+# (and says so) when there is none.
+vm_guest_userland() {
+	local rc=0
+	exec 9>"$VM_APT/lock"
+	flock 9
+	vm_fetch_userland "$1" "$2" || [ -e "$1/$2/userland/.complete" ] || rc=1
+	flock -u 9
+	[ "$rc" = 0 ] || vm_log "no $2 busybox and gojq for the guest"
+	return "$rc"
 }
 
 # vm_boot CONFIG TAG OUTDIR LIMIT_SECONDS KERNEL INITRD [EXTRA KERNEL ARGS]:
@@ -134,10 +323,10 @@ vm_boot() {
 		append="${VM_APPEND:+$VM_APPEND }${extra:+$extra }dmainspect.config=$name dmainspect.ports=virtio console=ttyAMA0 panic=-1"
 		cmd=(qemu-system-aarch64 -accel tcg -nographic -no-reboot -nic none -monitor none
 			"${VM_MACHINE[@]}" "${VM_DEVICES_ARM64[@]}")
-		if [ "$VM_DTB_EDIT" = noncoherent ]; then
+		if [ -n "$VM_DTB_EDIT" ]; then
 			rm -f "$out/$tag.dtb"
-			if ! vm_noncoherent_dtb "$out/$tag.dtb" "${VM_MACHINE[@]}"; then
-				echo "vm_boot: cannot make the non-coherent device tree $out/$tag.dtb" >"$out/$tag.qemu"
+			if ! vm_edit_dtb "$out/$tag.dtb" "$VM_DTB_EDIT" "${VM_MACHINE[@]}"; then
+				echo "vm_boot: cannot make the device tree $out/$tag.dtb ($VM_DTB_EDIT)" >"$out/$tag.qemu"
 				echo 0 >"$out/$tag.time"
 				echo 1 >"$out/$tag.rc"
 				return 0

@@ -35,7 +35,10 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${DMAINSPECT_VM_CACHE:-$here/cache}
 
-log() { printf 'fetch-kernel: %s\n' "$*" >&2; }
+# shellcheck source=tests/vm/common.sh
+. "$here/common.sh"
+VM_LOG_TAG='fetch-kernel'
+log() { vm_log "$@"; }
 
 series=${1:-}
 arch=${2:-amd64}
@@ -86,97 +89,15 @@ use_cached() {
 	exit 1
 }
 
-# The Debian mirror the host's apt uses (not its security or backports
-# archive), from its own index targets.
-host_mirror() {
-	# shellcheck disable=SC2016 # apt's own $(FIELD) syntax
-	apt-get indextargets --format '$(SITE) $(ORIGIN) $(LABEL)' 'Identifier: Packages' 2>/dev/null |
-		awk '$2 == "Debian" && $3 == "Debian" { print $1; exit }'
-}
-
 mkdir -p "$cache/$arch" 2>/dev/null || true
 [ -w "$cache/$arch" ] || use_cached "cache directory $cache/$arch is not writable"
 
-apt=$cache/apt
-mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
-# apt drops privileges to _apt for downloads: let it write there.
-chmod 0755 "$cache" "$apt" "$apt/lists" "$apt/cache" 2>/dev/null || true
-mirror=${DMAINSPECT_VM_MIRROR:-$(host_mirror)}
-mirror=${mirror:-http://deb.debian.org/debian}
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-{
-	for s in bookworm bookworm-backports trixie unstable; do
-		echo "deb [signed-by=$keyring] ${mirror%/} $s main"
-	done
-} >"$apt/sources.list.new"
-: >>"$apt/status"
-apt_opts=(-o Dir::Etc::SourceList="$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
-	-o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null
-	-o Dir::State::Lists="$apt/lists" -o Dir::State::Status="$apt/status"
-	-o Dir::Cache="$apt/cache" -o APT::Architecture=amd64 -o APT::Architectures::=amd64
-	-o APT::Architectures::=arm64 -o Acquire::Languages=none -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
-
-# One update at a time (the suite fetches several series in a row), and at
-# most one an hour: each suite keeps only its current version anyway.
-exec 9>"$apt/lock"
-flock 9
-if ! cmp -s "$apt/sources.list.new" "$apt/sources.list" 2>/dev/null ||
-	[ -z "$(find "$apt/updated" -mmin -60 2>/dev/null)" ]; then
-	mv "$apt/sources.list.new" "$apt/sources.list"
-	log "updating the private apt lists from $mirror"
-	if apt-get "${apt_opts[@]}" -q update >"$apt/update.log" 2>&1; then
-		touch "$apt/updated"
-	else
-		sed 's/^/fetch-kernel: apt: /' "$apt/update.log" | tail -n 5 >&2
-	fi
-else
-	rm -f "$apt/sources.list.new"
-fi
-flock -u 9
+vm_apt_setup "$cache"
+apt_opts=("${VM_APT_OPTS[@]}")
 
 # The guest userland for a foreign architecture (see the top of this file).
-fetch_userland() {
-	local u=$cache/$arch/userland want='' p v d deb
-	for p in busybox-static gojq; do
-		v=$(dpkg-query -W -f '${Version}' "$p" 2>/dev/null) || v=''
-		[ -n "$v" ] || { log "$p is not installed on the host (apt-get install $p)"; return 1; }
-		want="$want $p:$arch=$v"
-	done
-	want=${want# }
-	if [ -e "$u/.complete" ] && [ "$(cat "$u/.package")" = "$want" ]; then
-		return 0
-	fi
-	d=$(mktemp -d "$cache/.userland.XXXXXX")
-	chmod 0755 "$d"
-	for p in $want; do
-		if ! (cd "$d" && apt-get "${apt_opts[@]}" download -q "$p" >&2 2>&1); then
-			log "apt-get download $p failed"
-			rm -rf "$d"
-			return 1
-		fi
-	done
-	rm -rf "$u"
-	mkdir -p "$u"
-	for deb in "$d"/*.deb; do
-		dpkg -x "$deb" "$u"
-	done
-	rm -rf "$d"
-	if [ ! -x "$u/bin/busybox" ] || [ ! -x "$u/usr/bin/gojq" ]; then
-		log "$want hold no bin/busybox and usr/bin/gojq"
-		return 1
-	fi
-	printf '%s\n' "$want" >"$u/.package"
-	touch "$u/.complete"
-	log "guest userland ($want) unpacked in $u"
-}
 if [ "$arch" != "$(dpkg --print-architecture)" ]; then
-	exec 9>"$apt/lock"
-	flock 9
-	fetch_userland || [ -e "$cache/$arch/userland/.complete" ] || {
-		log "no $arch busybox and gojq for the guest"
-		exit 1
-	}
-	flock -u 9
+	vm_guest_userland "$cache" "$arch" || exit 1
 fi
 
 # Newest version of the linux-image-ARCH metapackage in the series' suites.

@@ -1,8 +1,10 @@
 #!/bin/bash
 # Build the initramfs (cpio, gzip) that the real-kernel test suite boots:
 # busybox-static, the dmainspect binary named by $DMAINSPECT with its shared
-# libraries, jq, the DRM/virtio kernel modules with their dependencies, the
-# guest scripts from tests/vm/guest/ and tests/vm/init.sh as /init.
+# libraries, jq, the DRM/virtio kernel modules with their dependencies (none
+# for a kernel without loadable modules, such as build-kernel.sh's, whose
+# drivers must then be built in), the guest scripts from tests/vm/guest/ and
+# tests/vm/init.sh as /init.
 # Usage: mkinitramfs.sh KERNEL_ROOT OUTPUT.cpio.gz
 #   KERNEL_ROOT is what fetch-kernel.sh printed (boot/ and lib/modules/VER).
 # Env: DMAINSPECT (required), DMAINSPECT_DATADIR (optional, copied to
@@ -194,10 +196,19 @@ done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' | while read -r ko; do
 done
 }
 : >"$stage/etc/modules.load"
-copy_modules "$modules" "$stage/etc/modules.load"
-[ -s "$stage/etc/modules.load" ] || die "no modules found under $kroot$moddir"
 : >"$stage/etc/modules.extra"
-copy_modules vivid "$stage/etc/modules.extra"
+if [ -s "$kroot$moddir/modules.dep" ]; then
+	copy_modules "$modules" "$stage/etc/modules.load"
+	[ -s "$stage/etc/modules.load" ] || die "no modules found under $kroot$moddir"
+	copy_modules vivid "$stage/etc/modules.extra"
+else
+	# A kernel without loadable modules (build-kernel.sh's: modules.dep is
+	# empty): the drivers must be built in, and nothing is loaded.
+	for m in $modules; do
+		modprobe -d "$kroot" -S "$kver" --show-depends "$m" 2>/dev/null | grep -q '^builtin ' ||
+			die "$kver has no loadable modules and $m is not built in (modules.builtin)"
+	done
+fi
 # depmod's indexes, so that libkmod in the guest can map drivers to modules.
 for f in "$kroot$moddir"/modules.*; do
 	case ${f##*/} in

@@ -86,7 +86,8 @@ device() {
 	if [ -L "$_dv/of_node" ]; then
 		_of=$(readlink -f "$_dv/of_node")
 		dir "$_of"
-		file "$_of/name" "$_of/compatible" "$_of/dma-coherent" "$_of/dma-noncoherent" "$_of/dma-ranges"
+		file "$_of/name" "$_of/compatible" "$_of/dma-coherent" "$_of/dma-noncoherent" "$_of/dma-ranges" \
+			"$_of/memory-region" "$_of/phandle" "$_of/iommus" "$_of/iommu-map" "$_of/iommu-map-mask"
 	fi
 	for _n in "$_dv"/drm/card* "$_dv"/drm/renderD*; do
 		case ${_n##*/} in
@@ -106,6 +107,38 @@ if [ -d /sys/bus/pci/devices ]; then
 		device "$l"
 	done
 fi
+
+# The device-tree node PCI devices are DMA-configured from: their host
+# bridge (the parent of the root bus, pciDOMAIN:BUS), where it has a node.
+for l in /sys/bus/pci/devices/*; do
+	[ -L "$l" ] || continue
+	_p=$(readlink -f "$l")
+	while [ "$_p" != /sys/devices ] && [ -n "$_p" ]; do
+		case ${_p##*/} in
+		pci[0-9a-f]*:[0-9a-f]*)
+			_hb=${_p%/*}
+			[ -L "$_hb/of_node" ] || break
+			device "$_hb"
+			if [ -L "/sys/bus/platform/devices/${_hb##*/}" ]; then
+				dir /sys/bus/platform/devices
+				link "/sys/bus/platform/devices/${_hb##*/}"
+			fi
+			break
+			;;
+		esac
+		_p=${_p%/*}
+	done
+done
+
+# Devices whose own device-tree node names reserved memory (memory-region):
+# a restricted DMA pool or a per-device coherent pool is theirs, bound to a
+# driver or not.
+for l in /sys/bus/platform/devices/*; do
+	[ -e "$l/of_node/memory-region" ] || continue
+	dir /sys/bus/platform/devices
+	link "$l"
+	device "$l"
+done
 
 # IOMMU groups and the devices in them.
 if [ -d /sys/kernel/iommu_groups ]; then
@@ -167,7 +200,27 @@ if [ -d /sys/kernel/debug/swiotlb ]; then
 		file "$f"
 	done
 fi
+# Pools with a debugfs directory of their own outside swiotlb/ (a restricted
+# DMA pool set up before swiotlb/ existed: restricted-dma-pool@ADDRESS/).
+for d in /sys/kernel/debug/*; do
+	[ -f "$d/io_tlb_nslabs" ] || continue
+	dir "$d"
+	for f in "$d"/*; do
+		file "$f"
+	done
+done
 file /sys/kernel/debug/dma_buf/bufinfo
+
+# The device tree's reserved memory, every property of every node.
+if [ -d /sys/firmware/devicetree/base/reserved-memory ]; then
+	find /sys/firmware/devicetree/base/reserved-memory | while read -r f; do
+		if [ -d "$f" ]; then
+			dir "$f"
+		else
+			file "$f"
+		fi
+	done
+fi
 
 # Memory blocks (the top of RAM for non-root readers).
 file /sys/devices/system/memory/block_size_bytes
