@@ -144,51 +144,55 @@ vm_dtb_noncoherent() {
 		esac
 	done
 }
+
+# vm_dtb_pool DTB NAME COMPATIBLE START PHANDLE NO-MAP NODE...: add the 4 MiB
+# reserved-memory node NAME at START (creating /reserved-memory, 2 address and
+# 2 size cells), with no-map when NO-MAP is "no-map", and name it in the
+# memory-region of each NODE ("first-virtio-mmio": the virtio_mmio node with
+# the lowest address).
+vm_dtb_pool() {
+	local dtb=$1 name=$2 compat=$3 start=$4 ph=$5 nomap=$6 n rm=/reserved-memory
+	shift 6
+	if ! fdtget "$dtb" "$rm" '#size-cells' >/dev/null 2>&1; then
+		fdtput -c "$dtb" "$rm" || return 1
+		fdtput -t x "$dtb" "$rm" '#address-cells' 2 || return 1
+		fdtput -t x "$dtb" "$rm" '#size-cells' 2 || return 1
+		fdtput "$dtb" "$rm" ranges || return 1
+	fi
+	fdtput -c "$dtb" "$rm/$name" || return 1
+	fdtput -t s "$dtb" "$rm/$name" compatible "$compat" || return 1
+	fdtput -t x "$dtb" "$rm/$name" reg 0 "$start" 0 0x400000 || return 1
+	[ "$nomap" != no-map ] || fdtput "$dtb" "$rm/$name" no-map || return 1
+	fdtput -t x "$dtb" "$rm/$name" phandle "$ph" || return 1
+	for n in "$@"; do
+		[ "$n" != first-virtio-mmio ] ||
+			n=/$(fdtget -l "$dtb" / | grep '^virtio_mmio@' | sort | head -n 1)
+		[ "$n" != / ] || return 1
+		fdtput -t x "$dtb" "$n" memory-region "$ph" || return 1
+	done
+}
+
 # The per-device coherent pool of arm-coherent-pool: a shared-dma-pool
-# without a kernel mapping (no-map) in /reserved-memory, 4 MiB at the top of
-# the guest's 1 GiB, referenced by the first virtio_mmio node's memory-region
-# (of_reserved_mem_device_init() takes the device's own node only).
+# without a kernel mapping (no-map), at the top of the guest's 1 GiB, named by
+# the first virtio_mmio node (of_reserved_mem_device_init() takes the
+# device's own node only).
 VM_COHERENT_POOL=coherent-pool@7e000000
 vm_dtb_coherent_pool() {
-	local dtb=$1 first
-	fdtput -c "$dtb" /reserved-memory || return 1
-	fdtput -t x "$dtb" /reserved-memory '#address-cells' 2 || return 1
-	fdtput -t x "$dtb" /reserved-memory '#size-cells' 2 || return 1
-	fdtput "$dtb" /reserved-memory ranges || return 1
-	fdtput -c "$dtb" "/reserved-memory/$VM_COHERENT_POOL" || return 1
-	fdtput -t s "$dtb" "/reserved-memory/$VM_COHERENT_POOL" compatible shared-dma-pool || return 1
-	fdtput -t x "$dtb" "/reserved-memory/$VM_COHERENT_POOL" reg 0 0x7e000000 0 0x400000 || return 1
-	fdtput "$dtb" "/reserved-memory/$VM_COHERENT_POOL" no-map || return 1
-	fdtput -t x "$dtb" "/reserved-memory/$VM_COHERENT_POOL" phandle 0x7e00 || return 1
-	first=$(fdtget -l "$dtb" / | grep '^virtio_mmio@' | sort | head -n 1)
-	[ -n "$first" ] || return 1
-	fdtput -t x "$dtb" "/$first" memory-region 0x7e00
+	vm_dtb_pool "$1" "$VM_COHERENT_POOL" shared-dma-pool 0x7e000000 0x7e00 no-map first-virtio-mmio
 }
 
 # The restricted DMA pool of arm-restricted and arm-restricted-nosmmu: a
 # restricted-dma-pool (SWIOTLB bounce buffers that the device's DMA is
-# confined to; a kernel mapping, so neither no-map nor reusable) in
-# /reserved-memory, 4 MiB at 0x70000000, referenced by memory-region on the
-# PCIe host bridge (for the PCI devices, which have no node of their own:
-# of_dma_set_restricted_buffer() takes the node DMA is configured from) and
-# on the first virtio_mmio node (a device's own node).  The kernel assigns
-# it only to devices not behind an IOMMU.  Needs CONFIG_DMA_RESTRICTED_POOL
-# (build-kernel.sh's kernel; Debian's lack it).
+# confined to; a kernel mapping, so neither no-map nor reusable) at
+# 0x70000000, named by the PCIe host bridge (for the PCI devices, which have
+# no node of their own: of_dma_set_restricted_buffer() takes the node DMA is
+# configured from) and by the first virtio_mmio node (a device's own node).
+# The kernel assigns it only to devices not behind an IOMMU.  Needs
+# CONFIG_DMA_RESTRICTED_POOL (build-kernel.sh's kernel; Debian's lack it).
 VM_RESTRICTED_POOL=restricted-dma-pool@70000000
 vm_dtb_restricted_pool() {
-	local dtb=$1 first
-	fdtput -c "$dtb" /reserved-memory || return 1
-	fdtput -t x "$dtb" /reserved-memory '#address-cells' 2 || return 1
-	fdtput -t x "$dtb" /reserved-memory '#size-cells' 2 || return 1
-	fdtput "$dtb" /reserved-memory ranges || return 1
-	fdtput -c "$dtb" "/reserved-memory/$VM_RESTRICTED_POOL" || return 1
-	fdtput -t s "$dtb" "/reserved-memory/$VM_RESTRICTED_POOL" compatible restricted-dma-pool || return 1
-	fdtput -t x "$dtb" "/reserved-memory/$VM_RESTRICTED_POOL" reg 0 0x70000000 0 0x400000 || return 1
-	fdtput -t x "$dtb" "/reserved-memory/$VM_RESTRICTED_POOL" phandle 0x7000 || return 1
-	fdtput -t x "$dtb" /pcie@10000000 memory-region 0x7000 || return 1
-	first=$(fdtget -l "$dtb" / | grep '^virtio_mmio@' | sort | head -n 1)
-	[ -n "$first" ] || return 1
-	fdtput -t x "$dtb" "/$first" memory-region 0x7000
+	vm_dtb_pool "$1" "$VM_RESTRICTED_POOL" restricted-dma-pool 0x70000000 0x7000 map \
+		/pcie@10000000 first-virtio-mmio
 }
 
 # The private apt state of fetch-kernel.sh and build-kernel.sh, under
