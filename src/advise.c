@@ -93,13 +93,13 @@ static int bounces(const struct di_system *sys, const struct di_device *d, enum 
 	const struct di_bounce *b;
 	bool translated = path == PATH_IOMMU_LAZY || path == PATH_IOMMU_STRICT;
 
+	b = bounce_of(sys, d);
 	if (translated) {
-		/* iommu-dma bounces only for untrusted devices; removable is the sysfs hint. */
-		if (!is(d->removable.s, "removable"))
+		/* iommu-dma bounces only for untrusted devices: the SWIOTLB conclusion says. */
+		if (!b || !on(&b->can_bounce))
 			return 0;
-		strv_addf(&a->reasons, "removable (%s/removable): behind an external-facing port "
-			  "the kernel treats it as untrusted and bounces its sub-page mappings",
-			  d->path);
+		strv_addf(&a->reasons, "%s (swiotlb)", b->reasons.n ? b->reasons.v[b->reasons.n - 1] :
+			  "its mappings can bounce");
 		return 1;
 	}
 	if (advise_restricted(sys, d, a))
@@ -114,7 +114,6 @@ static int bounces(const struct di_system *sys, const struct di_device *d, enum 
 			  sw->forced_by.n ? sw->forced_by.v[0] : "swiotlb=force");
 		return 1;
 	}
-	b = bounce_of(sys, d);
 	if (b && on(&b->can_bounce)) {
 		strv_addf(&a->reasons, "the streaming mask (%lld bits) is below the top of RAM "
 			  "(0x%llx, %d bits; /sys/devices/system/memory): higher buffers bounce",

@@ -379,10 +379,15 @@ static int bounce_one(struct di_system *sys, const struct di_device *d, struct d
 			ival_set(&b->can_bounce, 0);
 			return err;
 		}
-		/* Untrusted devices are not marked in sysfs; removable is the hint. */
-		b->can_bounce.err = -ENODATA;
-		return strv_add(&b->reasons, "removable: if the kernel treats it as untrusted "
-				"(external-facing port), the IOMMU bounces its sub-page mappings");
+		/*
+		 * Untrusted is not in sysfs, but a PCI device is removable exactly
+		 * when it sits below an external-facing port (pci_set_removable()),
+		 * which is what makes it untrusted (set_pcie_untrusted()).
+		 */
+		ival_set(&b->can_bounce, 1);
+		return strv_addf(&b->reasons, "removable (%s/removable): below an external-facing "
+				 "port the kernel treats it as untrusted and the IOMMU bounces its "
+				 "sub-page mappings", d->path);
 	}
 	if (t && (strcmp(t, "blocked") == 0 || strcmp(t, "unmanaged") == 0)) {
 		ival_set(&b->translated, 0);

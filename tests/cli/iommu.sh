@@ -163,4 +163,23 @@ run --sysroot "$lazy" iommu extra
 is "$rc" 1 "an operand is a usage error"
 is "$err" "dmainspect: iommu: unexpected argument 'extra'" "the operand is named"
 
+# One rule, two views: a removable device behind a translating IOMMU is
+# untrusted (below an external-facing port), and its sub-page mappings
+# bounce. swiotlb's can_bounce and advise's path must say the same.
+cp -a "$FIXTURES/q35-amd-iommu-6.12" "$TMP/removable"
+dev=$TMP/removable/sys/devices/pci0000:00/0000:00:02.0
+echo removable >"$dev/removable"
+run --sysroot "$TMP/removable" swiotlb --json
+is "$(jq -r '.masks[] | select(.device == "0000:00:02.0") | "\(.translated) \(.can_bounce)"' <<<"$out")" \
+	"true true" "removable behind a DMA domain: swiotlb says it can bounce"
+run --sysroot "$TMP/removable" advise --json 0000:00:02.0
+is "$(jq -r '.devices[0].advice | "\(.path) \(.mode)"' <<<"$out")" "bounce alloc-coherent" \
+	"removable behind a DMA domain: advise agrees (path bounce, alloc-coherent)"
+echo fixed >"$dev/removable"
+run --sysroot "$TMP/removable" swiotlb --json
+is "$(jq -r '.masks[] | select(.device == "0000:00:02.0") | .can_bounce' <<<"$out")" false \
+	"fixed behind a DMA domain: no bounce"
+run --sysroot "$TMP/removable" advise --json 0000:00:02.0
+is "$(jq -r '.devices[0].advice.path' <<<"$out")" iommu-strict "fixed behind a DMA domain: advise agrees"
+
 done_testing
