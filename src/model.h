@@ -133,7 +133,8 @@ struct di_group {
 
 /* Capabilities of an IOMMU unit that matter for DMA, decoded from its registers. */
 struct di_iommu_caps {
-	struct ival max_address_bits;	/* Intel MGAW; AMD from HATS */
+	struct ival max_address_bits;	/* Intel MGAW; AMD from HATS; SMMUv3 IAS */
+	struct ival output_address_bits;	/* SMMUv3 OAS */
 	struct ival guest_address_bits;	/* AMD GATS */
 	struct ival pass_through;	/* Intel ecap PT */
 	struct ival scalable_mode;	/* Intel ecap SMTS */
@@ -160,7 +161,7 @@ struct di_iommu_unit {
 	struct sval parent;		/* device the unit belongs to; null for virtual units */
 	struct sval version;		/* Intel intel-iommu/version */
 	struct sval cap, ecap;		/* Intel cap/ecap, AMD cap: raw hex */
-	struct sval features;		/* AMD amd-iommu/features, raw */
+	struct sval features;		/* AMD amd-iommu/features; SMMUv3 features word of the log: raw */
 	struct uval efr, efr2;		/* AMD extended features, once their order is known */
 	char *caps_source;		/* what the decoded capabilities come from */
 	char *caps_error;		/* why they could not be decoded */

@@ -88,6 +88,8 @@ struct scan {
 	struct swiotlb_log sw;
 	struct efr_seen efr[MAX_EFR];
 	size_t n_efr;
+	struct smmu_seen smmu_units[MAX_EFR];
+	size_t n_smmu_units;
 	unsigned int memenc;
 	char *memenc_line;
 	struct kmsg_smmu_block smmu;
@@ -219,6 +221,16 @@ static int scan_line(struct di_system *sys, struct scan *sc, const struct kmsg_l
 		sc->memenc |= enc;
 		if (!sc->memenc_line && !(sc->memenc_line = strdup(l->text)))
 			return -ENOMEM;
+		return 0;
+	} else if (sc->n_smmu_units < MAX_EFR &&
+		   kmsg_parse_smmu_v3_features(l->text, sc->smmu_units[sc->n_smmu_units].dev,
+					       sizeof(sc->smmu_units[0].dev),
+					       &sc->smmu_units[sc->n_smmu_units].ias,
+					       &sc->smmu_units[sc->n_smmu_units].oas,
+					       &sc->smmu_units[sc->n_smmu_units].features)) {
+		snprintf(sc->smmu_units[sc->n_smmu_units].line, sizeof(sc->smmu_units[0].line), "%s",
+			 l->text);
+		sc->n_smmu_units++;
 		return 0;
 	} else if (kmsg_parse_amd_efr(l->text, &x, &y, &has2)) {
 		if (sc->n_efr < MAX_EFR)
@@ -417,7 +429,8 @@ int collect_facts(struct di_system *sys)
 		err = collect_memenc(sys, &sc);
 	free(sc.memenc_line);
 	if (!err)
-		err = collect_iommu_units(sys, sc.efr, sc.n_efr);
+		err = collect_iommu_units(sys, &(struct unit_log){ sc.efr, sc.n_efr, sc.smmu_units,
+								    sc.n_smmu_units });
 	if (!err)
 		err = collect_reserved_regions(sys);
 	if (!err)

@@ -43,7 +43,26 @@ int parse_reserved_regions(const char *text, struct di_resv **out, size_t *n);
 /* Pure: meaning of a group type ("DMA-FQ" -> "translated, lazy ..."), or NULL. */
 const char *iommu_domain_meaning(const char *type);
 
-int collect_iommu_units(struct di_system *sys, const struct efr_seen *log, size_t n_log);
+/* An "arm-smmu-v3 DEV: ias N-bit, oas M-bit (features 0x...)" line of the kernel log. */
+struct smmu_seen {
+	char dev[64];
+	unsigned int ias, oas;
+	uint32_t features;
+	char line[192];
+};
+
+/* What the kernel log says about IOMMU units. */
+struct unit_log {
+	const struct efr_seen *efr;
+	size_t n_efr;
+	const struct smmu_seen *smmu;
+	size_t n_smmu;
+};
+
+/* Pure: an SMMUv3's capabilities from its features word (arm-smmu-v3.h of 6.12). */
+void iommu_decode_smmu_v3(const struct smmu_seen *s, struct di_iommu_caps *c);
+
+int collect_iommu_units(struct di_system *sys, const struct unit_log *log);
 int collect_reserved_regions(struct di_system *sys);
 
 /* Pure: the IOMMU policy's conclusions, each with its source. */

@@ -344,8 +344,52 @@ static int unit_parent(struct di_system *sys, const char *path, struct di_iommu_
 	return u->parent.err;
 }
 
+/*
+ * ARM_SMMU_FEAT_* of drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h (6.12; bits
+ * are only ever added): the ones that matter for DMA.
+ */
+void iommu_decode_smmu_v3(const struct smmu_seen *s, struct di_iommu_caps *c)
+{
+	uint32_t f = s->features;
+
+	ival_set(&c->max_address_bits, s->ias);
+	ival_set(&c->output_address_bits, s->oas);
+	ival_set(&c->page_request, !!(f & (1u << 4)));	/* PRI */
+	ival_set(&c->device_iotlb, !!(f & (1u << 5)));	/* ATS */
+	ival_set(&c->page_walk_coherent, !!(f & (1u << 8)));	/* COHERENCY */
+	ival_set(&c->first_level, !!(f & (1u << 9)));	/* TRANS_S1 */
+	ival_set(&c->second_level, !!(f & (1u << 10)));	/* TRANS_S2 */
+	ival_set(&c->pasid, !!(f & (1u << 17)));	/* SVA */
+	ival_set(&c->nested, !!(f & (1u << 19)));	/* NESTING */
+}
+
+/* An SMMU: its kind from the name; SMMUv3 capabilities from the log's probe line. */
+static int smmu_unit(const char *name, struct di_iommu_unit *u, const struct unit_log *log)
+{
+	/* drivers/iommu/arm/arm-smmu-v3: "smmu3.%pa"; arm-smmu (v1/v2): "smmu.%pa". */
+	if (strncmp(name, "smmu3.", 6) == 0)
+		u->kind = "arm-smmu-v3";
+	else if (strncmp(name, "smmu.", 5) == 0)
+		u->kind = "arm-smmu-v2";
+	for (size_t i = 0; strcmp(u->kind, "arm-smmu-v3") == 0 && u->parent.s && i < log->n_smmu; i++) {
+		if (strcmp(log->smmu[i].dev, u->parent.s) != 0)
+			continue;
+		iommu_decode_smmu_v3(&log->smmu[i], &u->caps);
+		if (asprintf(&u->features.s, "0x%08x", log->smmu[i].features) < 0 ||
+		    asprintf(&u->caps_source, "kernel log: '%s' (ARM_SMMU_FEAT_* of Linux 6.12)",
+			     log->smmu[i].line) < 0)
+			return -ENOMEM;
+		return 0;
+	}
+	u->caps_error = strdup(strcmp(u->kind, "arm-smmu-v3") == 0 ?
+			       "the kernel exports no capability registers for this unit, and the "
+			       "log has no 'ias ... oas ... (features ...)' line for it" :
+			       "the kernel exports no capability registers for this unit");
+	return u->caps_error ? 0 : -ENOMEM;
+}
+
 static int collect_unit(struct di_system *sys, const char *name, struct di_iommu_unit *u,
-			const struct efr_seen *log, size_t n_log)
+			const struct unit_log *log)
 {
 	char path[PATH_MAX];
 	struct dirent *de;
@@ -371,16 +415,9 @@ static int collect_unit(struct di_system *sys, const char *name, struct di_iommu
 		err = intel_unit(sys, dfd, u);
 	} else if ((fd = rfs_open(sys->root, dfd, "amd-iommu", O_PATH | O_DIRECTORY)) >= 0) {
 		close(fd);
-		err = amd_unit(sys, dfd, u, log, n_log);
+		err = amd_unit(sys, dfd, u, log->efr, log->n_efr);
 	} else {
-		/* drivers/iommu/arm/arm-smmu-v3: "smmu3.%pa"; arm-smmu (v1/v2): "smmu.%pa". */
-		if (strncmp(name, "smmu3.", 6) == 0)
-			u->kind = "arm-smmu-v3";
-		else if (strncmp(name, "smmu.", 5) == 0)
-			u->kind = "arm-smmu-v2";
-		u->caps_error = strdup("the kernel exports no capability registers for this unit");
-		if (!u->caps_error)
-			err = -ENOMEM;
+		err = smmu_unit(name, u, log);
 	}
 
 	d = rfs_opendir(sys->root, dfd, "devices");
@@ -396,7 +433,7 @@ out:
 	return err;
 }
 
-int collect_iommu_units(struct di_system *sys, const struct efr_seen *log, size_t n_log)
+int collect_iommu_units(struct di_system *sys, const struct unit_log *log)
 {
 	struct strv names = { 0 };
 	struct dirent *de;
@@ -421,7 +458,7 @@ int collect_iommu_units(struct di_system *sys, const struct efr_seen *log, size_
 			err = -ENOMEM;
 	}
 	for (size_t i = 0; !err && i < names.n; i++) {
-		err = collect_unit(sys, names.v[i], &sys->units[i], log, n_log);
+		err = collect_unit(sys, names.v[i], &sys->units[i], log);
 		sys->n_units++;
 	}
 	strv_free(&names);

@@ -616,6 +616,27 @@ bool kmsg_parse_amd_efr(const char *text, uint64_t *efr, uint64_t *efr2, bool *h
 	return p && (*p == '\0' || *p == ' ');
 }
 
+bool kmsg_parse_smmu_v3_features(const char *text, char *dev, size_t cap, unsigned int *ias,
+				 unsigned int *oas, uint32_t *features)
+{
+	const char *at = strstr(text, ": ias "), *p;
+	uint64_t i, o, f;
+	char drv[64];
+
+	if (!at || !kl_dev_prefix(text, at + 2, drv, sizeof(drv), dev, cap) ||
+	    strcmp(drv, "arm-smmu-v3") != 0)
+		return false;
+	p = kl_parse_dec(at + 6, &i);
+	p = kl_parse_dec(kl_skip(p, "-bit, oas "), &o);
+	p = kl_parse_hex(kl_skip(p, "-bit (features "), &f, true);
+	if (!p || strcmp(p, ")") != 0 || i > 64 || o > 64 || f > UINT32_MAX)
+		return false;
+	*ias = (unsigned int)i;
+	*oas = (unsigned int)o;
+	*features = (uint32_t)f;
+	return true;
+}
+
 bool kmsg_is_iommu_policy_line(const char *text)
 {
 	static const char *const prefixes[] = {

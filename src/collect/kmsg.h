@@ -142,6 +142,13 @@ unsigned int kmsg_parse_mem_encrypt(const char *text);
 /* "AMD-Vi: Extended features (0x..., 0x...):": EFR and, when printed, EFR2. */
 bool kmsg_parse_amd_efr(const char *text, uint64_t *efr, uint64_t *efr2, bool *has_efr2);
 
+/*
+ * arm_smmu_device_hw_probe(): "arm-smmu-v3 9050000.smmuv3: ias 44-bit, oas
+ * 44-bit (features 0x00008305)": dev is the SMMU's device.
+ */
+bool kmsg_parse_smmu_v3_features(const char *text, char *dev, size_t cap, unsigned int *ias,
+				 unsigned int *oas, uint32_t *features);
+
 /* Log lines that shape the IOMMU policy, kept verbatim as evidence. */
 bool kmsg_is_iommu_policy_line(const char *text);
 

@@ -18,7 +18,7 @@ dt=$FIXTURES/synthetic-dt-arm64
 # ecap 0xf00f4a: C (0) 0, DT (2) 0, PT (6) 1, SC (7) 0; nothing at or above
 # bit 24: NEST, PRS, PASID, SMTS, SLTS, FLTS all 0.
 unit_want='dmar0 intel-vt-d null 1:0 d2008c22260206 f00f4a
-decoded max_address_bits=39 guest_address_bits=null pass_through=true scalable_mode=false nested=false first_level=false second_level=false page_request=false pasid=false pasid_bits=null device_iotlb=false snoop_control=false page_walk_coherent=false caching_mode=false domains=65536 superpage_2m=true superpage_1g=true snp=null page_table_widths=[39]
+decoded max_address_bits=39 output_address_bits=null guest_address_bits=null pass_through=true scalable_mode=false nested=false first_level=false second_level=false page_request=false pasid=false pasid_bits=null device_iotlb=false snoop_control=false page_walk_coherent=false caching_mode=false domains=65536 superpage_2m=true superpage_1g=true snp=null page_table_widths=[39]
 devices 0000:00:00.0 0000:00:01.0 0000:00:02.0 0000:00:03.0 0000:00:1f.0 0000:00:1f.2 0000:00:1f.3'
 project_units() {
 	jq -r '.units[] | "\(.name) \(.kind) \(.parent) \(.version) \(.cap) \(.ecap)",

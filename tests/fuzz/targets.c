@@ -73,6 +73,14 @@ static void one_line(const char *t)
 			abort();
 		if (kmsg_parse_swiotlb_adjusted(t, &mb) && mb == 0)
 			abort();
+		{
+			unsigned int ias, oas;
+			uint32_t feat;
+
+			if (kmsg_parse_smmu_v3_features(t, dev, sizeof(dev), &ias, &oas, &feat) &&
+			    (ias > 64 || oas > 64))
+				abort();
+		}
 	}
 }
 

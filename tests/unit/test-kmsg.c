@@ -174,6 +174,19 @@ static void test_smmu_lines(void)
 	struct kmsg_fault f;
 	char smmu[64], access[8];
 	uint64_t v;
+	unsigned int ias, oas;
+	uint32_t feat;
+
+	ok(kmsg_parse_smmu_v3_features("arm-smmu-v3 9050000.smmuv3: ias 44-bit, oas 44-bit (features "
+				       "0x00008305)", smmu, sizeof(smmu), &ias, &oas, &feat) &&
+	   strcmp(smmu, "9050000.smmuv3") == 0 && ias == 44 && oas == 44 && feat == 0x8305,
+	   "SMMUv3 probe line: ias, oas, features");
+	ok(!kmsg_parse_smmu_v3_features("arm-smmu 9050000.smmu: ias 44-bit, oas 44-bit (features "
+					"0x00008305)", smmu, sizeof(smmu), &ias, &oas, &feat),
+	   "the probe line of another driver is refused");
+	ok(!kmsg_parse_smmu_v3_features("arm-smmu-v3 9050000.smmuv3: ias 44-bit, oas 44-bit (features "
+					"0x00008305", smmu, sizeof(smmu), &ias, &oas, &feat),
+	   "a cut probe line is refused");
 
 	ok(kmsg_parse_smmu_fault("arm-smmu-v3 arm-smmu-v3.0.auto: event: F_TRANSLATION client: "
 				 "0000:00:01.0 sid: 0x8 ssid: 0 iova: 0x7f000 ipa: 0", &f) &&

@@ -68,9 +68,25 @@ for u in /sys/class/iommu/*; do
 			s/^arm,smmu-v3$/arm-smmu-v3/p
 			s/^arm,smmu-v[12]$/arm-smmu-v2/p
 			s/^arm,mmu-50[0-9]$/arm-smmu-v2/p' | head -n 1)
-		printf '%s %s\n' "$n" "${kind:-unknown}" >>"$work/caps.truth"
-		jq -r --arg n "$n" '.units[] | select(.name == $n) | "\(.name) \(.kind)"' \
-			"$json" >>"$work/caps.got"
+		# SMMUv3: "ias N-bit, oas M-bit (features 0x...)" in the log, decoded
+		# with arm-smmu-v3.h's ARM_SMMU_FEAT_* (8 COHERENCY, 9 TRANS_S1,
+		# 10 TRANS_S2, 5 ATS).
+		dev=$(basename "$(readlink -f "$u/device")")
+		probe=$(grep -F "arm-smmu-v3 $dev: ias " "$log" | tail -n 1)
+		if [ "$kind" = arm-smmu-v3 ] && [ -n "$probe" ]; then
+			ias=$(echo "$probe" | sed 's/.*: ias \([0-9]*\)-bit.*/\1/')
+			oas=$(echo "$probe" | sed 's/.*, oas \([0-9]*\)-bit.*/\1/')
+			feat=$(echo "$probe" | sed 's/.*(features \(0x[0-9a-f]*\))$/\1/')
+			printf '%s %s %s ias=%s oas=%s coh=%s s1=%s s2=%s ats=%s\n' "$n" "$kind" "$feat" \
+				"$ias" "$oas" "$(tf "$(bit "$feat" 8)")" "$(tf "$(bit "$feat" 9)")" \
+				"$(tf "$(bit "$feat" 10)")" "$(tf "$(bit "$feat" 5)")" >>"$work/caps.truth"
+			jq -r --arg n "$n" '.units[] | select(.name == $n) | "\(.name) \(.kind) \(.features) ias=\(.decoded.max_address_bits) oas=\(.decoded.output_address_bits) coh=\(.decoded.page_walk_coherent) s1=\(.decoded.first_level) s2=\(.decoded.second_level) ats=\(.decoded.device_iotlb)"' \
+				"$json" >>"$work/caps.got"
+		else
+			printf '%s %s\n' "$n" "${kind:-unknown}" >>"$work/caps.truth"
+			jq -r --arg n "$n" '.units[] | select(.name == $n) | "\(.name) \(.kind)"' \
+				"$json" >>"$work/caps.got"
+		fi
 	fi
 done
 tap_same_lines "$work/caps.truth" "$work/caps.got" \
