@@ -168,6 +168,60 @@ static int dt_line(struct di_system *sys, const char *text)
 	return 1;
 }
 
+/* The entry for the SMMU DEV, new when it has none; NULL when the table is full. */
+static struct smmu_seen *smmu_entry(struct scan *sc, const char *dev)
+{
+	struct smmu_seen *s;
+
+	for (size_t i = 0; i < sc->n_smmu_units; i++)
+		if (strcmp(sc->smmu_units[i].dev, dev) == 0)
+			return &sc->smmu_units[i];
+	if (sc->n_smmu_units == MAX_EFR)
+		return NULL;
+	s = &sc->smmu_units[sc->n_smmu_units++];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->dev, sizeof(s->dev), "%s", dev);
+	s->walk = -1;
+	return s;
+}
+
+/* An SMMU's probe lines: 0 when taken, 1 when the line is none of them. */
+static int smmu_probe_line(struct scan *sc, const char *text)
+{
+	unsigned int a = 0, b = 0, ias, oas;
+	enum kmsg_smmu_v2_item item;
+	struct smmu_seen *s;
+	uint32_t feat;
+	char dev[64];
+
+	if (kmsg_parse_smmu_v3_features(text, dev, sizeof(dev), &ias, &oas, &feat)) {
+		if ((s = smmu_entry(sc, dev))) {
+			s->v3 = true;
+			s->ias = ias;
+			s->oas = oas;
+			s->features = feat;
+			snprintf(s->line, sizeof(s->line), "%s", text);
+		}
+		return 0;
+	}
+	item = kmsg_parse_smmu_v2_probe(text, dev, sizeof(dev), &a, &b);
+	if (item == V2_NONE)
+		return 1;
+	if (!(s = smmu_entry(sc, dev)))
+		return 0;
+	switch (item) {
+	case V2_VERSION: s->version = (int)a; break;
+	case V2_S1: s->s1 = true; break;
+	case V2_S2: s->s2 = true; break;
+	case V2_NESTED: s->nested = true; break;
+	case V2_WALK: s->walk = (int)a; break;
+	case V2_S1_BITS: s->s1_va = a; s->s1_ipa = b; break;
+	case V2_S2_BITS: s->s2_ipa = a; s->s2_pa = b; break;
+	case V2_NONE: break;
+	}
+	return 0;
+}
+
 static int scan_line(struct di_system *sys, struct scan *sc, const struct kmsg_line *l)
 {
 	struct di_iommu_policy *p = &sys->iommu;
@@ -222,16 +276,8 @@ static int scan_line(struct di_system *sys, struct scan *sc, const struct kmsg_l
 		if (!sc->memenc_line && !(sc->memenc_line = strdup(l->text)))
 			return -ENOMEM;
 		return 0;
-	} else if (sc->n_smmu_units < MAX_EFR &&
-		   kmsg_parse_smmu_v3_features(l->text, sc->smmu_units[sc->n_smmu_units].dev,
-					       sizeof(sc->smmu_units[0].dev),
-					       &sc->smmu_units[sc->n_smmu_units].ias,
-					       &sc->smmu_units[sc->n_smmu_units].oas,
-					       &sc->smmu_units[sc->n_smmu_units].features)) {
-		snprintf(sc->smmu_units[sc->n_smmu_units].line, sizeof(sc->smmu_units[0].line), "%s",
-			 l->text);
-		sc->n_smmu_units++;
-		return 0;
+	} else if ((err = smmu_probe_line(sc, l->text)) <= 0) {
+		return err;
 	} else if (kmsg_parse_amd_efr(l->text, &x, &y, &has2)) {
 		if (sc->n_efr < MAX_EFR)
 			sc->efr[sc->n_efr++] = (struct efr_seen){ x, has2 ? y : 0, has2 };

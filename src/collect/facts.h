@@ -43,12 +43,20 @@ int parse_reserved_regions(const char *text, struct di_resv **out, size_t *n);
 /* Pure: meaning of a group type ("DMA-FQ" -> "translated, lazy ..."), or NULL. */
 const char *iommu_domain_meaning(const char *type);
 
-/* An "arm-smmu-v3 DEV: ias N-bit, oas M-bit (features 0x...)" line of the kernel log. */
+/*
+ * What an SMMU's probe said in the kernel log: SMMUv3's "ias N-bit, oas
+ * M-bit (features 0x...)" line, or arm-smmu's (v1/v2) report, a line a feature.
+ */
 struct smmu_seen {
 	char dev[64];
-	unsigned int ias, oas;
-	uint32_t features;
-	char line[192];
+	bool v3;
+	unsigned int ias, oas;		/* v3 */
+	uint32_t features;		/* v3 */
+	int version;			/* v1/v2: 1, 2; 0 unknown */
+	bool s1, s2, nested;		/* v1/v2: the report's lines */
+	int walk;			/* v1/v2: 1 coherent, 0 non-coherent, -1 not said */
+	unsigned int s1_va, s1_ipa, s2_ipa, s2_pa;
+	char line[192];			/* v3: the probe line */
 };
 
 /* What the kernel log says about IOMMU units. */
@@ -59,8 +67,8 @@ struct unit_log {
 	size_t n_smmu;
 };
 
-/* Pure: an SMMUv3's capabilities from its features word (arm-smmu-v3.h of 6.12). */
-void iommu_decode_smmu_v3(const struct smmu_seen *s, struct di_iommu_caps *c);
+/* Pure: an SMMU's capabilities from its probe lines (v3: ARM_SMMU_FEAT_* of 6.12). */
+void iommu_decode_smmu(const struct smmu_seen *s, struct di_iommu_caps *c);
 
 int collect_iommu_units(struct di_system *sys, const struct unit_log *log);
 int collect_reserved_regions(struct di_system *sys);

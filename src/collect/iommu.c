@@ -345,13 +345,27 @@ static int unit_parent(struct di_system *sys, const char *path, struct di_iommu_
 }
 
 /*
- * ARM_SMMU_FEAT_* of drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h (6.12; bits
- * are only ever added): the ones that matter for DMA.
+ * SMMUv3: ARM_SMMU_FEAT_* of drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h
+ * (6.12; bits are only ever added), the ones that matter for DMA. SMMU v1/v2:
+ * arm_smmu_device_cfg_probe()'s report; the widest input is stage 1's VA
+ * (stage 2's IPA without stage 1), the output stage 2's PA (else stage 1's IPA).
  */
-void iommu_decode_smmu_v3(const struct smmu_seen *s, struct di_iommu_caps *c)
+void iommu_decode_smmu(const struct smmu_seen *s, struct di_iommu_caps *c)
 {
 	uint32_t f = s->features;
 
+	if (!s->v3) {
+		if (s->s1_va || s->s2_ipa)
+			ival_set(&c->max_address_bits, s->s1 && s->s1_va ? s->s1_va : s->s2_ipa);
+		if (s->s2_pa || s->s1_ipa)
+			ival_set(&c->output_address_bits, s->s2 && s->s2_pa ? s->s2_pa : s->s1_ipa);
+		ival_set(&c->first_level, s->s1);
+		ival_set(&c->second_level, s->s2);
+		ival_set(&c->nested, s->nested);
+		if (s->walk >= 0)
+			ival_set(&c->page_walk_coherent, s->walk);
+		return;
+	}
 	ival_set(&c->max_address_bits, s->ias);
 	ival_set(&c->output_address_bits, s->oas);
 	ival_set(&c->page_request, !!(f & (1u << 4)));	/* PRI */
@@ -363,28 +377,39 @@ void iommu_decode_smmu_v3(const struct smmu_seen *s, struct di_iommu_caps *c)
 	ival_set(&c->nested, !!(f & (1u << 19)));	/* NESTING */
 }
 
-/* An SMMU: its kind from the name; SMMUv3 capabilities from the log's probe line. */
+/* An SMMU: its kind from the name, its capabilities from its probe lines in the log. */
 static int smmu_unit(const char *name, struct di_iommu_unit *u, const struct unit_log *log)
 {
+	bool v3 = strncmp(name, "smmu3.", 6) == 0;
+
 	/* drivers/iommu/arm/arm-smmu-v3: "smmu3.%pa"; arm-smmu (v1/v2): "smmu.%pa". */
-	if (strncmp(name, "smmu3.", 6) == 0)
+	if (v3)
 		u->kind = "arm-smmu-v3";
 	else if (strncmp(name, "smmu.", 5) == 0)
 		u->kind = "arm-smmu-v2";
-	for (size_t i = 0; strcmp(u->kind, "arm-smmu-v3") == 0 && u->parent.s && i < log->n_smmu; i++) {
-		if (strcmp(log->smmu[i].dev, u->parent.s) != 0)
+	else
+		return (u->caps_error = strdup("the kernel exports no capability registers for "
+					       "this unit")) ? 0 : -ENOMEM;
+	for (size_t i = 0; u->parent.s && i < log->n_smmu; i++) {
+		const struct smmu_seen *s = &log->smmu[i];
+		int n;
+
+		if (strcmp(s->dev, u->parent.s) != 0 || s->v3 != v3 || (!v3 && !s->version))
 			continue;
-		iommu_decode_smmu_v3(&log->smmu[i], &u->caps);
-		if (asprintf(&u->features.s, "0x%08x", log->smmu[i].features) < 0 ||
-		    asprintf(&u->caps_source, "kernel log: '%s' (ARM_SMMU_FEAT_* of Linux 6.12)",
-			     log->smmu[i].line) < 0)
-			return -ENOMEM;
-		return 0;
+		iommu_decode_smmu(s, &u->caps);
+		if (v3)
+			n = asprintf(&u->features.s, "0x%08x", s->features) < 0 ? -1 :
+			    asprintf(&u->caps_source, "kernel log: '%s' (ARM_SMMU_FEAT_* of Linux 6.12)",
+				     s->line);
+		else
+			n = asprintf(&u->caps_source, "kernel log: arm-smmu %s's probe report "
+				     "('SMMUv%d with:' and the lines after it)", s->dev, s->version);
+		return n < 0 ? -ENOMEM : 0;
 	}
-	u->caps_error = strdup(strcmp(u->kind, "arm-smmu-v3") == 0 ?
+	u->caps_error = strdup(v3 ? "the kernel exports no capability registers for this unit, "
+			       "and the log has no 'ias ... oas ... (features ...)' line for it" :
 			       "the kernel exports no capability registers for this unit, and the "
-			       "log has no 'ias ... oas ... (features ...)' line for it" :
-			       "the kernel exports no capability registers for this unit");
+			       "log has no 'SMMUv2 with:' report for it");
 	return u->caps_error ? 0 : -ENOMEM;
 }
 

@@ -637,6 +637,62 @@ bool kmsg_parse_smmu_v3_features(const char *text, char *dev, size_t cap, unsign
 	return true;
 }
 
+/* "N-bit WHAT -> M-bit WHAT2" */
+static bool bits_pair(const char *p, const char *what, const char *what2, unsigned int *a,
+		      unsigned int *b)
+{
+	uint64_t x, y;
+	char mid[32];
+
+	snprintf(mid, sizeof(mid), "-bit %s -> ", what);
+	p = kl_parse_dec(p, &x);
+	p = kl_parse_dec(kl_skip(p, mid), &y);
+	p = kl_skip(p, "-bit ");
+	if (!p || strcmp(p, what2) != 0 || x > 64 || y > 64)
+		return false;
+	*a = (unsigned int)x;
+	*b = (unsigned int)y;
+	return true;
+}
+
+enum kmsg_smmu_v2_item kmsg_parse_smmu_v2_probe(const char *text, char *dev, size_t cap,
+						unsigned int *a, unsigned int *b)
+{
+	static const struct {
+		const char *s;
+		enum kmsg_smmu_v2_item item;
+	} fixed[] = {
+		{ "stage 1 translation", V2_S1 }, { "stage 2 translation", V2_S2 },
+		{ "nested translation", V2_NESTED }, { "coherent table walk", V2_WALK },
+		{ "non-coherent table walk", V2_WALK },
+	};
+	const char *at = strstr(text, ": "), *p;
+	char drv[64];
+
+	if (!at || !kl_dev_prefix(text, at + 2, drv, sizeof(drv), dev, cap) ||
+	    strcmp(drv, "arm-smmu") != 0)
+		return V2_NONE;
+	p = at + 2;
+	if (strcmp(p, "SMMUv1 with:") == 0 || strcmp(p, "SMMUv2 with:") == 0) {
+		*a = (unsigned int)(p[5] - '0');
+		return V2_VERSION;
+	}
+	p = kl_skip(p, "\t") ? kl_skip(p, "\t") : kl_skip(p, "\\x09");
+	if (!p)
+		return V2_NONE;
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		if (strcmp(p, fixed[i].s) == 0) {
+			*a = p[0] != 'n';
+			return fixed[i].item;
+		}
+	}
+	if (kl_skip(p, "Stage-1: ") && bits_pair(p + 9, "VA", "IPA", a, b))
+		return V2_S1_BITS;
+	if (kl_skip(p, "Stage-2: ") && bits_pair(p + 9, "IPA", "PA", a, b))
+		return V2_S2_BITS;
+	return V2_NONE;
+}
+
 bool kmsg_is_iommu_policy_line(const char *text)
 {
 	static const char *const prefixes[] = {

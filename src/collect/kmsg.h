@@ -149,6 +149,24 @@ bool kmsg_parse_amd_efr(const char *text, uint64_t *efr, uint64_t *efr2, bool *h
 bool kmsg_parse_smmu_v3_features(const char *text, char *dev, size_t cap, unsigned int *ias,
 				 unsigned int *oas, uint32_t *features);
 
+enum kmsg_smmu_v2_item {
+	V2_NONE,
+	V2_VERSION,		/* "SMMUv2 with:": a = 1 or 2 */
+	V2_S1,			/* "\tstage 1 translation" */
+	V2_S2,			/* "\tstage 2 translation" */
+	V2_NESTED,		/* "\tnested translation" */
+	V2_WALK,		/* "\tcoherent table walk": a = 1; "\tnon-coherent ...": a = 0 */
+	V2_S1_BITS,		/* "\tStage-1: 48-bit VA -> 48-bit IPA": a, b */
+	V2_S2_BITS,		/* "\tStage-2: 48-bit IPA -> 48-bit PA": a, b */
+};
+
+/*
+ * arm_smmu_device_cfg_probe() (arm-smmu, SMMU v1/v2) reports one feature a
+ * line, each "arm-smmu DEV: \t..." (/dev/kmsg escapes the tab as "\x09").
+ */
+enum kmsg_smmu_v2_item kmsg_parse_smmu_v2_probe(const char *text, char *dev, size_t cap,
+						unsigned int *a, unsigned int *b);
+
 /* Log lines that shape the IOMMU policy, kept verbatim as evidence. */
 bool kmsg_is_iommu_policy_line(const char *text);
 

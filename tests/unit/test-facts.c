@@ -431,6 +431,67 @@ static void test_tree_smmu(void)
 }
 
 /* x86 7.2: DMAR lines with the PCI segment, memory encryption's bounce line, vmwgfx's own word. */
+/* SMMU units: capabilities from their probe lines (v3 one line, v2 a report). */
+static void smmu_unit_dir(const char *unit, const char *parent)
+{
+	char path[512], target[512];
+
+	snprintf(path, sizeof(path), "sys/devices/platform/%s/iommu/%s/devices", parent, unit);
+	tree_dirs(path);
+	snprintf(path, sizeof(path), "sys/class/iommu/%s", unit);
+	snprintf(target, sizeof(target), "../../devices/platform/%s/iommu/%s", parent, unit);
+	tree_dirs("sys/class/iommu");
+	tree_link(target, path);
+}
+
+static const struct di_iommu_unit *unit_named(const struct di_system *sys, const char *name)
+{
+	for (size_t i = 0; i < sys->n_units; i++)
+		if (strcmp(sys->units[i].name, name) == 0)
+			return &sys->units[i];
+	return NULL;
+}
+
+static void test_tree_smmu_units(void)
+{
+	struct di_system sys;
+	struct rootfs r;
+	const struct di_iommu_unit *u;
+
+	tree_base("6.12.117+deb13-arm64", NULL, "aarch64");
+	smmu_unit_dir("smmu3.0x0000000009050000", "9050000.smmuv3");
+	smmu_unit_dir("smmu.0x0000000015000000", "15000000.iommu");
+	smmu_unit_dir("smmu.0x0000000003d40000", "3d40000.iommu");
+	tree_file("dev/kmsg",
+		  "6,1,629892,-;arm-smmu-v3 9050000.smmuv3: ias 44-bit, oas 44-bit (features 0x00008305)\n"
+		  "5,2,700000,-;arm-smmu 15000000.iommu: probing hardware configuration...\n"
+		  "5,3,700001,-;arm-smmu 15000000.iommu: SMMUv2 with:\n"
+		  "5,4,700002,-;arm-smmu 15000000.iommu: \\x09stage 1 translation\n"
+		  "5,5,700003,-;arm-smmu 15000000.iommu: \\x09stage 2 translation\n"
+		  "5,6,700004,-;arm-smmu 15000000.iommu: \\x09nested translation\n"
+		  "5,7,700005,-;arm-smmu 15000000.iommu: \\x09non-coherent table walk\n"
+		  "5,8,700006,-;arm-smmu 15000000.iommu: \\x09(IDR0.CTTW overridden by FW configuration)\n"
+		  "5,9,700007,-;arm-smmu 15000000.iommu: \\x09stream matching with 76 register groups\n"
+		  "5,10,700008,-;arm-smmu 15000000.iommu: \\x09Stage-1: 48-bit VA -> 40-bit IPA\n"
+		  "5,11,700009,-;arm-smmu 15000000.iommu: \\x09Stage-2: 40-bit IPA -> 44-bit PA\n");
+	collect_tree(&sys, &r);
+	u = unit_named(&sys, "smmu3.0x0000000009050000");
+	ok(u && strcmp(u->kind, "arm-smmu-v3") == 0 && u->caps.max_address_bits.v == 44 &&
+	   u->caps.output_address_bits.v == 44 && u->caps.page_walk_coherent.v == 1 &&
+	   u->caps.first_level.v == 1 && u->caps.second_level.set && !u->caps.second_level.v &&
+	   u->features.s && strcmp(u->features.s, "0x00008305") == 0 && u->caps_source,
+	   "SMMUv3: ias, oas, coherent walk, stage 1 only, from features 0x8305");
+	u = unit_named(&sys, "smmu.0x0000000015000000");
+	ok(u && strcmp(u->kind, "arm-smmu-v2") == 0 && u->caps.max_address_bits.v == 48 &&
+	   u->caps.output_address_bits.v == 44 && u->caps.page_walk_coherent.set &&
+	   !u->caps.page_walk_coherent.v && u->caps.first_level.v && u->caps.second_level.v &&
+	   u->caps.nested.v, "SMMUv2: 48-bit VA in, 44-bit PA out, non-coherent walk, both stages, nested");
+	u = unit_named(&sys, "smmu.0x0000000003d40000");
+	ok(u && !u->caps.max_address_bits.set && u->caps_error && strstr(u->caps_error, "SMMUv2 with:"),
+	   "an SMMUv2 the log says nothing about: no capabilities, and why");
+	tree_release(&sys, &r);
+}
+
 static void test_tree_x86(void)
 {
 	struct di_system sys;
@@ -556,6 +617,7 @@ int main(void)
 	test_swiotlb();
 	test_tree_smmu();
 	test_tree_x86();
+	test_tree_smmu_units();
 	test_tree_vgem();
 	return tap_done();
 }

@@ -187,6 +187,19 @@ static void test_smmu_lines(void)
 	ok(!kmsg_parse_smmu_v3_features("arm-smmu-v3 9050000.smmuv3: ias 44-bit, oas 44-bit (features "
 					"0x00008305", smmu, sizeof(smmu), &ias, &oas, &feat),
 	   "a cut probe line is refused");
+	ok(kmsg_parse_smmu_v2_probe("arm-smmu 51400000.iommu: SMMUv2 with:", smmu, sizeof(smmu), &ias,
+				    &oas) == V2_VERSION && ias == 2 && strcmp(smmu, "51400000.iommu") == 0,
+	   "SMMUv2 report: the version line");
+	ok(kmsg_parse_smmu_v2_probe("arm-smmu 51400000.iommu: \tStage-1: 48-bit VA -> 48-bit IPA", smmu,
+				    sizeof(smmu), &ias, &oas) == V2_S1_BITS && ias == 48 && oas == 48,
+	   "SMMUv2 report: stage 1 widths (dmesg's tab)");
+	ok(kmsg_parse_smmu_v2_probe("arm-smmu 15000000.iommu: \\x09non-coherent table walk", smmu,
+				    sizeof(smmu), &ias, &oas) == V2_WALK && ias == 0,
+	   "SMMUv2 report: non-coherent table walk (/dev/kmsg's escaped tab)");
+	ok(kmsg_parse_smmu_v2_probe("arm-smmu 15000000.iommu: \tStage-2: 40-bit IPA -> 44-bit", smmu,
+				    sizeof(smmu), &ias, &oas) == V2_NONE, "a cut stage 2 line is refused");
+	ok(kmsg_parse_smmu_v2_probe("arm-smmu-v3 15000000.iommu: \tstage 1 translation", smmu,
+				    sizeof(smmu), &ias, &oas) == V2_NONE, "another driver's line is refused");
 
 	ok(kmsg_parse_smmu_fault("arm-smmu-v3 arm-smmu-v3.0.auto: event: F_TRANSLATION client: "
 				 "0000:00:01.0 sid: 0x8 ssid: 0 iova: 0x7f000 ipa: 0", &f) &&
