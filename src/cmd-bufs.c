@@ -80,7 +80,8 @@ const struct command cmd_bufs = {
 	.args = "",
 	.summary = "every dma-buf in the system, by exporter and by process",
 	.description = "Lists every dma-buf with its size, exporter, name, holders (pid:fd, +map when\n"
-		       "also mapped, pid:map when only mapped) and attached devices; then totals per\n"
+		       "also mapped, pid:map when only mapped) and attached devices (marked\n"
+		       "non-coherent where the device tree says so); then totals per\n"
 		       "exporter and per process, and the buffers no process holds (kernel-held or\n"
 		       "leaked).",
 	.options = bufs_options,

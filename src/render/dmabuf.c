@@ -580,7 +580,10 @@ static char *attached_text(const struct di_dmabuf *b)
 	for (size_t i = 0; s && i < b->n_attachments; i++) {
 		char *t = NULL;
 
-		if (asprintf(&t, "%s%s%s", s, i ? "," : "", b->attachments[i].device) < 0)
+		const struct di_attachment *a = &b->attachments[i];
+
+		if (asprintf(&t, "%s%s%s%s", s, i ? "," : "", a->device,
+			     a->dt_coherent.set && !a->dt_coherent.v ? " (non-coherent)" : "") < 0)
 			t = NULL;
 		free(s);
 		s = t;
