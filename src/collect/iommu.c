@@ -366,7 +366,8 @@ void iommu_decode_smmu(const struct smmu_seen *s, struct di_iommu_caps *c)
 			ival_set(&c->page_walk_coherent, s->walk);
 		return;
 	}
-	ival_set(&c->max_address_bits, s->ias);
+	if (s->ias)
+		ival_set(&c->max_address_bits, s->ias);
 	ival_set(&c->output_address_bits, s->oas);
 	ival_set(&c->page_request, !!(f & (1u << 4)));	/* PRI */
 	ival_set(&c->device_iotlb, !!(f & (1u << 5)));	/* ATS */
@@ -378,8 +379,10 @@ void iommu_decode_smmu(const struct smmu_seen *s, struct di_iommu_caps *c)
 }
 
 /* An SMMU: its kind from the name, its capabilities from its probe lines in the log. */
-static int smmu_unit(const char *name, struct di_iommu_unit *u, const struct unit_log *log)
+static int smmu_unit(const struct di_system *sys, const char *name, struct di_iommu_unit *u,
+		     const struct unit_log *log)
 {
+	const struct ival *logged = &sys->kmsg.readable;
 	bool v3 = strncmp(name, "smmu3.", 6) == 0;
 
 	/* drivers/iommu/arm/arm-smmu-v3: "smmu3.%pa"; arm-smmu (v1/v2): "smmu.%pa". */
@@ -406,8 +409,12 @@ static int smmu_unit(const char *name, struct di_iommu_unit *u, const struct uni
 				     "('SMMUv%d with:' and the lines after it)", s->dev, s->version);
 		return n < 0 ? -ENOMEM : 0;
 	}
+	if (!logged->set)
+		return asprintf(&u->caps_error, "the kernel exports no capability registers for "
+				"this unit, and the kernel log, where its probe reported them, could "
+				"not be read (%s)", rfs_strerror(logged->err)) < 0 ? -ENOMEM : 0;
 	u->caps_error = strdup(v3 ? "the kernel exports no capability registers for this unit, "
-			       "and the log has no 'ias ... oas ... (features ...)' line for it" :
+			       "and the log has no '... oas ... (features ...)' line for it" :
 			       "the kernel exports no capability registers for this unit, and the "
 			       "log has no 'SMMUv2 with:' report for it");
 	return u->caps_error ? 0 : -ENOMEM;
@@ -442,7 +449,7 @@ static int collect_unit(struct di_system *sys, const char *name, struct di_iommu
 		close(fd);
 		err = amd_unit(sys, dfd, u, log->efr, log->n_efr);
 	} else {
-		err = smmu_unit(name, u, log);
+		err = smmu_unit(sys, name, u, log);
 	}
 
 	d = rfs_opendir(sys->root, dfd, "devices");

@@ -620,16 +620,20 @@ bool kmsg_parse_smmu_v3_features(const char *text, char *dev, size_t cap, unsign
 				 unsigned int *oas, uint32_t *features)
 {
 	const char *at = strstr(text, ": ias "), *p;
-	uint64_t i, o, f;
+	uint64_t i = 0, o, f;
 	char drv[64];
 
+	/* 7.x dropped the input size: "oas 44-bit (features 0x01008305)". */
+	if (!at)
+		at = strstr(text, ": oas ");
 	if (!at || !kl_dev_prefix(text, at + 2, drv, sizeof(drv), dev, cap) ||
 	    strcmp(drv, "arm-smmu-v3") != 0)
 		return false;
-	p = kl_parse_dec(at + 6, &i);
-	p = kl_parse_dec(kl_skip(p, "-bit, oas "), &o);
+	p = at[2] == 'i' ? kl_skip(kl_parse_dec(at + 6, &i), "-bit, oas ") : at + 6;
+	p = kl_parse_dec(p, &o);
 	p = kl_parse_hex(kl_skip(p, "-bit (features "), &f, true);
-	if (!p || strcmp(p, ")") != 0 || i > 64 || o > 64 || f > UINT32_MAX)
+	if (!p || strcmp(p, ")") != 0 || (at[2] == 'i' && !i) || i > 64 || o > 64 ||
+	    f > UINT32_MAX)
 		return false;
 	*ias = (unsigned int)i;
 	*oas = (unsigned int)o;

@@ -144,7 +144,8 @@ bool kmsg_parse_amd_efr(const char *text, uint64_t *efr, uint64_t *efr2, bool *h
 
 /*
  * arm_smmu_device_hw_probe(): "arm-smmu-v3 9050000.smmuv3: ias 44-bit, oas
- * 44-bit (features 0x00008305)": dev is the SMMU's device.
+ * 44-bit (features 0x00008305)", from 7.x "... oas 44-bit (features
+ * 0x01008305)" (ias is then 0): dev is the SMMU's device.
  */
 bool kmsg_parse_smmu_v3_features(const char *text, char *dev, size_t cap, unsigned int *ias,
 				 unsigned int *oas, uint32_t *features);

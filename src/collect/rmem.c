@@ -141,8 +141,8 @@ int collect_rmem(struct di_system *sys)
 	ac = read_cells_prop(sys->root, RMEM_DIR, "#address-cells", 2);
 	sc = read_cells_prop(sys->root, RMEM_DIR, "#size-cells", 1);
 	while (!err && (de = readdir(d)))
-		if (de->d_name[0] != '.' && strchr(de->d_name, '@'))
-			err = read_node(sys, de->d_name, ac, sc);
+		if (de->d_name[0] != '.')
+			err = read_node(sys, de->d_name, ac, sc);	/* a property file has no compatible */
 	closedir(d);
 	if (sw->n_rmem)
 		qsort(sw->rmem, sw->n_rmem, sizeof(*sw->rmem), cmp_rmem);

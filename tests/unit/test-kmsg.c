@@ -181,6 +181,9 @@ static void test_smmu_lines(void)
 				       "0x00008305)", smmu, sizeof(smmu), &ias, &oas, &feat) &&
 	   strcmp(smmu, "9050000.smmuv3") == 0 && ias == 44 && oas == 44 && feat == 0x8305,
 	   "SMMUv3 probe line: ias, oas, features");
+	ok(kmsg_parse_smmu_v3_features("arm-smmu-v3 9050000.smmuv3: oas 44-bit (features 0x01008305)",
+				       smmu, sizeof(smmu), &ias, &oas, &feat) && ias == 0 && oas == 44 &&
+	   feat == 0x01008305, "7.x SMMUv3 probe line: no ias");
 	ok(!kmsg_parse_smmu_v3_features("arm-smmu 9050000.smmu: ias 44-bit, oas 44-bit (features "
 					"0x00008305)", smmu, sizeof(smmu), &ias, &oas, &feat),
 	   "the probe line of another driver is refused");

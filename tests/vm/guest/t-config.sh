@@ -3,9 +3,11 @@
 # command line holds the configuration's words, and the kernel's own log and
 # files (IOMMU units, group types, SWIOTLB pool, vmwgfx mapping mode) show
 # the expected effect: on x86 (q35) IOMMU units, group types, SWIOTLB pool,
-# vmwgfx mapping mode; on arm64 (virt) the SMMUv3, group types, the SWIOTLB
-# pool the kernel sizes for kmalloc bouncing, and the dma-coherent properties
-# of the device tree the guest booted.  Nothing here runs dmainspect.
+# vmwgfx mapping mode; on arm64 (virt) the SMMUv3 (or its absence), group
+# types, the SWIOTLB pool the kernel sizes for kmalloc bouncing, the
+# dma-coherent properties and reserved memory of the device tree the guest
+# booted, and dynamic debug's coherency lines where the configuration turns
+# them on.  Nothing here runs dmainspect.
 set -eu
 # shellcheck source=tests/vm/guest/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -19,11 +21,16 @@ dmesg >"$log"
 #   units  IOMMU unit name pattern in /sys/class/iommu ("" for none)
 #   gtype  type of every IOMMU group ("" for no groups)
 #   logs   lines the kernel log must contain (fixed strings, one per line)
+#   nologs text the kernel log must not contain (fixed strings, one per line)
 #   nslabs SWIOTLB default pool slabs in debugfs ("" for no pool)
 #   vmw    vmwgfx's "[drm] DMA map mode:" text ("" on arm64: no vmware-svga)
 #   arch   the machine (uname -m) the configuration boots
 #   dtcoh  arm64: "yes" when the PCIe host bridge and every virtio_mmio node
 #          of the device tree are dma-coherent, "no" when none is
+#   rmem   arm64: the nodes under /reserved-memory ("" for none)
+#   dyndbg "yes" when the command line turns on dynamic debug for
+#          drivers/of/device.c: the log then has of_dma_configure_id()'s
+#          "device is (not) dma coherent" lines, else none
 vmw_default="Caching DMA mappings."
 intel_lazy_logs="DMAR: IOMMU enabled
 iommu: Default domain type: Translated
@@ -32,6 +39,9 @@ vmw=$vmw_default
 mem_above_4g=
 arch=x86_64
 dtcoh=
+rmem=
+nologs=
+dyndbg=
 # arm64 with SMMUv3: Debian's arm64 default domain policy is strict
 # (CONFIG_IOMMU_DEFAULT_DMA_STRICT); with nothing that needs bouncing below
 # 4 GiB the kernel keeps a pool for kmalloc bouncing
@@ -93,12 +103,34 @@ vmw-restrict)
 	logs=$intel_lazy_logs vmw="Giving up DMA mappings early."
 	;;
 arm-smmu)
-	words='' units="smmu3.*" gtype=DMA nslabs=512 arch=aarch64 vmw='' dtcoh=yes
-	logs=$arm_smmu_logs
+	words='' units="smmu3.*" gtype=DMA nslabs=512 arch=aarch64 vmw='' dtcoh=yes dyndbg=yes
+	logs="$arm_smmu_logs
+pci-host-generic 4010000000.pcie: device is dma coherent"
 	;;
 arm-noncoherent)
 	words='' units="smmu3.*" gtype=DMA nslabs=512 arch=aarch64 vmw='' dtcoh=no
 	logs=$arm_smmu_logs
+	;;
+arm-nosmmu)
+	# -M virt without an SMMU: no IOMMU at all, though iommu_subsys_init()
+	# logs the default domain policy all the same; the 1 MiB pool for
+	# kmalloc bouncing stays, and the host bridge is not coherent.
+	words='' units='' gtype='' nslabs=512 arch=aarch64 vmw='' dtcoh=no dyndbg=yes
+	logs="iommu: Default domain type: Translated
+iommu: DMA domain TLB invalidation policy: strict mode
+software IO TLB: SWIOTLB bounce buffer size adjusted to 1MB
+OF: reserved mem: Reserved memory: No reserved-memory node in the DT
+pci-host-generic 4010000000.pcie: device is not dma coherent"
+	nologs="arm-smmu-v3"
+	;;
+arm-coherent-pool)
+	# As arm-smmu, with a per-device coherent pool (shared-dma-pool,
+	# no-map) the kernel sets up at boot.
+	words='' units="smmu3.*" gtype=DMA nslabs=512 arch=aarch64 vmw='' dtcoh=yes
+	rmem=coherent-pool@7e000000
+	logs="$arm_smmu_logs
+Reserved memory: created DMA memory pool at 0x000000007e000000, size 4 MiB
+OF: reserved mem: initialized node coherent-pool@7e000000, compatible id shared-dma-pool"
 	;;
 *)
 	tap_skip "configuration '$config' matches its kernel" "no expectations for this configuration"
@@ -178,6 +210,32 @@ while IFS= read -r l; do
 done <<EOF
 $logs
 EOF
+while IFS= read -r l; do
+	[ -n "$l" ] || continue
+	if grep -qF -- "$l" "$log"; then
+		tap_fail "kernel log never says '$l'" "$(grep -F -- "$l" "$log" | head -n 5)"
+	else
+		tap_ok "kernel log never says '$l'"
+	fi
+done <<EOF
+$nologs
+EOF
+
+# Dynamic debug for drivers/of/device.c: of_dma_configure_id() then logs
+# "<drv> <dev>: device is (not) dma coherent" for the devices it configures.
+dd=no
+grep -qF 'dyndbg="file drivers/of/device.c +p"' /proc/cmdline && dd=yes
+ndbg=$(grep -cE '^\[[^]]*\] [^ ]+ [^ ]+: device is (not )?dma coherent$' "$log" || true)
+if [ "${dyndbg:-no}" = yes ]; then
+	if [ "$dd" = yes ] && [ "$ndbg" -gt 0 ]; then
+		tap_ok "dynamic debug for drivers/of/device.c is on and the log has $ndbg 'device is ... dma coherent' lines"
+	else
+		tap_fail "dynamic debug for drivers/of/device.c is on and the log has 'device is ... dma coherent' lines" \
+			"on the command line: $dd; lines: $ndbg"
+	fi
+else
+	tap_is "$dd $ndbg" "no 0" "no dynamic debug for drivers/of/device.c, no 'device is ... dma coherent' line"
+fi
 
 sw=/sys/kernel/debug/swiotlb
 if [ ! -d "$sw" ]; then
@@ -221,6 +279,35 @@ if [ -n "$dtcoh" ]; then
 	else
 		tap_fail "device tree: $want of the virtio_mmio nodes are dma-coherent" "$ncoh of $nmmio are"
 	fi
+fi
+
+# The device tree's reserved memory: none in QEMU's own, the coherent pool
+# (vm_dtb_coherent_pool in tests/vm/common.sh) where the configuration adds
+# it.
+dt=/sys/firmware/devicetree/base
+if [ "$arch" = aarch64 ]; then
+	got=
+	for n in "$dt"/reserved-memory/*; do
+		[ -d "$n" ] && got="$got ${n##*/}"
+	done
+	tap_is "${got# }" "$rmem" "device tree: /reserved-memory nodes: '${rmem:-none}'"
+fi
+# bytes FILE: a property's bytes in hex, space-separated.
+bytes() { od -An -v -tx1 "$1" 2>/dev/null | tr -s ' \n' ' ' | sed 's/^ //; s/ $//'; }
+if [ -n "$rmem" ]; then
+	p=$dt/reserved-memory/$rmem
+	tap_is "$(tr -d '\0' <"$p/compatible" 2>&1)" shared-dma-pool "device tree: $rmem is a shared-dma-pool"
+	tap_is "$(bytes "$dt/reserved-memory/#address-cells") / $(bytes "$dt/reserved-memory/#size-cells")" \
+		"00 00 00 02 / 00 00 00 02" "device tree: /reserved-memory has two address and two size cells"
+	tap_is "$(bytes "$p/reg")" "00 00 00 00 7e 00 00 00 00 00 00 00 00 40 00 00" \
+		"device tree: $rmem reg is 4 MiB at 0x7e000000"
+	tap_check "device tree: $rmem is no-map" test -e "$p/no-map"
+	tap_is "$(bytes "$p/phandle")" "00 00 7e 00" "device tree: $rmem phandle is 0x7e00"
+	first=$(for n in "$dt"/virtio_mmio@*; do echo "${n##*/}"; done | sort | head -n 1)
+	tap_is "$(bytes "$dt/$first/memory-region")" "00 00 7e 00" \
+		"device tree: the first virtio_mmio node ($first) has memory-region <0x7e00>"
+	others=$(find "$dt" -name memory-region | grep -vxF "$dt/$first/memory-region" || true)
+	tap_is "$others" "" "device tree: no other node has a memory-region"
 fi
 
 if [ -n "$mem_above_4g" ]; then
