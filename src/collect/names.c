@@ -92,8 +92,8 @@ int names_init(struct di_names *n, const struct rootfs *root)
 	if (!root->live && load_answers(n, root) == 0) {
 		n->replay = true;
 	} else {
-		if (root->rec)
-			n->answers = json_object_new_object();
+		/* This run's answers: a cache, and saved for replay when recording. */
+		n->answers = json_object_new_object();
 		n->udev = udev_new();
 		if (n->udev)
 			n->hwdb = udev_hwdb_new(n->udev);
@@ -250,8 +250,9 @@ int names_module_for_alias(struct di_names *n, const char *modalias, char **modu
 	int err;
 
 	*module = NULL;
-	if (n->replay) {
-		a = answer(n, "modules", modalias, false);
+	/* Replayed, or asked before in this run (devices share modaliases). */
+	a = answer(n, "modules", modalias, false);
+	if (n->replay || a) {
 		if (!a)
 			return -ENODATA;
 		if (json_object_object_get_ex(a, "module", &x) &&
