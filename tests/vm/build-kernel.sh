@@ -57,13 +57,7 @@ kmake=(make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- LOCALVERSION=
 
 # The kernel built before, when there is one; else give up.
 use_built() {
-	if [ -e "$root/.complete" ]; then
-		vm_log "$*; using the kernel built before ($(cat "$root/.package"))"
-		printf '%s\n' "$root"
-		exit 0
-	fi
-	vm_log "$*"
-	exit 1
+	vm_fall_back "$([ -e "$root/.complete" ] && echo "$root")" "the kernel built before" "$@"
 }
 
 for tool in make gcc aarch64-linux-gnu-gcc flex bison bc perl xz dpkg-deb depmod flock; do

@@ -202,6 +202,21 @@ vm_dtb_restricted_pool() {
 # never changed.  Messages go to stderr, prefixed with $VM_LOG_TAG.
 vm_log() { printf '%s: %s\n' "${VM_LOG_TAG:-vm}" "$*" >&2; }
 
+# vm_fall_back ROOT WHAT MESSAGE...: after a failure, print ROOT (a kernel
+# root from before, when ROOT is not empty) and exit 0, saying so; else say
+# MESSAGE and exit 1.  WHAT names it in the message.
+vm_fall_back() {
+	local root=$1 what=$2
+	shift 2
+	if [ -n "$root" ]; then
+		vm_log "$*; using $what $(cat "$root/.package")"
+		printf '%s\n' "$root"
+		exit 0
+	fi
+	vm_log "$*"
+	exit 1
+}
+
 # The Debian mirror the host's apt uses (not its security or backports
 # archive), from its own index targets.
 vm_host_mirror() {

@@ -78,15 +78,7 @@ cached_root() {
 }
 
 use_cached() {
-	local old
-	old=$(cached_root)
-	if [ -n "$old" ]; then
-		log "$*; using cached kernel $(cat "$old/.package")"
-		printf '%s\n' "$old"
-		exit 0
-	fi
-	log "$*"
-	exit 1
+	vm_fall_back "$(cached_root)" "cached kernel" "$@"
 }
 
 mkdir -p "$cache/$arch" 2>/dev/null || true
