@@ -8,6 +8,8 @@
 
 #include "advise.h"
 #include "cmd.h"
+#include "collect/collect.h"
+#include "conclude.h"
 
 static void advise_help(FILE *out)
 {
@@ -60,7 +62,9 @@ static int advise_run(struct di_ctx *ctx, int argc, char **argv)
 	struct di_system sys;
 	int err, missing = 0, ret;
 
-	err = system_collect(ctx, &sys);
+	err = system_collect(&ctx->root, &sys);
+	if (err >= 0)
+		err = system_conclude(&sys);
 	if (err < 0) {
 		di_err("advise: %s", rfs_strerror(err));
 		system_free(&sys);

@@ -41,14 +41,14 @@ static int inspect(struct di_ctx *ctx, const char *arg, struct di_dmabuf *b)
 	b->src_pid = b->src_fd = -1;
 	b->argument = strdup(arg);
 	if (!ctx->root.live) {
-		if (dmabuf_collect_snapshot(ctx, arg, b) < 0)
+		if (dmabuf_collect_snapshot(&ctx->root, arg, b) < 0)
 			return -1;
 		fd = -1;
 	} else {
-		fd = dmabuf_acquire(ctx, arg, b);
+		fd = dmabuf_acquire(&ctx->root, arg, b);
 		if (fd < 0)
 			return -1;
-		dmabuf_collect_fd(ctx, fd, b);
+		dmabuf_collect_fd(&ctx->root, fd, b);
 	}
 	/* bufinfo is read while the fd is open: a test buffer lives no longer. */
 	err = bufinfo_read(&ctx->root, &info, &ninfo);
@@ -81,7 +81,7 @@ static int buf_run(struct di_ctx *ctx, int argc, char **argv)
 			failed++;
 		}
 	}
-	err = dmabuf_resolve_attachments(ctx, bufs, n);
+	err = dmabuf_resolve_attachments(&ctx->root, bufs, n);
 	if (err < 0)
 		di_err("buf: attached devices: %s", rfs_strerror(err));
 	for (size_t i = 0; i < n; i++)

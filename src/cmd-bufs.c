@@ -54,7 +54,7 @@ static int bufs_run(struct di_ctx *ctx, int argc, char **argv)
 		ret = EXIT_USAGE;
 		goto out;
 	}
-	err = bufs_collect(ctx, &filter, &s);
+	err = bufs_collect(&ctx->root, &filter, &s);
 	if (err < 0) {
 		di_err("bufs: %s", rfs_strerror(err));
 		bufset_free(&s);

@@ -45,10 +45,7 @@ struct command {
 
 void di_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Collect the devices and groups that list and advise show. */
-int system_collect(struct di_ctx *ctx, struct di_system *sys);
-
-/* Run of a command without operands: collect, advise, render; an exit status. */
+/* Run of a command without operands: collect, conclude, advise, render; an exit status. */
 int run_system_command(struct di_ctx *ctx, int argc, char **argv,
 		       int (*render)(const struct di_system *, const struct render_opts *));
 

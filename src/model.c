@@ -292,3 +292,31 @@ const struct di_rmem *device_restricted_region(const struct di_system *sys, cons
 	}
 	return NULL;
 }
+
+int note_unreadable(struct di_system *sys, const char *what, int err, const char *hint)
+{
+	if (hint)
+		return strv_addf(&sys->unreadable, "%s: %s (%s)", what, rfs_strerror(err), hint);
+	return strv_addf(&sys->unreadable, "%s: %s", what, rfs_strerror(err));
+}
+
+const char *iommu_domain_meaning(const char *type)
+{
+	static const struct {
+		const char *raw, *meaning;
+	} m[] = {
+		{ "DMA", "translated, strict invalidation" },
+		{ "DMA-FQ", "translated, lazy invalidation with a flush queue" },
+		{ "identity", "no translation (passthrough)" },
+		{ "blocked", "no DMA allowed" },
+		{ "unmanaged", "owned by user space or its driver (VFIO, iommufd)" },
+		{ "unknown", "unknown to the kernel" },
+	};
+
+	if (!type)
+		return NULL;
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		if (strcmp(type, m[i].raw) == 0)
+			return m[i].meaning;
+	return NULL;
+}

@@ -336,6 +336,10 @@ bool strv_contains(const struct strv *sv, const char *s);
 struct di_device *system_find_device(const struct di_system *sys, const char *name);
 struct di_group *system_find_group(const struct di_system *sys, int id);
 struct di_rmem *system_find_rmem(const struct di_system *sys, const char *name);
+/* Record "what: why" in sys->unreadable. */
+int note_unreadable(struct di_system *sys, const char *what, int err, const char *hint);
+/* The meaning of a group type ("DMA-FQ" -> "translated, lazy ..."), or NULL. */
+const char *iommu_domain_meaning(const char *type);
 /* The first available restricted-dma-pool among the device's memory regions. */
 const struct di_rmem *device_restricted_region(const struct di_system *sys,
 					       const struct di_device *d);

@@ -49,6 +49,9 @@ int iomem_top(const char *text, uint64_t *top);
  */
 int kernel_version_parse(const char *release, const char *version, const char *version_src,
 			 struct di_kver *kv);
+/* Fill the model from the reader: devices, groups, system-wide facts. */
+int system_collect(const struct rootfs *root, struct di_system *sys);
+
 /* The architecture (sys->arch, sys->x86): read first, device coherency depends on it. */
 void collect_arch(struct di_system *sys);
 /* Module parameters of drivers with a known procedure, iomem top, kernel version. */

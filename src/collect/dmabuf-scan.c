@@ -479,7 +479,7 @@ static int totals_exporters(struct di_bufset *s)
 	return 0;
 }
 
-int bufs_collect(struct di_ctx *ctx, const struct bufs_filter *f, struct di_bufset *s)
+int bufs_collect(const struct rootfs *root, const struct bufs_filter *f, struct di_bufset *s)
 {
 	struct di_dmabuf *info = NULL;
 	struct recs rv = { 0 };
@@ -487,8 +487,8 @@ int bufs_collect(struct di_ctx *ctx, const struct bufs_filter *f, struct di_bufs
 	int err;
 
 	memset(s, 0, sizeof(*s));
-	s->bufinfo_err = bufinfo_read(&ctx->root, &info, &ninfo);
-	err = scan_proc(&ctx->root, f, &rv, s);
+	s->bufinfo_err = bufinfo_read(root, &info, &ninfo);
+	err = scan_proc(root, f, &rv, s);
 	if (!err) {
 		if (ninfo)
 			qsort(info, ninfo, sizeof(*info), cmp_info);
@@ -502,7 +502,7 @@ int bufs_collect(struct di_ctx *ctx, const struct bufs_filter *f, struct di_bufs
 		return err;
 	if (s->n_bufs)
 		qsort(s->bufs, s->n_bufs, sizeof(*s->bufs), cmp_buf);
-	err = totals_procs(&ctx->root, s);
+	err = totals_procs(root, s);
 	if (!err)
 		err = totals_exporters(s);
 	if (f->n_pids)
@@ -510,6 +510,6 @@ int bufs_collect(struct di_ctx *ctx, const struct bufs_filter *f, struct di_bufs
 	else if (s->bufinfo_err)
 		s->unheld_err = s->bufinfo_err;
 	if (!err)
-		err = dmabuf_resolve_attachments(ctx, s->bufs, s->n_bufs);
+		err = dmabuf_resolve_attachments(root, s->bufs, s->n_bufs);
 	return err;
 }

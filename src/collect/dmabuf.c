@@ -74,7 +74,7 @@ static int buf_fail(struct di_dmabuf *b, const char *fmt, ...)
 }
 
 /* Why an fd is not a dma-buf: its kind, and what /proc calls it. */
-static int not_dmabuf(struct di_ctx *ctx, int fd, const char *what, struct di_dmabuf *b)
+static int not_dmabuf(const struct rootfs *root, int fd, const char *what, struct di_dmabuf *b)
 {
 	char path[64], target[256];
 	struct stat st;
@@ -97,7 +97,7 @@ static int not_dmabuf(struct di_ctx *ctx, int fd, const char *what, struct di_dm
 			kind = "another kind of file";
 	}
 	snprintf(path, sizeof(path), "proc/self/fd/%d", fd);
-	if (rfs_readlink(&ctx->root, RFS_ROOT, path, target, sizeof(target)) > 0)
+	if (rfs_readlink(root, RFS_ROOT, path, target, sizeof(target)) > 0)
 		return buf_fail(b, "%s is not a dma-buf: %s (%s)", what, kind, target);
 	return buf_fail(b, "%s is not a dma-buf: %s", what, kind);
 }
@@ -109,22 +109,22 @@ static bool is_dmabuf_fd(int fd)
 	return fstatfs(fd, &sf) == 0 && (unsigned long)sf.f_type == DMA_BUF_MAGIC;
 }
 
-static int acquire_own(struct di_ctx *ctx, int fd, struct di_dmabuf *b)
+static int acquire_own(const struct rootfs *root, int fd, struct di_dmabuf *b)
 {
 	char what[32];
 
 	snprintf(what, sizeof(what), "fd %d", fd);
-	if (fd == ctx->root.fd || fcntl(fd, F_GETFD) < 0)
+	if (fd == root->fd || fcntl(fd, F_GETFD) < 0)
 		return buf_fail(b, "fd %d is not open", fd);
 	if (!is_dmabuf_fd(fd))
-		return not_dmabuf(ctx, fd, what, b);
+		return not_dmabuf(root, fd, what, b);
 	b->source = SRC_FD;
 	b->src_pid = getpid();
 	b->src_fd = fd;
 	return fd;
 }
 
-static int acquire_remote(struct di_ctx *ctx, int pid, int nfd, struct di_dmabuf *b)
+static int acquire_remote(const struct rootfs *root, int pid, int nfd, struct di_dmabuf *b)
 {
 #if HAVE_DECL_SYS_PIDFD_OPEN && HAVE_DECL_SYS_PIDFD_GETFD
 	char what[64];
@@ -161,7 +161,7 @@ static int acquire_remote(struct di_ctx *ctx, int pid, int nfd, struct di_dmabuf
 	}
 	snprintf(what, sizeof(what), "fd %d of process %d", nfd, pid);
 	if (!is_dmabuf_fd((int)fd)) {
-		not_dmabuf(ctx, (int)fd, what, b);
+		not_dmabuf(root, (int)fd, what, b);
 		close((int)fd);
 		return -1;
 	}
@@ -175,11 +175,11 @@ static int acquire_remote(struct di_ctx *ctx, int pid, int nfd, struct di_dmabuf
 #endif
 }
 
-static int acquire_device(struct di_ctx *ctx, const char *path, struct di_dmabuf *b)
+static int acquire_device(const struct rootfs *root, const char *path, struct di_dmabuf *b)
 {
 	struct test_buffer tb;
 	char *why = NULL;
-	int err = test_buffer_alloc(&ctx->root, path, &tb, &why);
+	int err = test_buffer_alloc(root, path, &tb, &why);
 
 	if (err < 0) {
 		buf_fail(b, "%s", why ? why : strerror(-err));
@@ -195,7 +195,7 @@ static int acquire_device(struct di_ctx *ctx, const char *path, struct di_dmabuf
 	return tb.fd;
 }
 
-int dmabuf_acquire(struct di_ctx *ctx, const char *arg, struct di_dmabuf *b)
+int dmabuf_acquire(const struct rootfs *root, const char *arg, struct di_dmabuf *b)
 {
 	struct buf_arg a;
 	int err = parse_buf_arg(arg, &a);
@@ -206,11 +206,11 @@ int dmabuf_acquire(struct di_ctx *ctx, const char *arg, struct di_dmabuf *b)
 		return buf_fail(b, "process or fd number out of range");
 	switch (a.kind) {
 	case BUF_ARG_FD:
-		return acquire_own(ctx, a.fd, b);
+		return acquire_own(root, a.fd, b);
 	case BUF_ARG_PROC:
-		return acquire_remote(ctx, a.pid, a.fd, b);
+		return acquire_remote(root, a.pid, a.fd, b);
 	default:
-		return acquire_device(ctx, arg, b);
+		return acquire_device(root, arg, b);
 	}
 }
 
@@ -328,7 +328,7 @@ static void probe(int fd, struct di_dmabuf *b)
 		b->map_info.err = errno == ENOTTY ? -DB_ENOTREPORTED : -errno;
 }
 
-void dmabuf_collect_fd(struct di_ctx *ctx, int fd, struct di_dmabuf *b)
+void dmabuf_collect_fd(const struct rootfs *root, int fd, struct di_dmabuf *b)
 {
 	struct stat st;
 
@@ -339,12 +339,12 @@ void dmabuf_collect_fd(struct di_ctx *ctx, int fd, struct di_dmabuf *b)
 		b->inode.err = b->size.err = -errno;
 	}
 	/* The holder's own view, or ours when its fd number now names another file. */
-	if (read_fdinfo(&ctx->root, b->src_pid, b->src_fd, b) == -ESTALE)
-		read_fdinfo(&ctx->root, getpid(), fd, b);
+	if (read_fdinfo(root, b->src_pid, b->src_fd, b) == -ESTALE)
+		read_fdinfo(root, getpid(), fd, b);
 	probe(fd, b);
 }
 
-int dmabuf_collect_snapshot(struct di_ctx *ctx, const char *arg, struct di_dmabuf *b)
+int dmabuf_collect_snapshot(const struct rootfs *root, const char *arg, struct di_dmabuf *b)
 {
 	char path[64], target[256];
 	struct buf_arg a;
@@ -363,13 +363,13 @@ int dmabuf_collect_snapshot(struct di_ctx *ctx, const char *arg, struct di_dmabu
 	b->src_pid = a.pid;
 	b->src_fd = a.fd;
 	snprintf(path, sizeof(path), "proc/%d/fd/%d", a.pid, a.fd);
-	n = rfs_readlink(&ctx->root, RFS_ROOT, path, target, sizeof(target));
+	n = rfs_readlink(root, RFS_ROOT, path, target, sizeof(target));
 	if (n == -ENOENT)
 		return buf_fail(b, "the snapshot has no fd %d of process %d", a.fd, a.pid);
 	if (n >= 0 && !is_dmabuf_link(target))
 		return buf_fail(b, "fd %d of process %d in the snapshot is not a dma-buf (%s)", a.fd,
 				a.pid, target);
-	read_fdinfo(&ctx->root, a.pid, a.fd, b);
+	read_fdinfo(root, a.pid, a.fd, b);
 	if (b->exporter.err == -ENOMSG)
 		return buf_fail(b, "fd %d of process %d in the snapshot is not a dma-buf (its "
 				"fdinfo has no exp_name)", a.fd, a.pid);
@@ -469,16 +469,16 @@ int bufinfo_merge(struct di_dmabuf *b, const struct di_dmabuf *info, size_t n, i
 }
 
 /* A device the collector does not list (say a platform device): find it by name. */
-static void add_named(struct di_ctx *ctx, struct di_system *sys, const char *name)
+static void add_named(const struct rootfs *root, struct di_system *sys, const char *name)
 {
 	char path[PATH_MAX];
 	struct di_names names;
 	struct dirent *de;
-	DIR *d = rfs_opendir(&ctx->root, RFS_ROOT, "sys/bus");
+	DIR *d = rfs_opendir(root, RFS_ROOT, "sys/bus");
 
 	if (!d)
 		return;
-	names_init(&names, &ctx->root);
+	names_init(&names, root);
 	while ((de = readdir(d)) && !system_find_device(sys, name)) {
 		int fd;
 
@@ -486,7 +486,7 @@ static void add_named(struct di_ctx *ctx, struct di_system *sys, const char *nam
 		    (size_t)snprintf(path, sizeof(path), "sys/bus/%s/devices/%s", de->d_name,
 				     name) >= sizeof(path))
 			continue;
-		fd = rfs_open(&ctx->root, RFS_ROOT, path, O_PATH);
+		fd = rfs_open(root, RFS_ROOT, path, O_PATH);
 		if (fd < 0)
 			continue;
 		close(fd);
@@ -512,7 +512,7 @@ static void fill_attachment(struct di_attachment *a, const struct di_device *d)
 	a->dt_coherent_from.s = d->dt_coherent_from.s ? strdup(d->dt_coherent_from.s) : NULL;
 }
 
-int dmabuf_resolve_attachments(struct di_ctx *ctx, struct di_dmabuf *bufs, size_t n)
+int dmabuf_resolve_attachments(const struct rootfs *root, struct di_dmabuf *bufs, size_t n)
 {
 	struct di_system sys;
 	size_t count = 0;
@@ -522,11 +522,11 @@ int dmabuf_resolve_attachments(struct di_ctx *ctx, struct di_dmabuf *bufs, size_
 		count += bufs[i].n_attachments;
 	if (!count)
 		return 0;
-	err = system_collect(ctx, &sys);
+	err = system_collect(root, &sys);
 	for (size_t i = 0; i < n && !err; i++)
 		for (size_t k = 0; k < bufs[i].n_attachments; k++)
 			if (!system_find_device(&sys, bufs[i].attachments[k].device))
-				add_named(ctx, &sys, bufs[i].attachments[k].device);
+				add_named(root, &sys, bufs[i].attachments[k].device);
 	for (size_t i = 0; i < n && !err; i++) {
 		for (size_t k = 0; k < bufs[i].n_attachments; k++) {
 			struct di_attachment *a = &bufs[i].attachments[k];

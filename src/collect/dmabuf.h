@@ -2,7 +2,7 @@
 /* Collectors for the dma-buf commands. */
 #pragma once
 
-#include "cmd.h"
+#include "rootfs.h"
 #include "model-dmabuf.h"
 
 /* dmabuf-alloc.c: test buffers from device nodes (the only device I/O). */
@@ -32,18 +32,18 @@ void test_buffer_free(struct test_buffer *tb);
  * Fills b's source fields. Returns the fd (the caller closes it), or -1
  * with b->error set.
  */
-int dmabuf_acquire(struct di_ctx *ctx, const char *arg, struct di_dmabuf *b);
+int dmabuf_acquire(const struct rootfs *root, const char *arg, struct di_dmabuf *b);
 /* What the fd, the holder's fdinfo and the probes say. */
-void dmabuf_collect_fd(struct di_ctx *ctx, int fd, struct di_dmabuf *b);
+void dmabuf_collect_fd(const struct rootfs *root, int fd, struct di_dmabuf *b);
 /* A snapshot: PID:N from the snapshot's proc/PID/fdinfo/N. 0 or -1 with b->error. */
-int dmabuf_collect_snapshot(struct di_ctx *ctx, const char *arg, struct di_dmabuf *b);
+int dmabuf_collect_snapshot(const struct rootfs *root, const char *arg, struct di_dmabuf *b);
 
 /* Read and parse debugfs bufinfo. Returns 0 or -errno. */
 int bufinfo_read(const struct rootfs *r, struct di_dmabuf **info, size_t *n);
 /* Copy what bufinfo says about b (matched by inode), or note why it cannot. */
 int bufinfo_merge(struct di_dmabuf *b, const struct di_dmabuf *info, size_t n, int info_err);
 /* Fill each attachment's group, domain and masks from the device collector. */
-int dmabuf_resolve_attachments(struct di_ctx *ctx, struct di_dmabuf *bufs, size_t n);
+int dmabuf_resolve_attachments(const struct rootfs *root, struct di_dmabuf *bufs, size_t n);
 
 /* dmabuf-scan.c: every buffer and who holds it (bufs). */
 struct bufs_filter {
@@ -51,4 +51,4 @@ struct bufs_filter {
 	size_t n_pids;
 	struct strv exporters;
 };
-int bufs_collect(struct di_ctx *ctx, const struct bufs_filter *f, struct di_bufset *s);
+int bufs_collect(const struct rootfs *root, const struct bufs_filter *f, struct di_bufset *s);

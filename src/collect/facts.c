@@ -19,13 +19,6 @@
 #define MAX_POLICY_LINES 32
 #define MAX_EFR 16
 
-int note_unreadable(struct di_system *sys, const char *what, int err, const char *hint)
-{
-	if (hint)
-		return strv_addf(&sys->unreadable, "%s: %s (%s)", what, rfs_strerror(err), hint);
-	return strv_addf(&sys->unreadable, "%s: %s", what, rfs_strerror(err));
-}
-
 static const char *const fault_kinds[] = {
 	[FAULT_INTEL_DMAR] = "intel-dmar",
 	[FAULT_AMD_VI] = "amd-vi",
@@ -486,10 +479,6 @@ int collect_facts(struct di_system *sys)
 	if (!err)
 		err = collect_swiotlb(sys, &sc.sw);
 	if (!err)
-		err = rmem_conclude(sys);
-	if (!err)
-		err = iommu_conclude(sys);
-	if (!err)
-		err = swiotlb_conclude(sys);
+		err = rmem_collect_devices(sys);
 	return err;
 }

@@ -40,8 +40,6 @@ int amd_features_split(const char *raw, const struct efr_seen *log, size_t n_log
 /* Pure: reserved_regions text into regions; malformed lines are skipped. */
 int parse_reserved_regions(const char *text, struct di_resv **out, size_t *n);
 
-/* Pure: meaning of a group type ("DMA-FQ" -> "translated, lazy ..."), or NULL. */
-const char *iommu_domain_meaning(const char *type);
 
 /*
  * What an SMMU's probe said in the kernel log: SMMUv3's "ias N-bit, oas
@@ -73,8 +71,6 @@ void iommu_decode_smmu(const struct smmu_seen *s, struct di_iommu_caps *c);
 int collect_iommu_units(struct di_system *sys, const struct unit_log *log);
 int collect_reserved_regions(struct di_system *sys);
 
-/* Pure: the IOMMU policy's conclusions, each with its source. */
-int iommu_conclude(struct di_system *sys);
 
 /* What the kernel log says about the default SWIOTLB pool. */
 struct swiotlb_log {
@@ -86,19 +82,13 @@ struct swiotlb_log {
 int collect_swiotlb(struct di_system *sys, const struct swiotlb_log *log);
 int collect_ram(struct di_system *sys);
 
-/* Pure: forced bouncing, exhaustion advice, devices that can bounce. */
-int swiotlb_conclude(struct di_system *sys);
-
-/* Pure: nslabs to suggest after exhaustion (0: a bigger pool does not help). */
-long long swiotlb_suggest_nslabs(long long nslabs, long long largest_bytes);
 
 /* Reserved-memory DMA pools of the device tree (rmem.c). */
 int collect_rmem(struct di_system *sys);
 /* The log's "Reserved memory: created ... at BASE" and "initialized node NAME" lines. */
 int rmem_log_created(struct di_system *sys, const char *line, uint64_t base);
 int rmem_log_initialized(struct di_system *sys, const char *line, const char *node);
-/* Devices' memory regions and restricted pools, once pools and log are read. */
-int rmem_conclude(struct di_system *sys);
+/* Each device's memory regions, once the pools and the log are read. */
+int rmem_collect_devices(struct di_system *sys);
 
-/* Record "what: why" in sys->unreadable. */
-int note_unreadable(struct di_system *sys, const char *what, int err, const char *hint);
+

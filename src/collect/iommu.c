@@ -219,27 +219,6 @@ int parse_reserved_regions(const char *text, struct di_resv **out, size_t *n)
 	return 0;
 }
 
-const char *iommu_domain_meaning(const char *type)
-{
-	static const struct {
-		const char *raw, *meaning;
-	} m[] = {
-		{ "DMA", "translated, strict invalidation" },
-		{ "DMA-FQ", "translated, lazy invalidation with a flush queue" },
-		{ "identity", "no translation (passthrough)" },
-		{ "blocked", "no DMA allowed" },
-		{ "unmanaged", "owned by user space or its driver (VFIO, iommufd)" },
-		{ "unknown", "unknown to the kernel" },
-	};
-
-	if (!type)
-		return NULL;
-	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
-		if (strcmp(type, m[i].raw) == 0)
-			return m[i].meaning;
-	return NULL;
-}
-
 int collect_reserved_regions(struct di_system *sys)
 {
 	for (size_t i = 0; i < sys->n_groups; i++) {

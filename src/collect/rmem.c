@@ -222,55 +222,12 @@ static int device_regions(struct di_system *sys, struct di_device *d)
 	return err;
 }
 
-/* Whether the kernel set up the pool M (debugfs, its boot log lines). */
-static void set_up(const struct di_system *sys, struct di_rmem *m)
-{
-	const struct di_swiotlb *sw = &sys->swiotlb;
-
-	for (size_t i = 0; i < sw->n_pools; i++)
-		if (strcmp(sw->pools[i].name, m->name) == 0)
-			return ival_set(&m->set_up, 1);
-	if (m->created_line || m->initialized_line)
-		ival_set(&m->set_up, 1);
-	else if (sys->kmsg.from_boot.set && sys->kmsg.from_boot.v)
-		ival_set(&m->set_up, 0);
-	else
-		m->set_up.err = sys->kmsg.readable.err ? sys->kmsg.readable.err : -ENODATA;
-}
-
-/*
- * The restricted pool the device gets (of_dma_configure_id()): its
- * restricted-dma-pool, set up by the kernel, when no IOMMU translates for it
- * and of_dma_configure() has run for it. Where the log reaches back to the
- * boot its "assigned reserved memory node" line says so; otherwise a bound
- * driver says the device was configured.
- */
-static void device_restricted(const struct di_system *sys, struct di_device *d)
-{
-	const struct di_rmem *m = device_restricted_region(sys, d);
-
-	if (!m)
-		return;
-	if (strv_contains(&d->rmem_assigned, m->name) ||
-	    (!d->iommu_group.set && !(m->set_up.set && !m->set_up.v) &&
-	     !(sys->kmsg.from_boot.set && sys->kmsg.from_boot.v) && d->driver.s))
-		sval_set(&d->restricted_pool, m->name);
-}
-
-int rmem_conclude(struct di_system *sys)
+int rmem_collect_devices(struct di_system *sys)
 {
 	int err = 0;
 
-	for (size_t i = 0; i < sys->swiotlb.n_rmem; i++)
-		set_up(sys, &sys->swiotlb.rmem[i]);
-	for (size_t i = 0; !err && i < sys->n_devs; i++) {
-		struct di_device *d = &sys->devs[i];
-
-		if (!d->of_node.s && !d->dma_of_node.s)
-			continue;
-		err = device_regions(sys, d);
-		if (!err)
-			device_restricted(sys, d);
-	}
+	for (size_t i = 0; !err && i < sys->n_devs; i++)
+		if (sys->devs[i].of_node.s || sys->devs[i].dma_of_node.s)
+			err = device_regions(sys, &sys->devs[i]);
 	return err;
 }

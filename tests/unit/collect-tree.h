@@ -7,9 +7,10 @@
 
 #include "collect/collect.h"
 #include "collect/facts.h"
+#include "conclude.h"
 #include "tree.h"
 
-/* IOMMU groups, devices and system facts of the tree at tree_top. */
+/* IOMMU groups, devices and system facts of the tree at tree_top, and the conclusions. */
 static inline void tree_collect(struct di_system *sys, struct rootfs *r)
 {
 	struct di_names names;
@@ -20,7 +21,8 @@ static inline void tree_collect(struct di_system *sys, struct rootfs *r)
 	sys->root = r;
 	names_init(&names, r);
 	collect_arch(sys);
-	if (collect_groups(sys) < 0 || collect_devices(sys, &names) < 0 || collect_facts(sys) < 0)
+	if (collect_groups(sys) < 0 || collect_devices(sys, &names) < 0 || collect_facts(sys) < 0 ||
+	    system_conclude(sys) < 0)
 		exit(99);
 	names_fini(&names);
 }

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "facts.h"
+#include "conclude.h"
 
 #define IO_TLB_SHIFT 11
 #define IO_TLB_SEGSIZE 128
@@ -452,5 +452,60 @@ int swiotlb_conclude(struct di_system *sys)
 		nb->device = strdup(d->name);
 		err = nb->device ? bounce_one(sys, d, nb) : -ENOMEM;
 	}
+	return err;
+}
+
+/* Whether the kernel set up the pool M (debugfs, its boot log lines). */
+static void set_up(const struct di_system *sys, struct di_rmem *m)
+{
+	const struct di_swiotlb *sw = &sys->swiotlb;
+
+	for (size_t i = 0; i < sw->n_pools; i++)
+		if (strcmp(sw->pools[i].name, m->name) == 0)
+			return ival_set(&m->set_up, 1);
+	if (m->created_line || m->initialized_line)
+		ival_set(&m->set_up, 1);
+	else if (sys->kmsg.from_boot.set && sys->kmsg.from_boot.v)
+		ival_set(&m->set_up, 0);
+	else
+		m->set_up.err = sys->kmsg.readable.err ? sys->kmsg.readable.err : -ENODATA;
+}
+
+/*
+ * The restricted pool the device gets (of_dma_configure_id()): its
+ * restricted-dma-pool, set up by the kernel, when no IOMMU translates for it
+ * and of_dma_configure() has run for it. Where the log reaches back to the
+ * boot its "assigned reserved memory node" line says so; otherwise a bound
+ * driver says the device was configured.
+ */
+static void device_restricted(const struct di_system *sys, struct di_device *d)
+{
+	const struct di_rmem *m = device_restricted_region(sys, d);
+
+	if (!m)
+		return;
+	if (strv_contains(&d->rmem_assigned, m->name) ||
+	    (!d->iommu_group.set && !(m->set_up.set && !m->set_up.v) &&
+	     !(sys->kmsg.from_boot.set && sys->kmsg.from_boot.v) && d->driver.s))
+		sval_set(&d->restricted_pool, m->name);
+}
+
+/* The restricted pool each device gets. */
+static void rmem_conclude(struct di_system *sys)
+{
+	for (size_t i = 0; i < sys->swiotlb.n_rmem; i++)
+		set_up(sys, &sys->swiotlb.rmem[i]);
+	for (size_t i = 0; i < sys->n_devs; i++)
+		device_restricted(sys, &sys->devs[i]);
+}
+
+int system_conclude(struct di_system *sys)
+{
+	int err;
+
+	rmem_conclude(sys);
+	err = iommu_conclude(sys);
+	if (!err)
+		err = swiotlb_conclude(sys);
 	return err;
 }
