@@ -2,8 +2,8 @@
 /*
  * Conclusions drawn from the collected facts, each with the source it rests
  * on: the IOMMU policy and why, whether SWIOTLB bouncing is forced, what to
- * do about an exhausted pool, and which devices' direct DMA can bounce.
- * No I/O here.
+ * do about an exhausted pool, which devices' direct DMA can bounce, and the
+ * restricted DMA pool each device gets. No I/O here.
  */
 #include "config.h"
 

@@ -2,9 +2,10 @@
 /*
  * Reserved memory for DMA, as the device tree declares it: restricted DMA
  * pools ("restricted-dma-pool") and per-device coherent pools
- * ("shared-dma-pool"), the devices whose memory-region references each, and
- * which pool the kernel gives each device (of_dma_set_restricted_buffer(),
- * of_reserved_mem_device_init()), checked against the kernel log.
+ * ("shared-dma-pool"), the devices whose memory-region references each (as
+ * of_dma_set_restricted_buffer() and of_reserved_mem_device_init() read it),
+ * and the log's lines about them. conclude.c decides which pool each device
+ * gets.
  */
 #include "config.h"
 
