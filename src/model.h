@@ -96,7 +96,6 @@ struct di_device {
 	struct sval dt_coherent_from;	/* node carrying the property, or "default" */
 	struct ival dt_coherent_log;	/* bool: "device is (not) dma coherent" (dynamic debug) */
 	struct strv memory_regions;	/* reserved-memory nodes of its memory-region (own node, else DMA node) */
-	int memory_regions_err;
 	struct strv rmem_assigned;	/* kernel log: "assigned reserved memory node NAME" */
 	struct sval restricted_pool;	/* the restricted DMA pool its DMA bounces through */
 	struct sval coherent_pool;	/* a shared-dma-pool its own node declares */

@@ -18,6 +18,7 @@
 #define MAX_FAULTS 256
 #define MAX_POLICY_LINES 32
 #define MAX_EFR 16
+#define MAX_SMMU 16
 
 static const char *const fault_kinds[] = {
 	[FAULT_INTEL_DMAR] = "intel-dmar",
@@ -81,7 +82,7 @@ struct scan {
 	struct swiotlb_log sw;
 	struct efr_seen efr[MAX_EFR];
 	size_t n_efr;
-	struct smmu_seen smmu_units[MAX_EFR];
+	struct smmu_seen smmu_units[MAX_SMMU];
 	size_t n_smmu_units;
 	unsigned int memenc;
 	char *memenc_line;
@@ -169,7 +170,7 @@ static struct smmu_seen *smmu_entry(struct scan *sc, const char *dev)
 	for (size_t i = 0; i < sc->n_smmu_units; i++)
 		if (strcmp(sc->smmu_units[i].dev, dev) == 0)
 			return &sc->smmu_units[i];
-	if (sc->n_smmu_units == MAX_EFR)
+	if (sc->n_smmu_units == MAX_SMMU)
 		return NULL;
 	s = &sc->smmu_units[sc->n_smmu_units++];
 	memset(s, 0, sizeof(*s));

@@ -207,7 +207,7 @@ static int device_regions(struct di_system *sys, struct di_device *d)
 	if (n <= 0 && d->dma_of_node.s)
 		n = memory_region(sys->root, d->dma_of_node.s, buf, sizeof(buf));
 	if (n < 0 && n != -ENOENT)
-		d->memory_regions_err = (int)n;
+		err = note_unreadable(sys, "a device-tree memory-region", (int)n, d->name);
 	for (ssize_t i = 0; !err && i + 4 <= n; i += 4) {
 		struct di_rmem *m = rmem_by_phandle(sys, (uint32_t)be_cells(buf + i, 1));
 
