@@ -35,19 +35,6 @@ static int conclude(struct di_system *sys, const char *source, const char *fmt, 
 	return err;
 }
 
-static const char *kind_name(const char *kind)
-{
-	if (strcmp(kind, "intel-vt-d") == 0)
-		return "Intel VT-d";
-	if (strcmp(kind, "amd-vi") == 0)
-		return "AMD-Vi";
-	if (strcmp(kind, "arm-smmu-v3") == 0)
-		return "ARM SMMUv3";
-	if (strcmp(kind, "arm-smmu-v2") == 0)
-		return "ARM SMMU";
-	return "other";
-}
-
 /* What one command-line option asks of the IOMMU, or NULL for none known. */
 static const char *option_meaning(const char *param, const char *opt)
 {
@@ -252,7 +239,7 @@ int iommu_conclude(struct di_system *sys)
 		for (size_t i = 0; i < sys->n_units && len < sizeof(text) - 64; i++)
 			len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s (%s)",
 						i ? ", " : "", sys->units[i].name,
-						kind_name(sys->units[i].kind));
+						iommu_kind_name(sys->units[i].kind));
 		err = conclude(sys, "/sys/class/iommu", "%zu IOMMU unit%s: %s", sys->n_units,
 			       sys->n_units == 1 ? "" : "s", text);
 	}

@@ -320,3 +320,16 @@ const char *iommu_domain_meaning(const char *type)
 			return m[i].meaning;
 	return NULL;
 }
+
+const char *iommu_kind_name(const char *kind)
+{
+	static const char *const names[][2] = {
+		{ "intel-vt-d", "Intel VT-d" }, { "amd-vi", "AMD-Vi" },
+		{ "arm-smmu-v3", "ARM SMMUv3" }, { "arm-smmu-v2", "ARM SMMU v1/v2" },
+	};
+
+	for (size_t i = 0; kind && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(kind, names[i][0]) == 0)
+			return names[i][1];
+	return "other";
+}

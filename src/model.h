@@ -339,6 +339,8 @@ struct di_rmem *system_find_rmem(const struct di_system *sys, const char *name);
 int note_unreadable(struct di_system *sys, const char *what, int err, const char *hint);
 /* The meaning of a group type ("DMA-FQ" -> "translated, lazy ..."), or NULL. */
 const char *iommu_domain_meaning(const char *type);
+/* An IOMMU unit's kind for people: "intel-vt-d" -> "Intel VT-d"; "other". */
+const char *iommu_kind_name(const char *kind);
 /* The first available restricted-dma-pool among the device's memory regions. */
 const struct di_rmem *device_restricted_region(const struct di_system *sys,
 					       const struct di_device *d);

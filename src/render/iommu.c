@@ -35,19 +35,6 @@ const struct field iommu_cap_fields[] = {
 };
 const size_t n_iommu_cap_fields = sizeof(iommu_cap_fields) / sizeof(iommu_cap_fields[0]);
 
-static const char *kind_text(const char *kind)
-{
-	static const char *const names[][2] = {
-		{ "intel-vt-d", "Intel VT-d" }, { "amd-vi", "AMD-Vi" },
-		{ "arm-smmu-v3", "ARM SMMUv3" }, { "arm-smmu-v2", "ARM SMMU v1/v2" },
-	};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(kind, names[i][0]) == 0)
-			return names[i][1];
-	return "other";
-}
-
 static struct json_object *unit_json(const struct di_iommu_unit *u)
 {
 	struct json_object *o = json_object_new_object(), *dec = json_object_new_object();
@@ -55,7 +42,7 @@ static struct json_object *unit_json(const struct di_iommu_unit *u)
 
 	json_add_str(o, "name", u->name);
 	json_add_str(o, "kind", u->kind);
-	json_add_str(o, "kind_name", kind_text(u->kind));
+	json_add_str(o, "kind_name", iommu_kind_name(u->kind));
 	json_add_sval(o, "parent", &u->parent);
 	json_add_sval(o, "version", &u->version);
 	json_add_sval(o, "cap", &u->cap);
@@ -181,7 +168,7 @@ static int iommu_json(const struct di_system *sys)
 
 static void print_unit(const struct di_iommu_unit *u)
 {
-	printf("  %s (%s)", u->name, kind_text(u->kind));
+	printf("  %s (%s)", u->name, iommu_kind_name(u->kind));
 	if (u->parent.s)
 		printf(", device %s", u->parent.s);
 	if (u->version.s)
