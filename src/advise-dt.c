@@ -41,19 +41,18 @@ static const char *region_node(const struct di_device *d)
 
 int advise_restricted(const struct di_system *sys, const struct di_device *d, struct advice *a)
 {
+	const char *name = d->restricted_pool.s;
 	const struct di_rmem *m;
-	char b[160];
+	char b[160], logged[200] = "";
 
-	if (!d->restricted_pool.s)
+	if (!name)
 		return 0;
-	m = system_find_rmem(sys, d->restricted_pool.s);
-	strv_addf(&a->reasons, "restricted DMA pool %s (device tree: memory-region of %s%s%s%s): "
+	m = system_find_rmem(sys, name);
+	if (strv_contains(&d->rmem_assigned, name))
+		snprintf(logged, sizeof(logged), "; kernel log: 'assigned reserved memory node %s'", name);
+	strv_addf(&a->reasons, "restricted DMA pool %s (device tree: memory-region of %s%s): "
 		  "every streaming mapping bounces through it and dma_alloc_coherent allocates "
-		  "from it", m ? rmem_text(m, b, sizeof(b)) : d->restricted_pool.s, region_node(d),
-		  strv_contains(&d->rmem_assigned, d->restricted_pool.s) ? "; kernel log: 'assigned "
-		  "reserved memory node " : "",
-		  strv_contains(&d->rmem_assigned, d->restricted_pool.s) ? d->restricted_pool.s : "",
-		  strv_contains(&d->rmem_assigned, d->restricted_pool.s) ? "'" : "");
+		  "from it", m ? rmem_text(m, b, sizeof(b)) : name, region_node(d), logged);
 	return 1;
 }
 

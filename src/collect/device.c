@@ -163,7 +163,7 @@ static void read_drm(const struct rootfs *r, int dfd, struct di_device *d)
 		qsort(d->drm_nodes.v, d->drm_nodes.n, sizeof(char *), cmp_str);
 }
 
-static bool dt_has(const struct rootfs *r, const char *node, const char *prop)
+bool dt_has(const struct rootfs *r, const char *node, const char *prop)
 {
 	char path[PATH_MAX];
 	int fd;

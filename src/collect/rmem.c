@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collect.h"
 #include "facts.h"
 
 #define DT_BASE "sys/firmware/devicetree/base"
@@ -31,13 +32,6 @@ static ssize_t read_prop(const struct rootfs *r, const char *node, const char *p
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", node, prop) >= sizeof(path))
 		return -ENAMETOOLONG;
 	return rfs_read(r, RFS_ROOT, path, (char *)buf, cap);
-}
-
-static bool has_prop(const struct rootfs *r, const char *node, const char *prop)
-{
-	unsigned char b[2];
-
-	return read_prop(r, node, prop, b, sizeof(b)) >= 0;
 }
 
 /* CELLS big-endian 32-bit cells at p as one number (at most two cells). */
@@ -99,8 +93,8 @@ static int read_node(struct di_system *sys, const char *name, uint32_t ac, uint3
 	m->compatible = strdup(compat);
 	if (!m->name || !m->compatible)
 		return -ENOMEM;
-	m->no_map = has_prop(r, node, "no-map");
-	m->reusable = has_prop(r, node, "reusable");
+	m->no_map = dt_has(r, node, "no-map");
+	m->reusable = dt_has(r, node, "reusable");
 	m->phandle = read_cells_prop(r, node, "phandle", read_cells_prop(r, node, "linux,phandle", 0));
 	n = read_prop(r, node, "reg", buf, PROP_MAX);
 	if (n >= (ssize_t)((ac + sc) * 4) && ac && ac <= 2 && sc && sc <= 2) {
