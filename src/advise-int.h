@@ -8,5 +8,3 @@
 int advise_restricted(const struct di_system *sys, const struct di_device *d, struct advice *a);
 /* Notes on coherency, restricted pools the device does not get, coherent pools. */
 void advise_dt_notes(const struct di_system *sys, const struct di_device *d, struct advice *a);
-/* sys->swiotlb's non-coherent devices and kmalloc bouncing; kver_6_5: 1, 0, -1 unknown. */
-int advise_kmalloc(struct di_system *sys, int kver_6_5);

@@ -512,10 +512,6 @@ int advise_device(const struct di_system *sys, const struct di_device *d, struct
 
 int advise_system(struct di_system *sys)
 {
-	int err = advise_kmalloc(sys, kver_at_least(&sys->kver, 6, 5, 0));
-
-	if (err)
-		return err;
 	for (size_t i = 0; i < sys->n_devs; i++) {
 		struct advice *a = &sys->devs[i].advice;
 

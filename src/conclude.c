@@ -486,6 +486,74 @@ static void rmem_conclude(struct di_system *sys)
 		device_restricted(sys, &sys->devs[i]);
 }
 
+/*
+ * arm64 6.5 and later (DMA_BOUNCE_UNALIGNED_KMALLOC): a kmalloc buffer
+ * smaller than a cache line that a driver maps for a non-coherent device
+ * bounces through the default pool, which arm64's mem_init() keeps at
+ * 1 MiB per GiB of RAM, at most 64 MiB, when nothing else needs it.
+ */
+int kmalloc_conclude(struct di_system *sys)
+{
+	const struct di_kver *k = &sys->kver;
+	int kver_6_5 = !k->set ? -1 : k->major > 6 || (k->major == 6 && k->minor >= 5);
+	struct di_swiotlb *sw = &sys->swiotlb;
+	const struct di_swiotlb_pool *def = sw->n_pools && strcmp(sw->pools[0].name, "default") == 0
+					    ? &sw->pools[0] : NULL;
+	bool arm64 = sys->arch.s && strcmp(sys->arch.s, "aarch64") == 0;
+	int err = 0;
+
+	strv_free(&sw->noncoherent);
+	strv_free(&sw->kmalloc_reasons);
+	memset(&sw->kmalloc_bounce, 0, sizeof(sw->kmalloc_bounce));
+	for (size_t i = 0; i < sys->n_devs && !err; i++)
+		if (sys->devs[i].dt_coherent.set && !sys->devs[i].dt_coherent.v)
+			err = strv_add(&sw->noncoherent, sys->devs[i].name);
+	if (err)
+		return err;
+	if (!sys->arch.s) {
+		sw->kmalloc_bounce.err = sys->arch.err ? sys->arch.err : -ENODATA;
+		return 0;
+	}
+	if (!arm64) {
+		ival_set(&sw->kmalloc_bounce, 0);
+		return strv_addf(&sw->kmalloc_reasons, "a %s kernel: kmalloc buffers do not bounce "
+				 "for coherency", sys->arch.s);
+	}
+	if (sw->adjusted_mb.set)
+		err = strv_addf(&sw->kmalloc_reasons, "the kernel sized the default pool for it: "
+				"'SWIOTLB bounce buffer size adjusted to %lldMB' (1 MiB per GiB of RAM, "
+				"at most 64 MiB)", sw->adjusted_mb.v);
+	else if (kver_6_5 < 0)
+		err = strv_add(&sw->kmalloc_reasons, "the kernel version is unknown: arm64 kernels "
+			       "6.5 and later bounce unaligned kmalloc buffers");
+	if (err)
+		return err;
+	if (kver_6_5 == 0 && !sw->adjusted_mb.set) {
+		ival_set(&sw->kmalloc_bounce, 0);
+		return strv_add(&sw->kmalloc_reasons, "arm64 before 6.5: no kmalloc bouncing "
+				"(ARCH_DMA_MINALIGN keeps kmalloc buffers cache-line aligned)");
+	}
+	if (!sw->noncoherent.n) {
+		ival_set(&sw->kmalloc_bounce, 0);
+		return strv_add(&sw->kmalloc_reasons, "every device with a device-tree DMA node is "
+				"coherent: nothing bounces for alignment");
+	}
+	if (sw->default_pool.set && !sw->default_pool.v) {
+		ival_set(&sw->kmalloc_bounce, 0);
+		return strv_add(&sw->kmalloc_reasons, "no default SWIOTLB pool: kmalloc stays "
+				"cache-line aligned for non-coherent devices");
+	}
+	ival_set(&sw->kmalloc_bounce, 1);
+	err = strv_addf(&sw->kmalloc_reasons, "arm64 (DMA_BOUNCE_UNALIGNED_KMALLOC): kmalloc buffers "
+			"smaller than a cache line mapped for streaming DMA by the %zu non-coherent "
+			"device%s bounce through the default pool", sw->noncoherent.n,
+			sw->noncoherent.n == 1 ? "" : "s");
+	if (!err && def && def->hiwater.set && def->hiwater.v > 0 && !(sw->forced.set && sw->forced.v))
+		err = strv_addf(&sw->kmalloc_reasons, "this explains io_tlb_used_hiwater %lld with "
+				"nothing forced", def->hiwater.v);
+	return err;
+}
+
 int system_conclude(struct di_system *sys)
 {
 	int err;
@@ -494,5 +562,7 @@ int system_conclude(struct di_system *sys)
 	err = iommu_conclude(sys);
 	if (!err)
 		err = swiotlb_conclude(sys);
+	if (!err)
+		err = kmalloc_conclude(sys);
 	return err;
 }

@@ -2,7 +2,8 @@
 /*
  * Conclusions drawn from the collected model, each with its source: the
  * IOMMU policy, forced bouncing, exhaustion, which devices' DMA can bounce,
- * the restricted pool each device gets. Pure: no I/O. The advisor and the
+ * the restricted pool each device gets, kmalloc bouncing for non-coherent
+ * devices. Pure: no I/O. The advisor and the
  * views read them; each rule is decided here once.
  */
 #pragma once
@@ -16,5 +17,7 @@ int system_conclude(struct di_system *sys);
 int iommu_conclude(struct di_system *sys);
 /* Forced bouncing, exhaustion advice, devices that can bounce. */
 int swiotlb_conclude(struct di_system *sys);
+/* The non-coherent devices, and whether their small kmalloc buffers bounce. */
+int kmalloc_conclude(struct di_system *sys);
 /* nslabs to suggest after exhaustion (0: a bigger pool does not help). */
 long long swiotlb_suggest_nslabs(long long nslabs, long long largest_bytes);

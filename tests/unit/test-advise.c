@@ -13,6 +13,7 @@
 
 #include "advise.h"
 #include "collect/collect.h"
+#include "conclude.h"
 #include "tap.h"
 
 enum { NO = 0, YES = 1, NONE = -1 };
@@ -484,6 +485,7 @@ static void test_dt(void)
 		.kver = { .set = true, .major = 6, .minor = 12, .sublevel = 117 },
 		.kmsg = { .from_boot = { 1, 0, true } } };
 
+	kmalloc_conclude(&t);
 	advise_system(&t);
 	ok(d[0].advice.path == PATH_BOUNCE && d[0].advice.mode == MODE_ALLOC_COHERENT &&
 	   has(&d[0].advice.reasons, "restricted DMA pool restricted-dma-pool@70000000 (4096 KiB at 0x70000000)"),
@@ -510,12 +512,14 @@ static void test_dt(void)
 	rmem[0].set_up = (struct ival){ 0, 0, true };
 	t.swiotlb.adjusted_mb = (struct ival){ 0 };
 	t.kver.minor = 1;
+	kmalloc_conclude(&t);
 	advise_system(&t);
 	ok(has(&d[3].advice.notes, "CONFIG_DMA_RESTRICTED_POOL"), "a pool the kernel did not set up: named as such");
 	ok(t.swiotlb.kmalloc_bounce.set && !t.swiotlb.kmalloc_bounce.v, "arm64 6.1: no kmalloc bouncing");
 	free_system_advice(&t);
 
 	t.arch.s = (char *)"x86_64";
+	kmalloc_conclude(&t);
 	advise_system(&t);
 	ok(t.swiotlb.kmalloc_bounce.set && !t.swiotlb.kmalloc_bounce.v &&
 	   has(&t.swiotlb.kmalloc_reasons, "x86_64"), "x86: no kmalloc bouncing, the architecture says why");
