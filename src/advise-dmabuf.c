@@ -90,7 +90,7 @@ void dmabuf_advise(struct di_dmabuf *b)
 				 "driver's own interface";
 		strv_addf(&b->reasons, "mmap of the dma-buf fd fails (%s): the CPU reaches this "
 			  "buffer only through the exporting or importing driver's own interface",
-			  dmabuf_strerror(b->mmap.ok.err));
+			  di_strerror(b->mmap.ok.err));
 	} else if (mi && b->map_info.v != MAP_INFO_INCOHERENT) {
 		b->cpu_advice = "coherent";
 		b->cpu_summary = "CPU mappings are coherent: no DMA_BUF_IOCTL_SYNC is needed for "
@@ -114,20 +114,20 @@ void dmabuf_advise(struct di_dmabuf *b)
 				  "dmainspect does not know", b->map_info.v);
 		else
 			strv_addf(&b->reasons, "coherency unknown: map_info %s",
-				  dmabuf_strerror(b->map_info.err));
+				  di_strerror(b->map_info.err));
 	}
 	if (b->mmap.ok.set && b->mmap.ok.v)
 		strv_add(&b->reasons, "mmap of the dma-buf fd works (probed read-only)");
 
 	if (b->sync.ok.set && !b->sync.ok.v)
-		strv_addf(&b->notes, "DMA_BUF_IOCTL_SYNC failed: %s", dmabuf_strerror(b->sync.ok.err));
+		strv_addf(&b->notes, "DMA_BUF_IOCTL_SYNC failed: %s", di_strerror(b->sync.ok.err));
 	if (b->export_sync_file.ok.set) {
 		if (b->export_sync_file.ok.v)
 			strv_add(&b->notes, "DMA_BUF_IOCTL_EXPORT_SYNC_FILE works: the implicit fences "
 				 "can be taken as a sync_file for explicit synchronisation");
 		else
 			strv_addf(&b->notes, "DMA_BUF_IOCTL_EXPORT_SYNC_FILE: %s",
-				  dmabuf_strerror(b->export_sync_file.ok.err));
+				  di_strerror(b->export_sync_file.ok.err));
 	}
 	for (size_t i = 0; i < b->n_fences; i++)
 		pending += !b->fences[i].signalled;

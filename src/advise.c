@@ -59,7 +59,7 @@ static enum dma_path path_of(const struct di_device *d, struct advice *a)
 
 	if (d->iommu_group.err || (d->iommu_group.set && !t)) {
 		strv_addf(&a->reasons, "the IOMMU group could not be read (%s)",
-			  rfs_strerror(d->iommu_group.err ? d->iommu_group.err : d->iommu_domain.err));
+			  di_strerror(d->iommu_group.err ? d->iommu_group.err : d->iommu_domain.err));
 		return PATH_UNKNOWN;
 	}
 	if (!d->iommu_group.set) {
@@ -130,7 +130,7 @@ static int bounces(const struct di_system *sys, const struct di_device *d, enum 
 			strv_addf(&a->notes, "whether %s could not be read (%s): it would make this "
 				  "device bounce", !sw->forced.set ? "bouncing is forced" :
 				  "guest memory is encrypted",
-				  rfs_strerror(!sw->forced.set ? sw->forced.err : sys->memenc.guest.err));
+				  di_strerror(!sw->forced.set ? sw->forced.err : sys->memenc.guest.err));
 		return 0;
 	}
 	if (!d->dma_mask_bits.set && !d->dma_mask_bits.err)
@@ -228,7 +228,7 @@ static int kver_at_least(const struct di_kver *k, int major, int minor, int sub)
 static const char *kver_text(const struct di_kver *k, char *buf, size_t cap)
 {
 	if (!k->set)
-		snprintf(buf, cap, "an unknown kernel version (%s)", rfs_strerror(k->err));
+		snprintf(buf, cap, "an unknown kernel version (%s)", di_strerror(k->err));
 	else if (k->sublevel < 0)
 		snprintf(buf, cap, "Linux %d.%d.x, point release unknown (%s)", k->major, k->minor,
 			 k->source ? k->source : "?");
@@ -317,7 +317,7 @@ static void predict_vmwgfx(const struct di_system *sys, const struct di_device *
 		p->err = d->module_params_err ? d->module_params_err : -ENOENT;
 		strv_addf(&p->reasons, "vmwgfx parameters force_coherent and restrict_iommu "
 			  "could not be read (%s) and the kernel command line does not set them",
-			  rfs_strerror(p->err));
+			  di_strerror(p->err));
 		return;
 	}
 	if (truthy(fc)) {
@@ -362,7 +362,7 @@ static void predict_ttm(const struct di_system *sys, const struct di_device *d,
 	if (!sys->iomem_top.set) {
 		p->err = sys->iomem_top.err ? sys->iomem_top.err : -ENODATA;
 		strv_addf(&p->reasons, "the top of iomem could not be read from /proc/iomem (%s%s)",
-			  rfs_strerror(p->err), p->err == -EPERM ? ": addresses need root" : "");
+			  di_strerror(p->err), p->err == -EPERM ? ": addresses need root" : "");
 		return;
 	}
 	if (bits->v < 64 && sys->iomem_top.v > (1ULL << bits->v)) {
@@ -409,7 +409,7 @@ static void predict_nouveau_pool(const struct di_system *sys, const char *kv,
 				   : (pool->err ? pool->err : -ENODATA);
 		strv_addf(&p->reasons, "nouveau of %s asks is_swiotlb_active() on x86: %s could not "
 			  "be told (%s)", kv, pool->set ? "whether this is an x86 kernel" :
-			  "whether a SWIOTLB pool exists", rfs_strerror(p->err));
+			  "whether a SWIOTLB pool exists", di_strerror(p->err));
 	}
 }
 

@@ -66,7 +66,7 @@ static int advise_run(struct di_ctx *ctx, int argc, char **argv)
 	if (err >= 0)
 		err = system_conclude(&sys);
 	if (err < 0) {
-		di_err("advise: %s", rfs_strerror(err));
+		di_err("advise: %s", di_strerror(err));
 		system_free(&sys);
 		return EXIT_NOTHING;
 	}

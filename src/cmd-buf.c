@@ -83,7 +83,7 @@ static int buf_run(struct di_ctx *ctx, int argc, char **argv)
 	}
 	err = dmabuf_resolve_attachments(&ctx->root, bufs, n);
 	if (err < 0)
-		di_err("buf: attached devices: %s", rfs_strerror(err));
+		di_err("buf: attached devices: %s", di_strerror(err));
 	for (size_t i = 0; i < n; i++)
 		if (!bufs[i].error)
 			dmabuf_advise(&bufs[i]);

@@ -56,14 +56,14 @@ static int bufs_run(struct di_ctx *ctx, int argc, char **argv)
 	}
 	err = bufs_collect(&ctx->root, &filter, &s);
 	if (err < 0) {
-		di_err("bufs: %s", rfs_strerror(err));
+		di_err("bufs: %s", di_strerror(err));
 		bufset_free(&s);
 		ret = EXIT_NOTHING;
 		goto out;
 	}
 	if (s.proc_err && s.bufinfo_err) {
 		di_err("bufs: neither /proc (%s) nor debugfs dma_buf/bufinfo (%s) could be read",
-		       rfs_strerror(s.proc_err), rfs_strerror(s.bufinfo_err));
+		       di_strerror(s.proc_err), di_strerror(s.bufinfo_err));
 		ret = EXIT_NOTHING;
 	}
 	if (render_bufs(&s, &ctx->ro) < 0)

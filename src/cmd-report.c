@@ -263,7 +263,7 @@ static int report_run(struct di_ctx *ctx, int argc, char **argv)
 	}
 	if (err < 0) {
 		bundle_abort(&b);
-		di_err("report: %s: %s", name, rfs_strerror(err));
+		di_err("report: %s: %s", name, di_strerror(err));
 		ret = EXIT_NOTHING;
 	} else if ((err = bundle_commit(&b)) < 0) {
 		di_err("report: %s: %s", name, strerror(-err));

@@ -24,7 +24,7 @@ int run_system_command(struct di_ctx *ctx, int argc, char **argv,
 	if (err >= 0)
 		err = system_conclude(&sys);
 	if (err < 0) {
-		di_err("%s: %s", argv[0], rfs_strerror(err));
+		di_err("%s: %s", argv[0], di_strerror(err));
 		system_free(&sys);
 		return EXIT_NOTHING;
 	}

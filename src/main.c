@@ -195,7 +195,7 @@ static int open_root(struct di_ctx *ctx)
 	err = rfs_init(&ctx->root, bundle_root ? bundle_root : dir);
 	free(bundle_root);
 	if (err < 0) {
-		di_err("--sysroot %s: %s", dir, rfs_strerror(err));
+		di_err("--sysroot %s: %s", dir, di_strerror(err));
 		return EXIT_NOTHING;
 	}
 	if (ctx->sysroot) {
@@ -203,7 +203,7 @@ static int open_root(struct di_ctx *ctx)
 
 		if (fd < 0) {
 			di_err("--sysroot %s: not a system snapshot: no sys/ directory (%s)", dir,
-			       rfs_strerror(fd));
+			       di_strerror(fd));
 			rfs_fini(&ctx->root);
 			return EXIT_NOTHING;
 		}

@@ -6,40 +6,6 @@
 
 #include "model-dmabuf.h"
 
-const char *dmabuf_strerror(int err)
-{
-	switch (err < 0 ? -err : err) {
-	case DB_ENOTREPORTED:
-		return "not reported by this kernel";
-	case DB_ESNAPSHOT:
-		return "not probed: a snapshot holds no file to probe";
-	case DB_ENOTPROBED:
-		return "not probed by bufs (dmainspect buf probes a buffer)";
-	case DB_EWOULDWAIT:
-		return "not probed: unsignalled write fences, DMA_BUF_IOCTL_SYNC would wait for them";
-	case DB_ETIMEDOUT:
-		return "the ioctl did not return within 2 seconds";
-	case DB_ENOTLISTED:
-		return "not listed in debugfs dma_buf/bufinfo";
-	case DB_EMAPONLY:
-		return "known from a mapping only (/proc/PID/maps has no size or exporter)";
-	case DB_ENOINODE:
-		return "no inode number to find the buffer in bufinfo";
-	case DB_EPIDFILTER:
-		return "not counted with --pid: only the given processes were scanned";
-	case DB_EUNKNOWNVAL:
-		return "a value dmainspect does not know (the raw value is beside it)";
-	case DB_ENOIOCTL:
-		return "not supported by this kernel (unknown ioctl)";
-	case DB_ESIGNALLEDNAMES:
-		return "not printed: this kernel's bufinfo leaves the names of a signalled fence empty";
-	case DB_ENOTPRINTED:
-		return "not printed by this kernel's bufinfo";
-	default:
-		return rfs_strerror(err);
-	}
-}
-
 const char *map_info_name(long long v)
 {
 	switch (v) {

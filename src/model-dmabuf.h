@@ -10,25 +10,6 @@
 
 #include "model.h"
 
-/* Reasons of our own for a value that is null, beyond errno and RFS_*. */
-enum {
-	DB_ENOTREPORTED = 10100,	/* DMA_BUF_IOCTL_INFO unknown to the kernel */
-	DB_ESNAPSHOT,			/* a snapshot holds no file to probe */
-	DB_ENOTPROBED,			/* bufs reads files only, it probes nothing */
-	DB_EWOULDWAIT,			/* unsignalled write fences: SYNC would wait */
-	DB_ETIMEDOUT,			/* the ioctl did not return within the limit */
-	DB_ENOTLISTED,			/* bufinfo was read but does not list the inode */
-	DB_EMAPONLY,			/* known from a mapping only: no fdinfo */
-	DB_ENOINODE,			/* no inode to match bufinfo with */
-	DB_ENOIOCTL,			/* the kernel does not know the ioctl (ENOTTY) */
-	DB_EPIDFILTER,			/* not counted: only some processes were scanned */
-	DB_EUNKNOWNVAL,			/* a value dmainspect cannot decode */
-	DB_ESIGNALLEDNAMES,		/* 7.x prints no fence names once signalled */
-	DB_ENOTPRINTED,			/* this kernel's bufinfo does not print the value */
-};
-
-const char *dmabuf_strerror(int err);
-
 /* A CPU-access fact probed with an ioctl or mmap on the buffer's fd. */
 struct di_probe {
 	struct ival ok;		/* bool; err: why it failed, or why it was not run */

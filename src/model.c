@@ -37,21 +37,6 @@ const char *dma_mode_name(enum dma_mode m)
 	return (unsigned)m < sizeof(mode_names) / sizeof(mode_names[0]) ? mode_names[m] : "unknown";
 }
 
-const char *di_strerror(int err)
-{
-	switch (err < 0 ? -err : err) {
-	case DI_ENOHIWATER:
-		return "not provided by this kernel: debugfs io_tlb_used_hiwater appeared in 6.4";
-	case DI_ENOTRANSIENT:
-		return "not provided by this kernel: io_tlb_transient_nslabs needs CONFIG_SWIOTLB_DYNAMIC "
-		       "(6.6 and later)";
-	case DI_EUNDERFLOW:
-		return "the kernel reported 2^64-1, an underflowed count (a bug of 6.4 to 6.8): unknown";
-	default:
-		return rfs_strerror(err);
-	}
-}
-
 void ival_set(struct ival *v, long long x)
 {
 	v->v = x;
@@ -296,8 +281,8 @@ const struct di_rmem *device_restricted_region(const struct di_system *sys, cons
 int note_unreadable(struct di_system *sys, const char *what, int err, const char *hint)
 {
 	if (hint)
-		return strv_addf(&sys->unreadable, "%s: %s (%s)", what, rfs_strerror(err), hint);
-	return strv_addf(&sys->unreadable, "%s: %s", what, rfs_strerror(err));
+		return strv_addf(&sys->unreadable, "%s: %s (%s)", what, di_strerror(err), hint);
+	return strv_addf(&sys->unreadable, "%s: %s", what, di_strerror(err));
 }
 
 const char *iommu_domain_meaning(const char *type)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "rootfs.h"
+#include "shared/errors.h"
 
 /*
  * A value that may be unknown. err == 0 && !set: does not apply (JSON null,
@@ -25,13 +26,6 @@ struct ival {
 struct sval {
 	char *s;
 	int err;
-};
-
-/* Errors of the system model, beyond rootfs's (di_strerror()). */
-enum {
-	DI_ENOHIWATER = 10200,		/* no io_tlb_used_hiwater: a kernel before 6.4 */
-	DI_ENOTRANSIENT,		/* no io_tlb_transient_nslabs: no CONFIG_SWIOTLB_DYNAMIC */
-	DI_EUNDERFLOW,			/* a slab count of 2^64-1: the 6.4 to 6.8 underflow */
 };
 
 struct strv {
@@ -317,8 +311,6 @@ struct di_system {
 };
 
 const char *dma_path_name(enum dma_path p);
-/* rfs_strerror() and the model's own errors. */
-const char *di_strerror(int err);
 const char *dma_mode_name(enum dma_mode m);
 
 /* Helpers for the value types. */

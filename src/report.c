@@ -355,7 +355,7 @@ static void readme_failures(FILE *f, const struct report_state *st)
 	fprintf(f, "\nNot collected (%zu reads failed; a replay fails them the same way)\n", n ?
 		st->n_failed : 0);
 	for (size_t i = 0; i < n && i < MAX_LISTED; i++) {
-		fprintf(f, "  /%s: %s", g[i].pattern, rfs_strerror(g[i].err));
+		fprintf(f, "  /%s: %s", g[i].pattern, di_strerror(g[i].err));
 		if (g[i].count > 1)
 			fprintf(f, " (%zu times)", g[i].count);
 		fputc('\n', f);
@@ -505,7 +505,7 @@ void report_print_notes(const struct report_state *st)
 	if (n) {
 		di_err("report: %zu reads failed (the bundle's README lists them), e.g.:", st->n_failed);
 		for (size_t i = 0; i < n && i < 4; i++)
-			fprintf(stderr, "  /%s: %s\n", g[i].pattern, rfs_strerror(g[i].err));
+			fprintf(stderr, "  /%s: %s\n", g[i].pattern, di_strerror(g[i].err));
 	}
 	free(g);
 	if (denied && geteuid() != 0)

@@ -93,24 +93,6 @@ void rfs_fini(struct rootfs *r)
 	r->dir = NULL;
 }
 
-const char *rfs_strerror(int err)
-{
-	if (err < 0)
-		err = -err;
-	switch (err) {
-	case RFS_ENOTREG:
-		return "not a regular file";
-	case RFS_ETOOBIG:
-		return "larger than the read limit";
-	case RFS_ESCAPE:
-		return "path leads outside the directory";
-	case RFS_ETIMEOUT:
-		return "did not answer in time (blocked in the kernel?)";
-	default:
-		return strerror(err);
-	}
-}
-
 /*
  * Resolve PATH below the directory basefd without openat2, reading every
  * symlink ourselves: returns the canonical relative path ("" for basefd

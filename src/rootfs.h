@@ -14,13 +14,7 @@
 #include <sys/types.h>
 #include <dirent.h>
 
-/* Errors of our own, beyond the errno range, for rfs_strerror(). */
-enum {
-	RFS_ENOTREG = 10000,	/* not a regular file (FIFO, socket, device...) */
-	RFS_ETOOBIG,		/* larger than the read limit */
-	RFS_ESCAPE,		/* resolution would leave the directory */
-	RFS_ETIMEOUT,		/* a read did not return within the time limit */
-};
+#include "shared/errors.h"
 
 /* Pass as dirfd to resolve a path from the root. */
 #define RFS_ROOT (-100)
@@ -99,7 +93,7 @@ int rfs_realpath(const struct rootfs *r, const char *path, char *out, size_t cap
  */
 ssize_t rfs_read_kmsg(const struct rootfs *r, size_t max, char **out);
 
-const char *rfs_strerror(int err);
+const char *di_strerror(int err);
 
 /* Join base and name into buf; returns buf or NULL when it does not fit. */
 char *path_join(char *buf, size_t cap, const char *base, const char *name);

@@ -17,6 +17,7 @@ layers=(
 	"4 collect/*"
 	"6 model.c model.h model-dmabuf.c model-dmabuf.h"
 	"7 rootfs.c rootfs.h record.c record.h tar.c tar.h"
+	"8 shared/*"
 )
 
 # layer_of FILE: its layer number (the first pattern that matches), or "".

@@ -118,7 +118,7 @@ static int open_node(const struct rootfs *r, const char *path, struct node *n, c
 	if (err < 0) {
 		close(pfd);
 		return fail(why, -ENODEV, "character device %u:%u is unknown to sysfs (%s)",
-			    major(st.st_rdev), minor(st.st_rdev), rfs_strerror(err));
+			    major(st.st_rdev), minor(st.st_rdev), di_strerror(err));
 	}
 	if (n->kind == DEV_OTHER) {
 		close(pfd);
@@ -247,7 +247,7 @@ static int drm_alloc(const struct rootfs *r, const char *path, int fd, const str
 		err = card_of(r, n, name, sizeof(name));
 		if (err < 0)
 			return fail(why, err, "render node of driver %s refuses dumb buffers and "
-				    "its card node was not found (%s)", tb->driver, rfs_strerror(err));
+				    "its card node was not found (%s)", tb->driver, di_strerror(err));
 		snprintf(cpath, sizeof(cpath), "/dev/dri/%s", name);
 		card = open_node(r, cpath, &cn, why);
 		if (card < 0)
@@ -317,7 +317,7 @@ static int udmabuf_refused(const struct rootfs *r, long size, int err, char **wh
 	if (rerr < 0)
 		return fail(why, err, "udmabuf refused a %ld-byte memfd buffer: %s (a size above its "
 			    "size_limit_mb module parameter gives this error; /%s: %s)", size,
-			    strerror(-err), UDMABUF_LIMIT, rfs_strerror(rerr));
+			    strerror(-err), UDMABUF_LIMIT, di_strerror(rerr));
 	if (mb < 0 || (unsigned long long)mb * 1024 * 1024 < (unsigned long long)size)
 		return fail(why, err, "udmabuf refused a %ld-byte memfd buffer: %s: the size is above "
 			    "its size_limit_mb module parameter (%lld MiB, /%s)", size, strerror(-err),

@@ -391,7 +391,7 @@ static int smmu_unit(const struct di_system *sys, const char *name, struct di_io
 	if (!logged->set)
 		return asprintf(&u->caps_error, "the kernel exports no capability registers for "
 				"this unit, and the kernel log, where its probe reported them, could "
-				"not be read (%s)", rfs_strerror(logged->err)) < 0 ? -ENOMEM : 0;
+				"not be read (%s)", di_strerror(logged->err)) < 0 ? -ENOMEM : 0;
 	u->caps_error = strdup(v3 ? "the kernel exports no capability registers for this unit, "
 			       "and the log has no '... oas ... (features ...)' line for it" :
 			       "the kernel exports no capability registers for this unit, and the "

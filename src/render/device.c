@@ -75,7 +75,7 @@ struct json_object *prediction_to_json(const struct di_prediction *p)
 	json_add_str(o, "driver", p->driver);
 	json_add_str(o, "mode", p->mode ? dma_mode_name(p->mode) : NULL);
 	if (!p->mode && p->err)
-		json_add_str(o, "mode_error", rfs_strerror(p->err));
+		json_add_str(o, "mode_error", di_strerror(p->err));
 	json_add_str(o, "source", p->source);
 	json_add_strv(o, "reasons", &p->reasons);
 	json_add_str(o, "differs", p->differs);
@@ -104,7 +104,7 @@ void advice_text(const struct di_device *d, const struct render_opts *ro, const 
 		       dma_mode_name(p->mode));
 	else
 		printf("%s%s %s: unknown (%s)\n", indent, p->driver, logged ? "chose" : "will choose",
-		       rfs_strerror(p->err));
+		       di_strerror(p->err));
 	for (size_t i = 0; i < p->reasons.n; i++)
 		printf("%s  because %s\n", indent, p->reasons.v[i]);
 	if (p->differs)

@@ -20,7 +20,7 @@ static void j_null(struct json_object *o, const char *key, int err)
 	if (!err)
 		return;
 	snprintf(k, sizeof(k), "%s_error", key);
-	json_object_object_add(o, k, json_object_new_string(dmabuf_strerror(err)));
+	json_object_object_add(o, k, json_object_new_string(di_strerror(err)));
 }
 
 static void j_int(struct json_object *o, const char *key, const struct ival *v)
@@ -51,7 +51,7 @@ static void j_probe(struct json_object *o, const char *key, const struct di_prob
 	json_object_object_add(o, key, json_object_new_boolean(p->ok.v != 0));
 	if (!p->ok.v && p->ok.err) {
 		snprintf(k, sizeof(k), "%s_error", key);
-		json_object_object_add(o, k, json_object_new_string(dmabuf_strerror(p->ok.err)));
+		json_object_object_add(o, k, json_object_new_string(di_strerror(p->ok.err)));
 	}
 }
 
@@ -147,7 +147,7 @@ static void bufinfo_json(const struct di_dmabuf *b, struct json_object *o)
 		char k[] = "listed_error";
 
 		if (b->bufinfo_err)
-			json_object_object_add(o, k, json_object_new_string(dmabuf_strerror(b->bufinfo_err)));
+			json_object_object_add(o, k, json_object_new_string(di_strerror(b->bufinfo_err)));
 		j_null(o, "fences", b->bufinfo_err);
 		j_null(o, "attachments", b->bufinfo_err);
 		return;
@@ -275,7 +275,7 @@ static char *ival_text(const struct ival *v, int base)
 	}
 	if (!v->err)
 		return strdup("-");
-	if (asprintf(&s, "unknown (%s)", dmabuf_strerror(v->err)) < 0)
+	if (asprintf(&s, "unknown (%s)", di_strerror(v->err)) < 0)
 		return NULL;
 	return s;
 }
@@ -288,7 +288,7 @@ static char *sval_text(const struct sval *v)
 		return strdup(v->s);
 	if (!v->err)
 		return strdup("-");
-	if (asprintf(&s, "unknown (%s)", dmabuf_strerror(v->err)) < 0)
+	if (asprintf(&s, "unknown (%s)", di_strerror(v->err)) < 0)
 		return NULL;
 	return s;
 }
@@ -336,7 +336,7 @@ static char *probe_text(const struct di_probe *p)
 
 	if (p->ok.set && p->ok.v)
 		return strdup("yes");
-	if (asprintf(&s, "%s (%s)", p->ok.set ? "no" : "unknown", dmabuf_strerror(p->ok.err)) < 0)
+	if (asprintf(&s, "%s (%s)", p->ok.set ? "no" : "unknown", di_strerror(p->ok.err)) < 0)
 		return NULL;
 	return s;
 }
@@ -372,7 +372,7 @@ static void listing_text(const struct di_dmabuf *b)
 	char *s = NULL;
 
 	if (!b->listed) {
-		if (asprintf(&s, "unknown (%s)", dmabuf_strerror(b->bufinfo_err)) < 0)
+		if (asprintf(&s, "unknown (%s)", di_strerror(b->bufinfo_err)) < 0)
 			s = NULL;
 		row("fences", s ? strdup(s) : NULL);
 		row("attachments", s);
@@ -539,13 +539,13 @@ static struct json_object *bufs_json(const struct di_bufset *s)
 	json_object_object_add(o, "bufinfo", json_object_new_boolean(!s->bufinfo_err));
 	if (s->bufinfo_err)
 		json_object_object_add(o, "bufinfo_error",
-				       json_object_new_string(dmabuf_strerror(s->bufinfo_err)));
+				       json_object_new_string(di_strerror(s->bufinfo_err)));
 	v = (struct ival){ .v = (long long)s->procs_scanned, .set = !s->proc_err, .err = s->proc_err };
 	j_int(o, "processes_scanned", &v);
 	json_object_object_add(o, "processes_unreadable",
 			       json_object_new_int64((long long)s->procs_unreadable));
 	json_object_object_add(o, "unreadable_reason", s->unreadable_err ?
-			       json_object_new_string(dmabuf_strerror(s->unreadable_err)) : NULL);
+			       json_object_new_string(di_strerror(s->unreadable_err)) : NULL);
 	json_object_object_add(top, "scan", o);
 	return top;
 }
@@ -684,7 +684,7 @@ static int bufs_tables(const struct di_bufset *s, const struct render_opts *ro)
 static void bufs_summary(const struct di_bufset *s)
 {
 	if (s->unheld_err)
-		printf("Held by no process: unknown (%s).\n", dmabuf_strerror(s->unheld_err));
+		printf("Held by no process: unknown (%s).\n", di_strerror(s->unheld_err));
 	else
 		printf("Held by no process (kernel-held or leaked): %zu buffer%s, %lld bytes%s.\n",
 		       s->unheld_count, s->unheld_count == 1 ? "" : "s", s->unheld_bytes,
@@ -692,14 +692,14 @@ static void bufs_summary(const struct di_bufset *s)
 	if (s->bufinfo_err)
 		printf("debugfs dma_buf/bufinfo could not be read (%s): only buffers that readable "
 		       "processes hold are shown, without fences or attachments.\n",
-		       dmabuf_strerror(s->bufinfo_err));
+		       di_strerror(s->bufinfo_err));
 	if (s->proc_err)
 		printf("/proc could not be read (%s): no process is shown.\n",
-		       dmabuf_strerror(s->proc_err));
+		       di_strerror(s->proc_err));
 	if (s->procs_unreadable)
 		printf("%zu of %zu processes could not be read (%s): their buffers are not "
 		       "shown; run as root to see every process.\n", s->procs_unreadable,
-		       s->procs_unreadable + s->procs_scanned, dmabuf_strerror(s->unreadable_err));
+		       s->procs_unreadable + s->procs_scanned, di_strerror(s->unreadable_err));
 }
 
 int render_bufs(const struct di_bufset *s, const struct render_opts *ro)

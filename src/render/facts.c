@@ -14,7 +14,7 @@ void json_add_uval(struct json_object *o, const char *key, const struct uval *v)
 	json_object_object_add(o, key, v->set ? json_object_new_uint64(v->v) : NULL);
 	if (!v->set && v->err) {
 		snprintf(k, sizeof(k), "%s_error", key);
-		json_object_object_add(o, k, json_object_new_string(rfs_strerror(v->err)));
+		json_object_object_add(o, k, json_object_new_string(di_strerror(v->err)));
 	}
 }
 

@@ -86,7 +86,7 @@ static struct json_object *group_json(const struct di_system *sys, const struct 
 	json_object_object_add(o, "devices", devs);
 	if (g->resv_err) {
 		json_object_object_add(o, "reserved_regions", NULL);
-		json_add_str(o, "reserved_regions_error", rfs_strerror(g->resv_err));
+		json_add_str(o, "reserved_regions_error", di_strerror(g->resv_err));
 		return o;
 	}
 	rr = json_object_new_array();
@@ -211,7 +211,7 @@ static void print_group(const struct di_system *sys, const struct di_group *g)
 	if (g->type_meaning)
 		printf(" (%s)", g->type_meaning);
 	else if (!g->type.s)
-		printf(" (type unreadable: %s)", rfs_strerror(g->type.err));
+		printf(" (type unreadable: %s)", di_strerror(g->type.err));
 	printf("\n");
 	for (size_t i = 0; i < g->devices.n; i++) {
 		const struct di_device *d = system_find_device(sys, g->devices.v[i]);
@@ -219,7 +219,7 @@ static void print_group(const struct di_system *sys, const struct di_group *g)
 		printf("    %s  %s\n", g->devices.v[i], d && d->driver.s ? d->driver.s : "(no driver)");
 	}
 	if (g->resv_err)
-		printf("    reserved regions unreadable: %s\n", rfs_strerror(g->resv_err));
+		printf("    reserved regions unreadable: %s\n", di_strerror(g->resv_err));
 	for (size_t i = 0; i < g->n_resv; i++)
 		printf("    reserved 0x%016llx-0x%016llx %s\n", (unsigned long long)g->resv[i].start,
 		       (unsigned long long)g->resv[i].end, g->resv[i].type);
@@ -264,7 +264,7 @@ int render_iommu(const struct di_system *sys, const struct render_opts *ro)
 		print_unit(&sys->units[i]);
 	print_heading(ro, "IOMMU groups", false);
 	if (sys->groups_dir.err)
-		printf("  unreadable: %s\n", rfs_strerror(sys->groups_dir.err));
+		printf("  unreadable: %s\n", di_strerror(sys->groups_dir.err));
 	else if (!sys->n_groups)
 		printf("  none\n");
 	for (size_t i = 0; i < sys->n_groups; i++)

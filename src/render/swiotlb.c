@@ -279,7 +279,7 @@ static void print_masks(const struct di_system *sys, const struct render_opts *r
 		printf("  top of RAM: 0x%llx (%llu MiB, end of the highest online memory block)\n",
 		       (unsigned long long)sys->ram.top.v, (unsigned long long)(sys->ram.top.v >> 20));
 	else
-		printf("  top of RAM: unknown (%s)\n", rfs_strerror(sys->ram.top.err));
+		printf("  top of RAM: unknown (%s)\n", di_strerror(sys->ram.top.err));
 	for (size_t i = 0; i < sys->swiotlb.n_bounce; i++) {
 		const struct di_bounce *b = &sys->swiotlb.bounce[i];
 		const struct di_device *d = system_find_device(sys, b->device);

@@ -92,10 +92,10 @@ static void run(bool no_openat2)
 
 	n = rfs_read(&r, RFS_ROOT, "sys/devices/pci0/0000:00:02.0/rel_escape", buf, sizeof(buf));
 	ok(n < 0 && !strstr(buf, "SECRET"), "%s: relative link cannot escape (%s)", m,
-	   rfs_strerror((int)n));
+	   di_strerror((int)n));
 	n = rfs_read(&r, RFS_ROOT, "sys/abs_escape", buf, sizeof(buf));
 	ok(n < 0 && !strstr(buf, "SECRET"), "%s: absolute link cannot escape (%s)", m,
-	   rfs_strerror((int)n));
+	   di_strerror((int)n));
 	n = rfs_read(&r, RFS_ROOT, "../outside/secret", buf, sizeof(buf));
 	ok(n < 0 && !strstr(buf, "SECRET"), "%s: '..' stops at the root", m);
 	n = rfs_read(&r, RFS_ROOT, "sys/host_abs/secret", buf, sizeof(buf));
