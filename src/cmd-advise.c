@@ -63,13 +63,12 @@ static int advise_run(struct di_ctx *ctx, int argc, char **argv)
 	int err, missing = 0, ret;
 
 	err = system_collect(&ctx->root, &sys);
-	if (err >= 0)
-		err = system_conclude(&sys);
 	if (err < 0) {
 		di_err("advise: %s", di_strerror(err));
 		system_free(&sys);
 		return EXIT_NOTHING;
 	}
+	system_conclude(&sys);
 	if (argc > 1 && select_devices(&sys, argc, argv, &missing) < 0) {
 		system_free(&sys);
 		return EXIT_NOTHING;

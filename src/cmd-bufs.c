@@ -21,19 +21,17 @@ static int bufs_option(struct di_ctx *ctx, int opt, const char *arg)
 {
 	if (opt == 'p') {
 		int pid = parse_id(arg);
-		int *np;
 
 		if (pid <= 0)
 			return -1;
-		np = realloc(filter.pids, (filter.n_pids + 1) * sizeof(*np));
-		if (!np)
-			return -1;
-		filter.pids = np;
+		filter.pids = xreallocarray(filter.pids, filter.n_pids + 1, sizeof(*filter.pids));
 		filter.pids[filter.n_pids++] = pid;
 		return 0;
 	}
-	if (opt == 'e')
-		return strv_add(&filter.exporters, arg);
+	if (opt == 'e') {
+		strv_add(&filter.exporters, arg);
+		return 0;
+	}
 	return -1;
 }
 

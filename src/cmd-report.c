@@ -89,14 +89,6 @@ static void report_help(FILE *out)
 		READ_TIMEOUT_MS / 1000);
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* "dmainspect: report: ..." when stderr is a terminal or the report takes a while. */
 static void progress(const struct report_state *st, const char *fmt, ...)
 {

@@ -21,13 +21,12 @@ int run_system_command(struct di_ctx *ctx, int argc, char **argv,
 		return EXIT_USAGE;
 	}
 	err = system_collect(&ctx->root, &sys);
-	if (err >= 0)
-		err = system_conclude(&sys);
 	if (err < 0) {
 		di_err("%s: %s", argv[0], di_strerror(err));
 		system_free(&sys);
 		return EXIT_NOTHING;
 	}
+	system_conclude(&sys);
 	advise_system(&sys);
 	err = render(&sys, &ctx->ro);
 	system_free(&sys);

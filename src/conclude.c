@@ -18,21 +18,18 @@
 #define IO_TLB_SHIFT 11
 #define IO_TLB_SEGSIZE 128
 
-static int conclude(struct di_system *sys, const char *source, const char *fmt, ...)
+static void conclude(struct di_system *sys, const char *source, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static int conclude(struct di_system *sys, const char *source, const char *fmt, ...)
+static void conclude(struct di_system *sys, const char *source, const char *fmt, ...)
 {
 	struct di_iommu_policy *p = &sys->iommu;
 	va_list ap;
-	int err;
 
 	va_start(ap, fmt);
-	err = strv_vaddf(&p->conclusions, fmt, ap);
+	strv_vaddf(&p->conclusions, fmt, ap);
 	va_end(ap);
-	if (!err)
-		err = strv_add(&p->sources, source);
-	return err;
+	strv_add(&p->sources, source);
 }
 
 /* What one command-line option asks of the IOMMU, or NULL for none known. */
@@ -66,18 +63,19 @@ static const char *option_meaning(const char *param, const char *opt)
 	return NULL;
 }
 
-static int bool_word(struct di_system *sys, const char *param, const struct ival *v,
+static void bool_word(struct di_system *sys, const char *param, const struct ival *v,
 		     const char *yes, const char *no)
 {
 	char src[64];
 
 	snprintf(src, sizeof(src), "kernel command line: %s=", param);
 	if (!v->set)
-		return conclude(sys, src, "%s= has a value the kernel rejects: it is ignored", param);
-	return conclude(sys, src, "%s=%lld asks for %s", param, v->v, v->v ? yes : no);
+		conclude(sys, src, "%s= has a value the kernel rejects: it is ignored", param);
+	else
+		conclude(sys, src, "%s=%lld asks for %s", param, v->v, v->v ? yes : no);
 }
 
-static int conclude_cmdline(struct di_system *sys)
+static void conclude_cmdline(struct di_system *sys)
 {
 	const struct di_cmdline *c = &sys->cmdline;
 	const struct {
@@ -88,36 +86,39 @@ static int conclude_cmdline(struct di_system *sys)
 		{ "amd_iommu", &c->amd_iommu },
 	};
 	char src[128];
-	int err = 0, n = 0;
+	int n = 0;
 
-	if (!c->raw.s)
-		return conclude(sys, "/proc/cmdline unreadable",
-				"what the kernel command line asks for is unknown");
+	if (!c->raw.s) {
+		conclude(sys, "/proc/cmdline unreadable",
+			 "what the kernel command line asks for is unknown");
+		return;
+	}
 	if (c->iommu_passthrough.set || c->iommu_passthrough.err) {
 		n++;
-		err = bool_word(sys, "iommu.passthrough", &c->iommu_passthrough,
+		bool_word(sys, "iommu.passthrough", &c->iommu_passthrough,
 				"identity (passthrough) default domains", "translated default domains");
 	}
-	if (!err && (c->iommu_strict.set || c->iommu_strict.err)) {
+	if (c->iommu_strict.set || c->iommu_strict.err) {
 		n++;
-		err = bool_word(sys, "iommu.strict", &c->iommu_strict, "strict TLB invalidation",
-				"lazy TLB invalidation");
+		bool_word(sys, "iommu.strict", &c->iommu_strict, "strict TLB invalidation",
+			  "lazy TLB invalidation");
 	}
-	for (size_t i = 0; !err && i < sizeof(lists) / sizeof(lists[0]); i++) {
-		for (size_t k = 0; !err && k < lists[i].opts->n; k++) {
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		for (size_t k = 0; k < lists[i].opts->n; k++) {
 			const char *o = lists[i].opts->v[k], *m = option_meaning(lists[i].param, o);
 
 			n++;
 			snprintf(src, sizeof(src), "kernel command line: %s=%s", lists[i].param, o);
-			err = m ? conclude(sys, src, "%s=%s %s", lists[i].param, o, m)
-				: conclude(sys, src, "%s=%s is passed to the IOMMU driver", lists[i].param, o);
+			if (m)
+				conclude(sys, src, "%s=%s %s", lists[i].param, o, m);
+			else
+				conclude(sys, src, "%s=%s is passed to the IOMMU driver", lists[i].param, o);
 		}
 	}
-	if (!err && !n)
-		err = conclude(sys, "/proc/cmdline",
-			       "the kernel command line sets no IOMMU policy: the kernel's built-in "
-			       "default (Kconfig IOMMU_DEFAULT_*) and the IOMMU driver decide");
-	return err;
+	if (!n)
+		conclude(sys, "/proc/cmdline",
+			 "the kernel command line sets no IOMMU policy: the kernel's built-in "
+			 "default (Kconfig IOMMU_DEFAULT_*) and the IOMMU driver decide");
 }
 
 /* The evidence line a driver logs when it overrides the lazy policy, if any. */
@@ -134,7 +135,7 @@ static const char *strict_override(const struct di_system *sys)
 	return NULL;
 }
 
-static int conclude_groups(struct di_system *sys, size_t *n_translated)
+static void conclude_groups(struct di_system *sys, size_t *n_translated)
 {
 	static const char *const types[] = { "DMA-FQ", "DMA", "identity", "blocked", "unmanaged" };
 	size_t counts[5] = { 0 }, other = 0;
@@ -154,8 +155,10 @@ static int conclude_groups(struct di_system *sys, size_t *n_translated)
 			other++;
 	}
 	*n_translated = counts[0] + counts[1];
-	if (!sys->n_groups)
-		return conclude(sys, "/sys/kernel/iommu_groups", "no IOMMU groups exist");
+	if (!sys->n_groups) {
+		conclude(sys, "/sys/kernel/iommu_groups", "no IOMMU groups exist");
+		return;
+	}
 	for (size_t t = 0; t < 5; t++)
 		if (counts[t])
 			len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%zu %s (%s)",
@@ -164,74 +167,75 @@ static int conclude_groups(struct di_system *sys, size_t *n_translated)
 	if (other)
 		snprintf(text + len, sizeof(text) - len, "%s%zu of another or unreadable type",
 			 len ? ", " : "", other);
-	return conclude(sys, "/sys/kernel/iommu_groups/*/type", "%zu IOMMU group%s: %s",
-			sys->n_groups, sys->n_groups == 1 ? "" : "s", text);
+	conclude(sys, "/sys/kernel/iommu_groups/*/type", "%zu IOMMU group%s: %s",
+		 sys->n_groups, sys->n_groups == 1 ? "" : "s", text);
 }
 
-static int conclude_log(struct di_system *sys, size_t n_translated)
+/* The lazy policy asked for, and no group is lazy: the driver overrode it. */
+static void conclude_overridden(struct di_system *sys)
+{
+	const char *why = strict_override(sys);
+	char src[256];
+
+	for (size_t i = 0; i < sys->n_groups; i++)
+		if (sys->groups[i].type.s && strcmp(sys->groups[i].type.s, "DMA-FQ") == 0)
+			return;
+	snprintf(src, sizeof(src), "/sys/kernel/iommu_groups/*/type%s%s%s",
+		 why ? ", kernel log: '" : "", why ? why : "", why ? "'" : "");
+	conclude(sys, src, "yet every translated group is strict (DMA): the IOMMU "
+		 "driver overrode the lazy policy%s", why ? "" : " (the log does not say why)");
+}
+
+static void conclude_log(struct di_system *sys, size_t n_translated)
 {
 	const struct di_iommu_policy *p = &sys->iommu;
 	char src[256];
-	int err = 0;
 
-	if (!sys->kmsg.readable.set)
-		return conclude(sys, "kernel log unreadable",
-				"the kernel log's default domain and TLB policy lines could not be read: "
-				"the group types above are the effective policy");
+	if (!sys->kmsg.readable.set) {
+		conclude(sys, "kernel log unreadable",
+			 "the kernel log's default domain and TLB policy lines could not be read: "
+			 "the group types above are the effective policy");
+		return;
+	}
 	if (p->default_domain.s) {
 		snprintf(src, sizeof(src), "kernel log: 'iommu: Default domain type: %s%s'",
 			 p->default_domain.s,
 			 p->default_domain_cmdline.v ? " (set via kernel command line)" : "");
 		if (!sys->n_units)
-			err = conclude(sys, src, "the kernel log claims default domain type %s, but no "
-				       "IOMMU unit exists: the kernel prints that line on every boot, "
-				       "so it proves nothing here", p->default_domain.s);
+			conclude(sys, src, "the kernel log claims default domain type %s, but no "
+				 "IOMMU unit exists: the kernel prints that line on every boot, "
+				 "so it proves nothing here", p->default_domain.s);
 		else
-			err = conclude(sys, src, "the default domain type is %s, %s", p->default_domain.s,
-				       p->default_domain_cmdline.v ? "set on the kernel command line"
-							       : "not set on the kernel command line");
+			conclude(sys, src, "the default domain type is %s, %s", p->default_domain.s,
+				 p->default_domain_cmdline.v ? "set on the kernel command line"
+							 : "not set on the kernel command line");
 	} else {
-		err = conclude(sys, "kernel log", sys->kmsg.from_boot.v
-			       ? "the kernel log has no 'Default domain type' line"
-			       : "the kernel log no longer reaches back to boot: its "
-				 "'Default domain type' line is gone");
+		conclude(sys, "kernel log", sys->kmsg.from_boot.v
+			 ? "the kernel log has no 'Default domain type' line"
+			 : "the kernel log no longer reaches back to boot: its "
+			   "'Default domain type' line is gone");
 	}
-	if (err || !p->tlb_policy.s)
-		return err;
+	if (!p->tlb_policy.s)
+		return;
 	snprintf(src, sizeof(src), "kernel log: 'iommu: DMA domain TLB invalidation policy: %s mode%s'",
 		 p->tlb_policy.s, p->tlb_policy_cmdline.v ? " (set via kernel command line)" : "");
-	if (!sys->n_units)
-		return conclude(sys, src, "the kernel log names a %s TLB invalidation policy, but no "
-				"IOMMU unit exists to apply it", p->tlb_policy.s);
-	err = conclude(sys, src, "DMA domains get %s TLB invalidation%s", p->tlb_policy.s,
-		       p->tlb_policy_cmdline.v ? ", as the kernel command line asks" : " by default");
-	if (!err && strcmp(p->tlb_policy.s, "lazy") == 0 && n_translated) {
-		size_t fq = 0;
-
-		for (size_t i = 0; i < sys->n_groups; i++)
-			if (sys->groups[i].type.s && strcmp(sys->groups[i].type.s, "DMA-FQ") == 0)
-				fq++;
-		if (!fq) {
-			const char *why = strict_override(sys);
-
-			snprintf(src, sizeof(src), "/sys/kernel/iommu_groups/*/type%s%s%s",
-				 why ? ", kernel log: '" : "", why ? why : "", why ? "'" : "");
-			err = conclude(sys, src, "yet every translated group is strict (DMA): the IOMMU "
-				       "driver overrode the lazy policy%s",
-				       why ? "" : " (the log does not say why)");
-		}
+	if (!sys->n_units) {
+		conclude(sys, src, "the kernel log names a %s TLB invalidation policy, but no "
+			 "IOMMU unit exists to apply it", p->tlb_policy.s);
+		return;
 	}
-	return err;
+	conclude(sys, src, "DMA domains get %s TLB invalidation%s", p->tlb_policy.s,
+		 p->tlb_policy_cmdline.v ? ", as the kernel command line asks" : " by default");
+	if (strcmp(p->tlb_policy.s, "lazy") == 0 && n_translated)
+		conclude_overridden(sys);
 }
 
-int iommu_conclude(struct di_system *sys)
+void iommu_conclude(struct di_system *sys)
 {
 	size_t n_translated;
-	int err;
 
 	if (!sys->n_units) {
-		err = conclude(sys, "/sys/class/iommu",
-			       "no IOMMU unit exists: no device's DMA is translated");
+		conclude(sys, "/sys/class/iommu", "no IOMMU unit exists: no device's DMA is translated");
 	} else {
 		char text[512] = "";
 		size_t len = 0;
@@ -240,24 +244,20 @@ int iommu_conclude(struct di_system *sys)
 			len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s (%s)",
 						i ? ", " : "", sys->units[i].name,
 						iommu_kind_name(sys->units[i].kind));
-		err = conclude(sys, "/sys/class/iommu", "%zu IOMMU unit%s: %s", sys->n_units,
-			       sys->n_units == 1 ? "" : "s", text);
+		conclude(sys, "/sys/class/iommu", "%zu IOMMU unit%s: %s", sys->n_units,
+			 sys->n_units == 1 ? "" : "s", text);
 	}
-	for (size_t i = 0; !err && i < sys->n_units; i++) {
+	for (size_t i = 0; i < sys->n_units; i++) {
 		const struct di_iommu_unit *u = &sys->units[i];
 
 		if (u->caps.caching_mode.set && u->caps.caching_mode.v)
-			err = conclude(sys, "intel-iommu/cap bit 7 (CM)",
-				       "%s is a virtualized IOMMU (caching mode): every mapping "
-				       "change traps to the hypervisor, so mapping is expensive", u->name);
+			conclude(sys, "intel-iommu/cap bit 7 (CM)",
+				 "%s is a virtualized IOMMU (caching mode): every mapping "
+				 "change traps to the hypervisor, so mapping is expensive", u->name);
 	}
-	if (!err)
-		err = conclude_groups(sys, &n_translated);
-	if (!err)
-		err = conclude_log(sys, n_translated);
-	if (!err)
-		err = conclude_cmdline(sys);
-	return err;
+	conclude_groups(sys, &n_translated);
+	conclude_log(sys, n_translated);
+	conclude_cmdline(sys);
 }
 
 long long swiotlb_suggest_nslabs(long long nslabs, long long largest_bytes)
@@ -273,7 +273,7 @@ long long swiotlb_suggest_nslabs(long long nslabs, long long largest_bytes)
 	return (n + IO_TLB_SEGSIZE - 1) / IO_TLB_SEGSIZE * IO_TLB_SEGSIZE;
 }
 
-static int swiotlb_advice(struct di_system *sys)
+static void swiotlb_advice(struct di_system *sys)
 {
 	struct di_swiotlb *sw = &sys->swiotlb;
 	const struct di_cmdline *c = &sys->cmdline;
@@ -281,7 +281,7 @@ static int swiotlb_advice(struct di_system *sys)
 	bool force = c->swiotlb_force.set && c->swiotlb_force.v == 1;
 
 	if (!sw->full_count)
-		return 0;
+		return;
 	for (size_t i = 0; i < sw->n_pools && !cur; i++)
 		if (strcmp(sw->pools[i].name, "default") == 0 && sw->pools[i].nslabs.set)
 			cur = sw->pools[i].nslabs.v;
@@ -291,35 +291,34 @@ static int swiotlb_advice(struct di_system *sys)
 		cur = c->swiotlb_nslabs.v;
 	sugg = swiotlb_suggest_nslabs(cur, sw->full_largest.set ? sw->full_largest.v : 0);
 	if (!sugg)
-		return asprintf(&sw->advice, "a request of %lld bytes exceeds the largest single "
-				"SWIOTLB mapping (%d KiB): a bigger pool does not help; the driver "
-				"must keep its segments within dma_max_mapping_size()",
-				sw->full_largest.v, (IO_TLB_SEGSIZE << IO_TLB_SHIFT) >> 10) < 0 ? -ENOMEM : 0;
-	return asprintf(&sw->advice, "the pool ran out %lld time%s: try swiotlb=%lld%s on the "
-			"kernel command line (%lld MiB, twice the %lld slabs it has now)",
-			sw->full_count, sw->full_count == 1 ? "" : "s", sugg, force ? ",force" : "",
-			(sugg << IO_TLB_SHIFT) >> 20, cur ? cur : 32768) < 0 ? -ENOMEM : 0;
+		sw->advice = xasprintf("a request of %lld bytes exceeds the largest single "
+				       "SWIOTLB mapping (%d KiB): a bigger pool does not help; the "
+				       "driver must keep its segments within dma_max_mapping_size()",
+				       sw->full_largest.v, (IO_TLB_SEGSIZE << IO_TLB_SHIFT) >> 10);
+	else
+		sw->advice = xasprintf("the pool ran out %lld time%s: try swiotlb=%lld%s on the "
+				       "kernel command line (%lld MiB, twice the %lld slabs it has now)",
+				       sw->full_count, sw->full_count == 1 ? "" : "s", sugg,
+				       force ? ",force" : "", (sugg << IO_TLB_SHIFT) >> 20,
+				       cur ? cur : 32768);
 }
 
-static int swiotlb_forced(struct di_system *sys)
+static void swiotlb_forced(struct di_system *sys)
 {
 	struct di_swiotlb *sw = &sys->swiotlb;
 	const struct di_cmdline *c = &sys->cmdline;
 	const struct di_memenc *m = &sys->memenc;
-	int err = 0;
 
 	if (c->swiotlb_force.set && c->swiotlb_force.v == 1)
-		err = strv_add(&sw->forced_by, "swiotlb=force on the kernel command line");
-	if (!err && m->guest.set && m->guest.v)
-		err = strv_addf(&sw->forced_by, "encrypted guest memory (%s): every DMA bounces "
-				"through shared memory", m->sources.n ? m->sources.v[0] : "?");
+		strv_add(&sw->forced_by, "swiotlb=force on the kernel command line");
+	if (m->guest.set && m->guest.v)
+		strv_addf(&sw->forced_by, "encrypted guest memory (%s): every DMA bounces "
+			  "through shared memory", m->sources.n ? m->sources.v[0] : "?");
 	/* The log's own word that DMA bounces, unless it was the evidence just cited. */
-	if (!err && m->bounce_line && m->guest.set && m->guest.v &&
+	if (m->bounce_line && m->guest.set && m->guest.v &&
 	    !(m->sources.n && strstr(m->sources.v[0], m->bounce_line)))
-		err = strv_addf(&sw->forced_by, "the kernel bounces DMA through SWIOTLB under memory "
-				"encryption (kernel log: '%s')", m->bounce_line);
-	if (err)
-		return err;
+		strv_addf(&sw->forced_by, "the kernel bounces DMA through SWIOTLB under memory "
+			  "encryption (kernel log: '%s')", m->bounce_line);
 	if (sw->forced_by.n)
 		ival_set(&sw->forced, 1);
 	else if (c->raw.s && m->guest.set)
@@ -329,7 +328,6 @@ static int swiotlb_forced(struct di_system *sys)
 	for (size_t i = 0; i < sw->n_pools; i++)
 		if (strcmp(sw->pools[i].name, "default") == 0)
 			sw->pools[i].forced = sw->forced;
-	return 0;
 }
 
 /* "2^N", the first address a mask of N bits cannot reach, is below the top of RAM. */
@@ -350,96 +348,100 @@ static void below(const struct di_ram *ram, const struct ival *bits, struct ival
 	ival_set(out, (1ULL << bits->v) < ram->top.v);
 }
 
-static int bounce_one(struct di_system *sys, const struct di_device *d, struct di_bounce *b)
+/* Behind a translating IOMMU: only an untrusted device's sub-page mappings bounce. */
+static void bounce_translated(const struct di_device *d, struct di_bounce *b, const char *t)
+{
+	ival_set(&b->translated, 1);
+	strv_addf(&b->reasons, "IOMMU group %lld translates (%s): the IOMMU maps within the masks",
+		  d->iommu_group.v, t);
+	if (!d->removable.s || strcmp(d->removable.s, "removable") != 0) {
+		ival_set(&b->can_bounce, 0);
+		return;
+	}
+	/*
+	 * Untrusted is not in sysfs, but a PCI device is removable exactly
+	 * when it sits below an external-facing port (pci_set_removable()),
+	 * which is what makes it untrusted (set_pcie_untrusted()).
+	 */
+	ival_set(&b->can_bounce, 1);
+	strv_addf(&b->reasons, "removable (%s/removable): below an external-facing port the kernel "
+		  "treats it as untrusted and the IOMMU bounces its sub-page mappings", d->path);
+}
+
+/* Direct mapping: the masks, the pool and swiotlb=force decide. */
+static void bounce_direct(const struct di_system *sys, const struct di_device *d,
+			  struct di_bounce *b, const char *t)
 {
 	const struct di_swiotlb *sw = &sys->swiotlb;
-	const char *t = d->iommu_domain.s;
-	int err = 0;
+	bool below_streaming = b->streaming_below.set && b->streaming_below.v;
 
-	below(&sys->ram, &d->dma_mask_bits, &b->streaming_below);
-	below(&sys->ram, &d->coherent_dma_mask_bits, &b->coherent_below);
-	if (t && (strcmp(t, "DMA") == 0 || strcmp(t, "DMA-FQ") == 0)) {
-		ival_set(&b->translated, 1);
-		err = strv_addf(&b->reasons, "IOMMU group %lld translates (%s): the IOMMU maps "
-				"within the masks", d->iommu_group.v, t);
-		if (err || !d->removable.s || strcmp(d->removable.s, "removable") != 0) {
-			ival_set(&b->can_bounce, 0);
-			return err;
-		}
-		/*
-		 * Untrusted is not in sysfs, but a PCI device is removable exactly
-		 * when it sits below an external-facing port (pci_set_removable()),
-		 * which is what makes it untrusted (set_pcie_untrusted()).
-		 */
-		ival_set(&b->can_bounce, 1);
-		return strv_addf(&b->reasons, "removable (%s/removable): below an external-facing "
-				 "port the kernel treats it as untrusted and the IOMMU bounces its "
-				 "sub-page mappings", d->path);
-	}
-	if (t && (strcmp(t, "blocked") == 0 || strcmp(t, "unmanaged") == 0)) {
-		ival_set(&b->translated, 0);
-		ival_set(&b->can_bounce, 0);
-		return strv_addf(&b->reasons, "group type %s: the DMA API does not map for it", t);
-	}
 	ival_set(&b->translated, 0);
-	err = strv_add(&b->reasons, t ? "identity domain: DMA addresses are physical addresses"
-				      : "no IOMMU group: DMA addresses are physical addresses");
-	if (!err && !d->driver.s && d->dma_mask_bits.set)
-		err = strv_add(&b->reasons, "no driver bound: the masks are the 32-bit default or "
-			       "what the last driver left");
-	if (!err && b->streaming_below.set && b->streaming_below.v)
-		err = strv_addf(&b->reasons, "the streaming mask (%lld bits) is below the top of RAM "
-				"(0x%llx): buffers above the mask cannot be reached directly",
-				d->dma_mask_bits.v, (unsigned long long)sys->ram.top.v);
-	if (!err && b->coherent_below.set && b->coherent_below.v)
-		err = strv_addf(&b->reasons, "the coherent mask (%lld bits) is below the top of RAM: "
-				"coherent allocations come from memory below it (ZONE_DMA32)",
-				d->coherent_dma_mask_bits.v);
-	if (!err && sw->forced.set && sw->forced.v)
-		err = strv_add(&b->reasons, "SWIOTLB bouncing is forced for every direct mapping");
-	if (err)
-		return err;
+	strv_add(&b->reasons, t ? "identity domain: DMA addresses are physical addresses"
+				: "no IOMMU group: DMA addresses are physical addresses");
+	if (!d->driver.s && d->dma_mask_bits.set)
+		strv_add(&b->reasons, "no driver bound: the masks are the 32-bit default or what the "
+			 "last driver left");
+	if (below_streaming)
+		strv_addf(&b->reasons, "the streaming mask (%lld bits) is below the top of RAM "
+			  "(0x%llx): buffers above the mask cannot be reached directly",
+			  d->dma_mask_bits.v, (unsigned long long)sys->ram.top.v);
+	if (b->coherent_below.set && b->coherent_below.v)
+		strv_addf(&b->reasons, "the coherent mask (%lld bits) is below the top of RAM: "
+			  "coherent allocations come from memory below it (ZONE_DMA32)",
+			  d->coherent_dma_mask_bits.v);
+	if (sw->forced.set && sw->forced.v)
+		strv_add(&b->reasons, "SWIOTLB bouncing is forced for every direct mapping");
 	if (sw->default_pool.set && !sw->default_pool.v) {
 		ival_set(&b->can_bounce, 0);
-		err = strv_add(&b->reasons, b->streaming_below.set && b->streaming_below.v
-			       ? "no SWIOTLB pool exists: such mappings fail"
-			       : "no SWIOTLB pool exists: nothing bounces");
+		strv_add(&b->reasons, below_streaming ? "no SWIOTLB pool exists: such mappings fail"
+						      : "no SWIOTLB pool exists: nothing bounces");
 	} else if (sw->forced.set && sw->forced.v) {
 		ival_set(&b->can_bounce, 1);
-	} else if (b->streaming_below.set && b->streaming_below.v) {
+	} else if (below_streaming) {
 		ival_set(&b->can_bounce, 1);
-		err = strv_add(&b->reasons, "such mappings bounce through the SWIOTLB pool");
+		strv_add(&b->reasons, "such mappings bounce through the SWIOTLB pool");
 	} else if (b->streaming_below.set && !sw->forced.err) {
 		ival_set(&b->can_bounce, 0);
 	} else {
 		b->can_bounce.err = b->streaming_below.err ? b->streaming_below.err : sw->forced.err;
 	}
-	return err;
 }
 
-int swiotlb_conclude(struct di_system *sys)
+static void bounce_one(const struct di_system *sys, const struct di_device *d, struct di_bounce *b)
+{
+	const char *t = d->iommu_domain.s;
+
+	below(&sys->ram, &d->dma_mask_bits, &b->streaming_below);
+	below(&sys->ram, &d->coherent_dma_mask_bits, &b->coherent_below);
+	if (t && (strcmp(t, "DMA") == 0 || strcmp(t, "DMA-FQ") == 0)) {
+		bounce_translated(d, b, t);
+	} else if (t && (strcmp(t, "blocked") == 0 || strcmp(t, "unmanaged") == 0)) {
+		ival_set(&b->translated, 0);
+		ival_set(&b->can_bounce, 0);
+		strv_addf(&b->reasons, "group type %s: the DMA API does not map for it", t);
+	} else {
+		bounce_direct(sys, d, b, t);
+	}
+}
+
+void swiotlb_conclude(struct di_system *sys)
 {
 	struct di_swiotlb *sw = &sys->swiotlb;
-	int err = swiotlb_forced(sys);
 
-	if (!err)
-		err = swiotlb_advice(sys);
-	for (size_t i = 0; !err && i < sys->n_devs; i++) {
+	swiotlb_forced(sys);
+	swiotlb_advice(sys);
+	for (size_t i = 0; i < sys->n_devs; i++) {
 		const struct di_device *d = &sys->devs[i];
 		struct di_bounce *nb;
 
 		if (!d->dma_mask_bits.set && !d->coherent_dma_mask_bits.set)
 			continue;
-		nb = realloc(sw->bounce, (sw->n_bounce + 1) * sizeof(*nb));
-		if (!nb)
-			return -ENOMEM;
-		sw->bounce = nb;
+		sw->bounce = xreallocarray(sw->bounce, sw->n_bounce + 1, sizeof(*sw->bounce));
 		nb = &sw->bounce[sw->n_bounce++];
 		memset(nb, 0, sizeof(*nb));
-		nb->device = strdup(d->name);
-		err = nb->device ? bounce_one(sys, d, nb) : -ENOMEM;
+		nb->device = xstrdup(d->name);
+		bounce_one(sys, d, nb);
 	}
-	return err;
 }
 
 /* Whether the kernel set up the pool M (debugfs, its boot log lines). */
@@ -492,77 +494,73 @@ static void rmem_conclude(struct di_system *sys)
  * bounces through the default pool, which arm64's mem_init() keeps at
  * 1 MiB per GiB of RAM, at most 64 MiB, when nothing else needs it.
  */
-int kmalloc_conclude(struct di_system *sys)
+/* kmalloc buffers do not bounce, for this reason. */
+static void kmalloc_no(struct di_swiotlb *sw, const char *reason)
+{
+	ival_set(&sw->kmalloc_bounce, 0);
+	strv_add(&sw->kmalloc_reasons, reason);
+}
+
+void kmalloc_conclude(struct di_system *sys)
 {
 	const struct di_kver *k = &sys->kver;
 	int kver_6_5 = !k->set ? -1 : k->major > 6 || (k->major == 6 && k->minor >= 5);
 	struct di_swiotlb *sw = &sys->swiotlb;
 	const struct di_swiotlb_pool *def = sw->n_pools && strcmp(sw->pools[0].name, "default") == 0
 					    ? &sw->pools[0] : NULL;
-	bool arm64 = sys->arch.s && strcmp(sys->arch.s, "aarch64") == 0;
-	int err = 0;
 
 	strv_free(&sw->noncoherent);
 	strv_free(&sw->kmalloc_reasons);
 	memset(&sw->kmalloc_bounce, 0, sizeof(sw->kmalloc_bounce));
-	for (size_t i = 0; i < sys->n_devs && !err; i++)
+	for (size_t i = 0; i < sys->n_devs; i++)
 		if (sys->devs[i].dt_coherent.set && !sys->devs[i].dt_coherent.v)
-			err = strv_add(&sw->noncoherent, sys->devs[i].name);
-	if (err)
-		return err;
+			strv_add(&sw->noncoherent, sys->devs[i].name);
 	if (!sys->arch.s) {
 		sw->kmalloc_bounce.err = sys->arch.err ? sys->arch.err : -ENODATA;
-		return 0;
+		return;
 	}
-	if (!arm64) {
+	if (strcmp(sys->arch.s, "aarch64") != 0) {
 		ival_set(&sw->kmalloc_bounce, 0);
-		return strv_addf(&sw->kmalloc_reasons, "a %s kernel: kmalloc buffers do not bounce "
-				 "for coherency", sys->arch.s);
+		strv_addf(&sw->kmalloc_reasons, "a %s kernel: kmalloc buffers do not bounce for "
+			  "coherency", sys->arch.s);
+		return;
 	}
 	if (sw->adjusted_mb.set)
-		err = strv_addf(&sw->kmalloc_reasons, "the kernel sized the default pool for it: "
-				"'SWIOTLB bounce buffer size adjusted to %lldMB' (1 MiB per GiB of RAM, "
-				"at most 64 MiB)", sw->adjusted_mb.v);
+		strv_addf(&sw->kmalloc_reasons, "the kernel sized the default pool for it: 'SWIOTLB "
+			  "bounce buffer size adjusted to %lldMB' (1 MiB per GiB of RAM, at most 64 MiB)",
+			  sw->adjusted_mb.v);
 	else if (kver_6_5 < 0)
-		err = strv_add(&sw->kmalloc_reasons, "the kernel version is unknown: arm64 kernels "
-			       "6.5 and later bounce unaligned kmalloc buffers");
-	if (err)
-		return err;
+		strv_add(&sw->kmalloc_reasons, "the kernel version is unknown: arm64 kernels 6.5 and "
+			 "later bounce unaligned kmalloc buffers");
 	if (kver_6_5 == 0 && !sw->adjusted_mb.set) {
-		ival_set(&sw->kmalloc_bounce, 0);
-		return strv_add(&sw->kmalloc_reasons, "arm64 before 6.5: no kmalloc bouncing "
-				"(ARCH_DMA_MINALIGN keeps kmalloc buffers cache-line aligned)");
+		kmalloc_no(sw, "arm64 before 6.5: no kmalloc bouncing (ARCH_DMA_MINALIGN keeps "
+			   "kmalloc buffers cache-line aligned)");
+		return;
 	}
 	if (!sw->noncoherent.n) {
-		ival_set(&sw->kmalloc_bounce, 0);
-		return strv_add(&sw->kmalloc_reasons, "every device with a device-tree DMA node is "
-				"coherent: nothing bounces for alignment");
+		kmalloc_no(sw, "every device with a device-tree DMA node is coherent: nothing "
+			   "bounces for alignment");
+		return;
 	}
 	if (sw->default_pool.set && !sw->default_pool.v) {
-		ival_set(&sw->kmalloc_bounce, 0);
-		return strv_add(&sw->kmalloc_reasons, "no default SWIOTLB pool: kmalloc stays "
-				"cache-line aligned for non-coherent devices");
+		kmalloc_no(sw, "no default SWIOTLB pool: kmalloc stays cache-line aligned for "
+			   "non-coherent devices");
+		return;
 	}
 	ival_set(&sw->kmalloc_bounce, 1);
-	err = strv_addf(&sw->kmalloc_reasons, "arm64 (DMA_BOUNCE_UNALIGNED_KMALLOC): kmalloc buffers "
-			"smaller than a cache line mapped for streaming DMA by the %zu non-coherent "
-			"device%s bounce through the default pool", sw->noncoherent.n,
-			sw->noncoherent.n == 1 ? "" : "s");
-	if (!err && def && def->hiwater.set && def->hiwater.v > 0 && !(sw->forced.set && sw->forced.v))
-		err = strv_addf(&sw->kmalloc_reasons, "this explains io_tlb_used_hiwater %lld with "
-				"nothing forced", def->hiwater.v);
-	return err;
+	strv_addf(&sw->kmalloc_reasons, "arm64 (DMA_BOUNCE_UNALIGNED_KMALLOC): kmalloc buffers "
+		  "smaller than a cache line mapped for streaming DMA by the %zu non-coherent "
+		  "device%s bounce through the default pool", sw->noncoherent.n,
+		  sw->noncoherent.n == 1 ? "" : "s");
+	if (def && def->hiwater.set && def->hiwater.v > 0 && !(sw->forced.set && sw->forced.v))
+		strv_addf(&sw->kmalloc_reasons, "this explains io_tlb_used_hiwater %lld with nothing "
+			  "forced", def->hiwater.v);
 }
 
-int system_conclude(struct di_system *sys)
+void system_conclude(struct di_system *sys)
 {
-	int err;
-
 	rmem_conclude(sys);
-	err = iommu_conclude(sys);
-	if (!err)
-		err = swiotlb_conclude(sys);
-	if (!err)
-		err = kmalloc_conclude(sys);
-	return err;
+	iommu_conclude(sys);
+	swiotlb_conclude(sys);
+	kmalloc_conclude(sys);
 }

@@ -11,13 +11,13 @@
 #include "model.h"
 
 /* Every conclusion below, in order: run once the model is collected. */
-int system_conclude(struct di_system *sys);
+void system_conclude(struct di_system *sys);
 
 /* The IOMMU policy's conclusions, each with its source. */
-int iommu_conclude(struct di_system *sys);
+void iommu_conclude(struct di_system *sys);
 /* Forced bouncing, exhaustion advice, devices that can bounce. */
-int swiotlb_conclude(struct di_system *sys);
+void swiotlb_conclude(struct di_system *sys);
 /* The non-coherent devices, and whether their small kmalloc buffers bounce. */
-int kmalloc_conclude(struct di_system *sys);
+void kmalloc_conclude(struct di_system *sys);
 /* nslabs to suggest after exhaustion (0: a bigger pool does not help). */
 long long swiotlb_suggest_nslabs(long long nslabs, long long largest_bytes);

@@ -230,105 +230,133 @@ static void freep(void *p)
 	free(*(void **)p);
 }
 
-int main(int argc, char **argv)
+/* Out of memory anywhere (shared/xalloc.h): say so and stop, printing nothing more. */
+static void out_of_memory(void)
 {
-	struct di_ctx ctx = { 0 };
-	const struct command *cmd = NULL;
-	const char *color = NULL;
-	bool help = false, version = false, dashdash = false;
-	char **rest __attribute__((cleanup(freep))) = NULL;
-	int nrest = 1, ret;
+	di_err("out of memory");
+	_exit(EXIT_NOTHING);
+}
 
-	/* Pull the global options out, wherever they are; keep the rest in order. */
-	rest = calloc((size_t)argc + 1, sizeof(char *));
-	if (!rest) {
-		di_err("out of memory");
-		return EXIT_NOTHING;
+/* The global options, pulled out wherever they are; the rest kept in order. */
+struct globals {
+	const struct command *cmd;
+	const char *color;
+	bool help, version;
+	char **rest;		/* argv[0], then the command and its arguments */
+	int nrest;
+};
+
+static int sysroot_option(struct di_ctx *ctx, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i];
+
+	if (a[9] == '=')
+		ctx->sysroot = a + 10;
+	else
+		ctx->sysroot = *i + 1 < argc ? argv[++*i] : NULL;
+	if (!ctx->sysroot || !*ctx->sysroot) {
+		di_err("option '--sysroot' requires a directory");
+		return EXIT_USAGE;
 	}
-	rest[0] = argv[0];
+	return EXIT_OK;
+}
+
+static int parse_globals(struct di_ctx *ctx, int argc, char **argv, struct globals *g)
+{
+	bool dashdash = false;
+
+	g->rest = xcalloc((size_t)argc + 1, sizeof(char *));
+	g->rest[0] = argv[0];
+	g->nrest = 1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
 		if (dashdash || a[0] != '-' || a[1] == '\0') {
-			rest[nrest++] = argv[i];
-			if (!cmd && !dashdash) {
-				cmd = find_command(a);
-				if (!cmd) {
-					di_err("unknown command '%s'", a);
-					fprintf(stderr, "Try 'dmainspect --help'.\n");
-					return EXIT_USAGE;
-				}
+			g->rest[g->nrest++] = argv[i];
+			if (!g->cmd && !dashdash && !(g->cmd = find_command(a))) {
+				di_err("unknown command '%s'", a);
+				fprintf(stderr, "Try 'dmainspect --help'.\n");
+				return EXIT_USAGE;
 			}
-			continue;
-		}
-		if (strcmp(a, "--") == 0) {
+		} else if (strcmp(a, "--") == 0) {
 			dashdash = true;
-			rest[nrest++] = argv[i];
+			g->rest[g->nrest++] = argv[i];
 		} else if (strcmp(a, "--json") == 0) {
-			ctx.ro.json = true;
+			ctx->ro.json = true;
 		} else if (strcmp(a, "--sysroot") == 0 || strncmp(a, "--sysroot=", 10) == 0) {
-			if (a[9] == '=') {
-				ctx.sysroot = a + 10;
-			} else if (i + 1 < argc) {
-				ctx.sysroot = argv[++i];
-			} else {
-				di_err("option '--sysroot' requires a directory");
+			if (sysroot_option(ctx, argc, argv, &i) != EXIT_OK)
 				return EXIT_USAGE;
-			}
-			if (!*ctx.sysroot) {
-				di_err("option '--sysroot' requires a directory");
-				return EXIT_USAGE;
-			}
 		} else if (strcmp(a, "--color") == 0 || strncmp(a, "--color=", 8) == 0) {
-			color = a[7] == '=' ? a + 8 : "always";
+			g->color = a[7] == '=' ? a + 8 : "always";
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			help = true;
+			g->help = true;
 		} else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
-			version = true;
+			g->version = true;
 		} else {
-			rest[nrest++] = argv[i];	/* the command's own option */
+			g->rest[g->nrest++] = argv[i];	/* the command's own option */
 		}
 	}
-	rest[nrest] = NULL;
+	g->rest[g->nrest] = NULL;
+	return EXIT_OK;
+}
 
-	if (version) {
+/* The command (list without one), its word moved to argv[0] of the command. */
+static int command_argv(struct globals *g)
+{
+	int i;
+
+	if (!g->cmd) {
+		if (g->nrest > 1 && strcmp(g->rest[1], "--") != 0) {
+			di_err("unknown option '%s'", g->rest[1]);
+			fprintf(stderr, "Try 'dmainspect --help'.\n");
+			return EXIT_USAGE;
+		}
+		g->cmd = &cmd_list;
+		g->rest[0] = (char *)g->cmd->name;
+		return EXIT_OK;
+	}
+	for (i = 1; i < g->nrest && strcmp(g->rest[i], g->cmd->name) != 0; i++)
+		;
+	memmove(&g->rest[i], &g->rest[i + 1], (size_t)(g->nrest - i) * sizeof(char *));
+	g->nrest--;
+	g->rest[0] = (char *)g->cmd->name;
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct di_ctx ctx = { 0 };
+	struct globals g = { 0 };
+	char **rest __attribute__((cleanup(freep))) = NULL;
+	int ret;
+
+	xalloc_set_failure(out_of_memory);
+	ret = parse_globals(&ctx, argc, argv, &g);
+	rest = g.rest;
+	if (ret != EXIT_OK)
+		return ret;
+	if (g.version) {
 		printf("dmainspect %s\nfeatures: %s\n", PACKAGE_VERSION, DI_FEATURES);
 		return close_stdout(EXIT_OK);
 	}
-	if (help) {
-		if (cmd)
-			command_usage(cmd, stdout);
+	if (g.help) {
+		if (g.cmd)
+			command_usage(g.cmd, stdout);
 		else
 			usage(stdout);
 		return close_stdout(EXIT_OK);
 	}
-	if (parse_color(color, &ctx.ro.color) < 0) {
-		di_err("invalid --color value '%s' (auto, always or never)", color);
+	if (parse_color(g.color, &ctx.ro.color) < 0) {
+		di_err("invalid --color value '%s' (auto, always or never)", g.color);
 		return EXIT_USAGE;
 	}
-	if (!cmd) {
-		if (nrest > 1 && strcmp(rest[1], "--") != 0) {
-			di_err("unknown option '%s'", rest[1]);
-			fprintf(stderr, "Try 'dmainspect --help'.\n");
-			return EXIT_USAGE;
-		}
-		cmd = &cmd_list;
-		rest[0] = (char *)cmd->name;
-	} else {
-		/* Move the command word to argv[0] of the command. */
-		int i;
-
-		for (i = 1; i < nrest && strcmp(rest[i], cmd->name) != 0; i++)
-			;
-		memmove(&rest[i], &rest[i + 1], (size_t)(nrest - i) * sizeof(char *));
-		nrest--;
-		rest[0] = (char *)cmd->name;
-	}
-
+	ret = command_argv(&g);
+	if (ret != EXIT_OK)
+		return ret;
 	ret = open_root(&ctx);
 	if (ret != EXIT_OK)
 		return ret;
-	ret = run_command(cmd, &ctx, nrest, rest);
+	ret = run_command(g.cmd, &ctx, g.nrest, g.rest);
 	rfs_fini(&ctx.root);
 	return close_stdout(ret);
 }

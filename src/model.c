@@ -47,8 +47,8 @@ void ival_set(struct ival *v, long long x)
 void sval_set(struct sval *v, const char *s)
 {
 	free(v->s);
-	v->s = s ? strdup(s) : NULL;
-	v->err = s && !v->s ? -ENOMEM : 0;
+	v->s = s ? xstrdup(s) : NULL;
+	v->err = 0;
 }
 
 void sval_take(struct sval *v, char *s)
@@ -56,60 +56,6 @@ void sval_take(struct sval *v, char *s)
 	free(v->s);
 	v->s = s;
 	v->err = 0;
-}
-
-int strv_add(struct strv *sv, const char *s)
-{
-	char **nv = realloc(sv->v, (sv->n + 1) * sizeof(*nv));
-
-	if (!nv)
-		return -ENOMEM;
-	sv->v = nv;
-	sv->v[sv->n] = strdup(s);
-	if (!sv->v[sv->n])
-		return -ENOMEM;
-	sv->n++;
-	return 0;
-}
-
-int strv_vaddf(struct strv *sv, const char *fmt, va_list ap)
-{
-	char *s;
-	int err;
-
-	if (vasprintf(&s, fmt, ap) < 0)
-		return -ENOMEM;
-	err = strv_add(sv, s);
-	free(s);
-	return err;
-}
-
-int strv_addf(struct strv *sv, const char *fmt, ...)
-{
-	va_list ap;
-	int err;
-
-	va_start(ap, fmt);
-	err = strv_vaddf(sv, fmt, ap);
-	va_end(ap);
-	return err;
-}
-
-void strv_free(struct strv *sv)
-{
-	for (size_t i = 0; i < sv->n; i++)
-		free(sv->v[i]);
-	free(sv->v);
-	sv->v = NULL;
-	sv->n = 0;
-}
-
-bool strv_contains(const struct strv *sv, const char *s)
-{
-	for (size_t i = 0; i < sv->n; i++)
-		if (strcmp(sv->v[i], s) == 0)
-			return true;
-	return false;
 }
 
 struct di_device *system_find_device(const struct di_system *sys, const char *name)
@@ -278,11 +224,12 @@ const struct di_rmem *device_restricted_region(const struct di_system *sys, cons
 	return NULL;
 }
 
-int note_unreadable(struct di_system *sys, const char *what, int err, const char *hint)
+void note_unreadable(struct di_system *sys, const char *what, int err, const char *hint)
 {
 	if (hint)
-		return strv_addf(&sys->unreadable, "%s: %s (%s)", what, di_strerror(err), hint);
-	return strv_addf(&sys->unreadable, "%s: %s", what, di_strerror(err));
+		strv_addf(&sys->unreadable, "%s: %s (%s)", what, di_strerror(err), hint);
+	else
+		strv_addf(&sys->unreadable, "%s: %s", what, di_strerror(err));
 }
 
 const char *iommu_domain_meaning(const char *type)

@@ -12,6 +12,8 @@
 
 #include "rootfs.h"
 #include "shared/errors.h"
+#include "shared/strv.h"
+#include "shared/xalloc.h"
 
 /*
  * A value that may be unknown. err == 0 && !set: does not apply (JSON null,
@@ -28,10 +30,6 @@ struct sval {
 	int err;
 };
 
-struct strv {
-	char **v;
-	size_t n;
-};
 
 enum dma_path {
 	PATH_UNKNOWN = 0,
@@ -318,17 +316,12 @@ void ival_set(struct ival *v, long long x);
 void uval_set(struct uval *v, uint64_t x);
 void sval_set(struct sval *v, const char *s);
 void sval_take(struct sval *v, char *s);
-int strv_add(struct strv *sv, const char *s);
-int strv_addf(struct strv *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int strv_vaddf(struct strv *sv, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
-void strv_free(struct strv *sv);
-bool strv_contains(const struct strv *sv, const char *s);
 
 struct di_device *system_find_device(const struct di_system *sys, const char *name);
 struct di_group *system_find_group(const struct di_system *sys, int id);
 struct di_rmem *system_find_rmem(const struct di_system *sys, const char *name);
 /* Record "what: why" in sys->unreadable. */
-int note_unreadable(struct di_system *sys, const char *what, int err, const char *hint);
+void note_unreadable(struct di_system *sys, const char *what, int err, const char *hint);
 /* The meaning of a group type ("DMA-FQ" -> "translated, lazy ..."), or NULL. */
 const char *iommu_domain_meaning(const char *type);
 /* An IOMMU unit's kind for people: "intel-vt-d" -> "Intel VT-d"; "other". */

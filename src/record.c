@@ -21,11 +21,12 @@
 #include <unistd.h>
 
 #include "record.h"
+#include "shared/hashmap.h"
+#include "shared/xalloc.h"
 
 /* Nodes keyed by (op, path): op 0 for the tree, an rec_op for a failed access. */
 struct map {
-	struct rec_node **slot;
-	size_t cap, n;
+	struct hmap h;
 };
 
 struct rfs_record {
@@ -40,50 +41,29 @@ struct rfs_replay {
 	struct map m;
 };
 
-static size_t hash(char op, const char *path)
-{
-	size_t h = 2166136261u ^ (unsigned char)op;
+struct node_key {
+	char op;
+	const char *path;
+};
 
-	for (; *path; path++)
-		h = (h ^ (unsigned char)*path) * 16777619u;
-	return h;
+static size_t node_hash(char op, const char *path)
+{
+	return hmap_hash(hmap_hash(HMAP_SEED, &op, 1), path, strlen(path));
 }
 
-static struct rec_node **map_slot(const struct map *m, char op, const char *path)
+static bool node_match(const void *item, const void *key)
 {
-	size_t i = hash(op, path) & (m->cap - 1);
+	const struct rec_node *x = item;
+	const struct node_key *k = key;
 
-	for (;; i = (i + 1) & (m->cap - 1)) {
-		struct rec_node *x = m->slot[i];
-
-		if (!x || (x->op == op && strcmp(x->path, path) == 0))
-			return &m->slot[i];
-	}
+	return x->op == k->op && strcmp(x->path, k->path) == 0;
 }
 
 static struct rec_node *map_get(const struct map *m, char op, const char *path)
 {
-	return m->cap ? *map_slot(m, op, path) : NULL;
-}
+	struct node_key k = { op, path };
 
-static int map_add(struct map *m, struct rec_node *x)
-{
-	if ((m->n + 1) * 10 > m->cap * 7) {
-		struct map g = { .cap = m->cap ? m->cap * 2 : 1024 };
-
-		g.slot = calloc(g.cap, sizeof(*g.slot));
-		if (!g.slot)
-			return -ENOMEM;
-		for (size_t i = 0; i < m->cap; i++)
-			if (m->slot[i])
-				*map_slot(&g, m->slot[i]->op, m->slot[i]->path) = m->slot[i];
-		g.n = m->n;
-		free(m->slot);
-		*m = g;
-	}
-	*map_slot(m, x->op, x->path) = x;
-	m->n++;
-	return 0;
+	return hmap_get(&m->h, node_hash(op, path), node_match, &k);
 }
 
 static void node_free(struct rec_node *x)
@@ -95,15 +75,17 @@ static void node_free(struct rec_node *x)
 	free(x);
 }
 
-static void map_free(struct map *m)
+static void free_node(void *x)
 {
-	for (size_t i = 0; i < m->cap; i++)
-		node_free(m->slot[i]);
-	free(m->slot);
-	memset(m, 0, sizeof(*m));
+	node_free(x);
 }
 
-/* The node at (op, path), created with kind when absent; NULL without memory. */
+static void map_free(struct map *m)
+{
+	hmap_free(&m->h, free_node);
+}
+
+/* The node at (op, path), created with kind when absent. */
 static struct rec_node *node_get(struct map *m, char op, const char *path, enum rec_kind kind,
 				 bool *created)
 {
@@ -112,16 +94,11 @@ static struct rec_node *node_get(struct map *m, char op, const char *path, enum 
 	*created = false;
 	if (x)
 		return x;
-	x = calloc(1, sizeof(*x));
-	if (!x)
-		return NULL;
+	x = xcalloc(1, sizeof(*x));
 	x->op = op;
 	x->kind = kind;
-	x->path = strdup(path);
-	if (!x->path || map_add(m, x) < 0) {
-		node_free(x);
-		return NULL;
-	}
+	x->path = xstrdup(path);
+	hmap_add(&m->h, node_hash(op, path), x);
 	*created = true;
 	return x;
 }
@@ -169,14 +146,10 @@ const struct rec_node *const *rec_nodes(struct rfs_record *rec, size_t *n)
 	size_t k = 0;
 
 	free(rec->sorted);
-	rec->sorted = malloc((rec->m.n + 1) * sizeof(*rec->sorted));
-	if (!rec->sorted) {
-		*n = 0;
-		return NULL;
-	}
-	for (size_t i = 0; i < rec->m.cap; i++)
-		if (rec->m.slot[i])
-			rec->sorted[k++] = rec->m.slot[i];
+	rec->sorted = xreallocarray(NULL, rec->m.h.n + 1, sizeof(*rec->sorted));
+	for (size_t i = 0; i < rec->m.h.cap; i++)
+		if (rec->m.h.slot[i].item)
+			rec->sorted[k++] = rec->m.h.slot[i].item;
 	qsort(rec->sorted, k, sizeof(*rec->sorted), cmp_node);
 	*n = k;
 	return (const struct rec_node *const *)rec->sorted;
@@ -207,9 +180,9 @@ static void add_link(struct rfs_record *rec, const char *path, const char *targe
 	bool created;
 	struct rec_node *x = node_get(&rec->m, 0, path, REC_LINK, &created);
 
-	if (x && created) {
-		x->data = strdup(target);
-		x->len = x->data ? strlen(target) : 0;
+	if (x->kind == REC_LINK && created) {
+		x->data = xstrdup(target);
+		x->len = strlen(target);
 	}
 }
 
@@ -226,13 +199,11 @@ static struct rec_node *add_content(struct rfs_record *rec, const char *path, co
 	struct rec_node *x = node_get(&rec->m, 0, path, REC_FILE, &created);
 	char *copy;
 
-	if (!x || x->kind != REC_FILE)
+	if (x->kind != REC_FILE)
 		return NULL;
 	if (x->has_content && filter)
 		return x;
-	copy = malloc(len + 1);
-	if (!copy)
-		return NULL;
+	copy = xmalloc(len + 1);
 	memcpy(copy, data, len);
 	copy[len] = '\0';
 	if (filter && rec->o.filter)
@@ -247,7 +218,7 @@ static struct rec_node *add_content(struct rfs_record *rec, const char *path, co
 
 int rec_put(struct rfs_record *rec, const char *path, const char *data, size_t len)
 {
-	return add_content(rec, path, data, len, false) ? 0 : -ENOMEM;
+	return add_content(rec, path, data, len, false) ? 0 : -EISDIR;
 }
 
 static void note_error(struct rfs_record *rec, char op, const char *key, int err)
@@ -258,9 +229,9 @@ static void note_error(struct rfs_record *rec, char op, const char *key, int err
 	if (err >= 0 || err == -ENOENT)
 		return;	/* a missing file replays as missing */
 	x = node_get(&rec->m, op, key, REC_ERROR, &created);
-	if (x && created)
+	if (created)
 		x->err = err;
-	if (x && created && err == -RFS_ETIMEOUT)
+	if (created && err == -RFS_ETIMEOUT)
 		rec->timeouts++;
 }
 
@@ -367,14 +338,6 @@ void rec_note_real(const struct rootfs *r, const char *key, int err)
 		add_exists(r->rec, canon);
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Read exactly len bytes from fd before the deadline; 0 or -errno. */
 static int read_until(int fd, void *buf, size_t len, long long deadline)
 {
@@ -404,20 +367,6 @@ static int read_until(int fd, void *buf, size_t len, long long deadline)
 		got += (size_t)n;
 	}
 	return 0;
-}
-
-static void write_all(int fd, const void *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		buf = (const char *)buf + n;
-		len -= (size_t)n;
-	}
 }
 
 ssize_t rec_call_limited(ssize_t (*fn)(void *arg, char **out), void *arg, size_t max,

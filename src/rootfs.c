@@ -31,22 +31,6 @@
 
 static bool openat2_missing;
 
-char *path_join(char *buf, size_t cap, const char *base, const char *name)
-{
-	int n;
-
-	if (!base || !*base)
-		n = snprintf(buf, cap, "%s", name);
-	else if (!name || !*name)
-		n = snprintf(buf, cap, "%s", base);
-	else
-		n = snprintf(buf, cap, "%s%s%s", base,
-			     base[strlen(base) - 1] == '/' ? "" : "/", name);
-	if (n < 0 || (size_t)n >= cap)
-		return NULL;
-	return buf;
-}
-
 int rfs_init(struct rootfs *r, const char *dir)
 {
 	struct stat st;

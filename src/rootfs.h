@@ -15,6 +15,7 @@
 #include <dirent.h>
 
 #include "shared/errors.h"
+#include "shared/util.h"
 
 /* Pass as dirfd to resolve a path from the root. */
 #define RFS_ROOT (-100)
@@ -93,7 +94,3 @@ int rfs_realpath(const struct rootfs *r, const char *path, char *out, size_t cap
  */
 ssize_t rfs_read_kmsg(const struct rootfs *r, size_t max, char **out);
 
-const char *di_strerror(int err);
-
-/* Join base and name into buf; returns buf or NULL when it does not fit. */
-char *path_join(char *buf, size_t cap, const char *base, const char *name);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "shared/util.h"
 #include "tar.h"
 
 #define BLOCK 512
@@ -24,21 +25,6 @@ static uint64_t round_up(uint64_t n)
 }
 
 /* --- writing --- */
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf = (const char *)buf + n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 static int out_code(struct tar_out *t, lzma_action act)
 {

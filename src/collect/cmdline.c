@@ -47,20 +47,16 @@ static int parse_bool(const char *v, struct ival *out)
 }
 
 /* Comma-separated options, appended in order. */
-static int add_options(struct strv *sv, const char *v)
+static void add_options(struct strv *sv, const char *v)
 {
 	char *copy, *save = NULL, *tok;
-	int err = 0;
 
 	if (!v || !*v)
-		return 0;
-	copy = strdup(v);
-	if (!copy)
-		return -ENOMEM;
-	for (tok = strtok_r(copy, ",", &save); tok && !err; tok = strtok_r(NULL, ",", &save))
-		err = strv_add(sv, tok);
+		return;
+	copy = xstrdup(v);
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		strv_add(sv, tok);
 	free(copy);
-	return err;
 }
 
 /*
@@ -114,7 +110,7 @@ static bool param_is(const char *name, size_t len, const char *want)
 	return true;
 }
 
-static int one_param(char *word, struct di_cmdline *c, bool *noforce)
+static void one_param(char *word, struct di_cmdline *c, bool *noforce)
 {
 	static const char *const known[] = {
 		"iommu.passthrough", "iommu.strict", "iommu", "intel_iommu", "amd_iommu",
@@ -124,16 +120,13 @@ static int one_param(char *word, struct di_cmdline *c, bool *noforce)
 	size_t len = eq ? (size_t)(eq - word) : strlen(word);
 	char *val = eq ? eq + 1 : NULL;
 	size_t i;
-	int err;
 
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (param_is(word, len, known[i]))
 			break;
 	if (i == sizeof(known) / sizeof(known[0]))
-		return 0;
-	err = strv_add(&c->words, word);
-	if (err)
-		return err;
+		return;
+	strv_add(&c->words, word);
 	if (val && *val == '"') {
 		size_t n = strlen(++val);
 
@@ -148,13 +141,13 @@ static int one_param(char *word, struct di_cmdline *c, bool *noforce)
 		parse_bool(val, &c->iommu_strict);
 		break;
 	case 2:
-		err = add_options(&c->iommu, val);
+		add_options(&c->iommu, val);
 		break;
 	case 3:
-		err = add_options(&c->intel_iommu, val);
+		add_options(&c->intel_iommu, val);
 		break;
 	case 4:
-		err = add_options(&c->amd_iommu, val);
+		add_options(&c->amd_iommu, val);
 		break;
 	case 5:
 		parse_swiotlb(val, c, noforce);
@@ -163,19 +156,14 @@ static int one_param(char *word, struct di_cmdline *c, bool *noforce)
 		sval_set(&c->mem_encrypt, val ? val : "");
 		break;
 	}
-	return err;
 }
 
-int cmdline_parse(const char *s, struct di_cmdline *c)
+void cmdline_parse(const char *s, struct di_cmdline *c)
 {
-	char *buf = strdup(s), *p;
+	char *buf = xstrdup(s), *p = buf;
 	bool noforce = false;
-	int err = 0;
 
-	if (!buf)
-		return -ENOMEM;
-	p = buf;
-	while (!err) {
+	for (;;) {
 		bool quote = false;
 		char *w;
 
@@ -198,8 +186,7 @@ int cmdline_parse(const char *s, struct di_cmdline *c)
 			if (n && w[n - 1] == '"')
 				w[n - 1] = '\0';
 		}
-		err = one_param(w, c, &noforce);
+		one_param(w, c, &noforce);
 	}
 	free(buf);
-	return err;
 }

@@ -37,8 +37,6 @@ int names_module_for_alias(struct di_names *n, const char *modalias, char **modu
 /* Whether the module index says the module is built into the kernel. */
 bool names_module_builtin(struct di_names *n, const struct rootfs *root, const char *module);
 
-/* Decimal id made only of digits, or -1. */
-int parse_id(const char *s);
 
 /* Pure: highest end among /proc/iomem's top-level lines; -EPERM when hidden. */
 int iomem_top(const char *text, uint64_t *top);

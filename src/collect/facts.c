@@ -74,7 +74,7 @@ static int add_full(struct di_system *sys, const struct kmsg_swiotlb_full *f)
 	}
 	if (f->device[0] && !strv_contains(&sw->full_devices, f->device) &&
 	    sw->full_devices.n < MAX_FAULTS)
-		return strv_add(&sw->full_devices, f->device);
+		strv_add(&sw->full_devices, f->device);
 	return 0;
 }
 
@@ -149,7 +149,9 @@ static int dt_line(struct di_system *sys, const char *text)
 	}
 	if (kmsg_parse_rmem_assigned(text, dev, sizeof(dev), node, sizeof(node))) {
 		d = system_find_device(sys, dev);
-		return d && !strv_contains(&d->rmem_assigned, node) ? strv_add(&d->rmem_assigned, node) : 0;
+		if (d && !strv_contains(&d->rmem_assigned, node))
+			strv_add(&d->rmem_assigned, node);
+		return 0;
 	}
 	if (kmsg_parse_rmem_created(text, &kind, &base, &mib))
 		return rmem_log_created(sys, text, base);
@@ -279,7 +281,7 @@ static int scan_line(struct di_system *sys, struct scan *sc, const struct kmsg_l
 	}
 	if (kmsg_is_iommu_policy_line(l->text) && p->log_lines.n < MAX_POLICY_LINES &&
 	    !strv_contains(&p->log_lines, l->text))
-		return strv_add(&p->log_lines, l->text);
+		strv_add(&p->log_lines, l->text);
 	return 0;
 }
 
@@ -311,7 +313,8 @@ static int scan_kmsg(struct di_system *sys, struct scan *sc)
 		sys->kmsg.readable.err = (int)n;
 		sys->kmsg.from_boot.err = (int)n;
 		sys->swiotlb.in_use_log.err = (int)n;
-		return note_unreadable(sys, sys->kmsg.source, (int)n, kmsg_hint(sys, (int)n));
+		note_unreadable(sys, sys->kmsg.source, (int)n, kmsg_hint(sys, (int)n));
+		return 0;
 	}
 	ival_set(&sys->kmsg.readable, 1);
 	ival_set(&sys->kmsg.from_boot, 0);
@@ -364,7 +367,7 @@ static bool has_flag(const char *flags, const char *flag)
 	return false;
 }
 
-static int memenc_kinds(struct di_memenc *m, unsigned int mask)
+static void memenc_kinds(struct di_memenc *m, unsigned int mask)
 {
 	static const struct {
 		unsigned int bit;
@@ -373,12 +376,10 @@ static int memenc_kinds(struct di_memenc *m, unsigned int mask)
 		{ MEMENC_SME, "SME" }, { MEMENC_SEV, "SEV" }, { MEMENC_SEV_ES, "SEV-ES" },
 		{ MEMENC_SEV_SNP, "SEV-SNP" }, { MEMENC_TDX, "TDX" },
 	};
-	int err = 0;
 
-	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]) && !err; i++)
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
 		if ((mask & k[i].bit) && !strv_contains(&m->kinds, k[i].name))
-			err = strv_add(&m->kinds, k[i].name);
-	return err;
+			strv_add(&m->kinds, k[i].name);
 }
 
 /*
@@ -386,36 +387,33 @@ static int memenc_kinds(struct di_memenc *m, unsigned int mask)
  * boot log says so; /proc/cpuinfo's tdx_guest flag says so for TDX; a CPU
  * without the hypervisor flag cannot be an encrypted guest.
  */
-static int collect_memenc(struct di_system *sys, struct scan *sc)
+static void collect_memenc(struct di_system *sys, struct scan *sc)
 {
 	struct di_memenc *m = &sys->memenc;
 	char *info = NULL, *flags;
 	ssize_t n;
-	int err = 0;
 
 	if (sc->memenc) {
-		err = memenc_kinds(m, sc->memenc);
-		if (!err)
-			err = strv_addf(&m->sources, "kernel log: '%s'", sc->memenc_line);
-		if (!err && sc->memenc & (MEMENC_SEV | MEMENC_SEV_ES | MEMENC_SEV_SNP | MEMENC_TDX))
+		memenc_kinds(m, sc->memenc);
+		strv_addf(&m->sources, "kernel log: '%s'", sc->memenc_line);
+		if (sc->memenc & (MEMENC_SEV | MEMENC_SEV_ES | MEMENC_SEV_SNP | MEMENC_TDX))
 			ival_set(&m->guest, 1);
 	}
 	n = rfs_read_alloc(sys->root, RFS_ROOT, "proc/cpuinfo", 16u << 20, &info);
 	if (n < 0) {
-		if (!err && !m->guest.set && n != -ENOENT)
-			err = note_unreadable(sys, "/proc/cpuinfo", (int)n, NULL);
+		if (!m->guest.set && n != -ENOENT)
+			note_unreadable(sys, "/proc/cpuinfo", (int)n, NULL);
 	} else if ((flags = strstr(info, "\nflags\t"))) {
 		char *nl = strchr(flags + 1, '\n');
 
 		if (nl)
 			*nl = '\0';
-		if (!err && has_flag(flags, "tdx_guest")) {
-			err = memenc_kinds(m, MEMENC_TDX);
-			if (!err)
-				err = strv_add(&m->sources, "/proc/cpuinfo: flag tdx_guest");
+		if (has_flag(flags, "tdx_guest")) {
+			memenc_kinds(m, MEMENC_TDX);
+			strv_add(&m->sources, "/proc/cpuinfo: flag tdx_guest");
 			ival_set(&m->guest, 1);
-		} else if (!err && !m->guest.set && !has_flag(flags, "hypervisor")) {
-			err = strv_add(&m->sources, "/proc/cpuinfo: no hypervisor flag, not a guest");
+		} else if (!m->guest.set && !has_flag(flags, "hypervisor")) {
+			strv_add(&m->sources, "/proc/cpuinfo: no hypervisor flag, not a guest");
 			ival_set(&m->guest, 0);
 		}
 	}
@@ -425,31 +423,31 @@ static int collect_memenc(struct di_system *sys, struct scan *sc)
 	 * buffers" (CC_ATTR_MEM_ENCRYPT): an encrypted guest, unless this is an
 	 * SME host (the SME feature line, or a CPU without the hypervisor flag).
 	 */
-	if (!err && m->bounce_line) {
-		err = strv_addf(&m->sources, "kernel log: '%s'", m->bounce_line);
-		if (!err && !m->guest.set && !strv_contains(&m->kinds, "SME"))
+	if (m->bounce_line) {
+		strv_addf(&m->sources, "kernel log: '%s'", m->bounce_line);
+		if (!m->guest.set && !strv_contains(&m->kinds, "SME"))
 			ival_set(&m->guest, 1);
 	}
-	if (!err && !m->guest.set && sys->kmsg.from_boot.set && sys->kmsg.from_boot.v) {
-		err = strv_add(&m->sources, "kernel log since boot: no memory encryption line");
+	if (!m->guest.set && sys->kmsg.from_boot.set && sys->kmsg.from_boot.v) {
+		strv_add(&m->sources, "kernel log since boot: no memory encryption line");
 		ival_set(&m->guest, 0);
 	}
-	if (!err && !m->guest.set)
+	if (!m->guest.set)
 		m->guest.err = sys->kmsg.readable.err ? sys->kmsg.readable.err : -ENODATA;
-	return err;
 }
 
-static int collect_cmdline(struct di_system *sys)
+static void collect_cmdline(struct di_system *sys)
 {
 	char buf[8192];
 	ssize_t n = rfs_read_line(sys->root, RFS_ROOT, "proc/cmdline", buf, sizeof(buf));
 
 	if (n < 0) {
 		sys->cmdline.raw.err = (int)n;
-		return note_unreadable(sys, "/proc/cmdline", (int)n, NULL);
+		note_unreadable(sys, "/proc/cmdline", (int)n, NULL);
+		return;
 	}
 	sval_set(&sys->cmdline.raw, buf);
-	return cmdline_parse(buf, &sys->cmdline);
+	cmdline_parse(buf, &sys->cmdline);
 }
 
 int collect_facts(struct di_system *sys)
@@ -458,15 +456,13 @@ int collect_facts(struct di_system *sys)
 	int err = 0;
 
 	if (sys->groups_dir.err)
-		err = note_unreadable(sys, "/sys/kernel/iommu_groups", sys->groups_dir.err, NULL);
-	if (!err)
-		err = collect_cmdline(sys);
-	if (!err)
-		err = collect_rmem(sys);
+		note_unreadable(sys, "/sys/kernel/iommu_groups", sys->groups_dir.err, NULL);
+	collect_cmdline(sys);
+	err = collect_rmem(sys);
 	if (!err)
 		err = scan_kmsg(sys, &sc);
 	if (!err)
-		err = collect_memenc(sys, &sc);
+		collect_memenc(sys, &sc);
 	free(sc.memenc_line);
 	if (!err)
 		err = collect_iommu_units(sys, &(struct unit_log){ sc.efr, sc.n_efr, sc.smmu_units,

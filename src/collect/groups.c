@@ -12,21 +12,6 @@
 
 #include "collect.h"
 
-/* Parse a decimal id made only of digits; -1 otherwise. */
-int parse_id(const char *s)
-{
-	long v = 0;
-
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > 100000000)
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	return (int)v;
-}
-
 static int cmp_group(const void *a, const void *b)
 {
 	const struct di_group *x = a, *y = b;
@@ -55,14 +40,9 @@ static int collect_group(struct di_system *sys, int dirfd, struct di_group *g)
 	d = rfs_opendir(sys->root, dirfd, "devices");
 	if (!d)
 		return 0;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (strv_add(&g->devices, de->d_name) < 0) {
-			closedir(d);
-			return -ENOMEM;
-		}
-	}
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			strv_add(&g->devices, de->d_name);
 	closedir(d);
 	if (g->devices.n)
 		qsort(g->devices.v, g->devices.n, sizeof(char *), cmp_str);

@@ -434,7 +434,7 @@ static int collect_unit(struct di_system *sys, const char *name, struct di_iommu
 	d = rfs_opendir(sys->root, dfd, "devices");
 	while (d && !err && (de = readdir(d)))
 		if (de->d_name[0] != '.')
-			err = strv_add(&u->devices, de->d_name);
+			strv_add(&u->devices, de->d_name);
 	if (d)
 		closedir(d);
 out:
@@ -454,20 +454,17 @@ int collect_iommu_units(struct di_system *sys, const struct unit_log *log)
 	if (!d) {
 		/* No class directory: a kernel without IOMMU support. */
 		if (errno != ENOENT)
-			return note_unreadable(sys, "/sys/class/iommu", -errno, NULL);
+			note_unreadable(sys, "/sys/class/iommu", -errno, NULL);
 		return 0;
 	}
-	while (!err && (de = readdir(d)))
+	while ((de = readdir(d)))
 		if (de->d_name[0] != '.')
-			err = strv_add(&names, de->d_name);
+			strv_add(&names, de->d_name);
 	closedir(d);
 	if (names.n)
 		qsort(names.v, names.n, sizeof(char *), cmp_str);
-	if (!err && names.n) {
-		sys->units = calloc(names.n, sizeof(*sys->units));
-		if (!sys->units)
-			err = -ENOMEM;
-	}
+	if (names.n)
+		sys->units = xcalloc(names.n, sizeof(*sys->units));
 	for (size_t i = 0; !err && i < names.n; i++) {
 		err = collect_unit(sys, names.v[i], &sys->units[i], log);
 		sys->n_units++;

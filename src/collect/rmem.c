@@ -201,15 +201,15 @@ static int device_regions(struct di_system *sys, struct di_device *d)
 	if (n <= 0 && d->dma_of_node.s)
 		n = memory_region(sys->root, d->dma_of_node.s, buf, sizeof(buf));
 	if (n < 0 && n != -ENOENT)
-		err = note_unreadable(sys, "a device-tree memory-region", (int)n, d->name);
+		note_unreadable(sys, "a device-tree memory-region", (int)n, d->name);
 	for (ssize_t i = 0; !err && i + 4 <= n; i += 4) {
 		struct di_rmem *m = rmem_by_phandle(sys, (uint32_t)be_cells(buf + i, 1));
 
 		if (!m)
 			continue;
-		err = strv_add(&d->memory_regions, m->name);
+		strv_add(&d->memory_regions, m->name);
 		if (!err && !strv_contains(&m->devices, d->name))
-			err = strv_add(&m->devices, d->name);
+			strv_add(&m->devices, d->name);
 		if (!err && own && i == 0 && strcmp(m->compatible, "shared-dma-pool") == 0 &&
 		    !m->reusable)
 			sval_set(&d->coherent_pool, m->name);

@@ -181,13 +181,12 @@ static int read_debugfs(struct di_system *sys)
 {
 	static const char *const none[] = { NULL };
 	struct di_swiotlb *sw = &sys->swiotlb;
-	int ret, err;
+	int ret, err = 0;
 	DIR *d = rfs_opendir(sys->root, RFS_ROOT, DEBUGFS);
 
 	if (!d) {
 		sw->debugfs.err = -errno;
-		err = note_unreadable(sys, "/" DEBUGFS, sw->debugfs.err,
-				      debugfs_hint(sys, sw->debugfs.err));
+		note_unreadable(sys, "/" DEBUGFS, sw->debugfs.err, debugfs_hint(sys, sw->debugfs.err));
 	} else {
 		ival_set(&sw->debugfs, 1);
 		ret = read_pool(sys, dirfd(d), "default", false);
@@ -304,15 +303,17 @@ int collect_ram(struct di_system *sys)
 	}
 	if (err < 0) {
 		ram->top.err = ram->block_size.err = err;
-		return note_unreadable(sys, "/sys/devices/system/memory/block_size_bytes", err,
-				       err == -ENOENT && rfs_as_live(sys->root)
-				       ? "a kernel without memory block sysfs (CONFIG_MEMORY_HOTPLUG)" : NULL);
+		note_unreadable(sys, "/sys/devices/system/memory/block_size_bytes", err,
+				err == -ENOENT && rfs_as_live(sys->root)
+				? "a kernel without memory block sysfs (CONFIG_MEMORY_HOTPLUG)" : NULL);
+		return 0;
 	}
 	uval_set(&ram->block_size, bs);
 	d = rfs_opendir(sys->root, RFS_ROOT, "sys/devices/system/memory");
 	if (!d) {
 		ram->top.err = -errno;
-		return note_unreadable(sys, "/sys/devices/system/memory", ram->top.err, NULL);
+		note_unreadable(sys, "/sys/devices/system/memory", ram->top.err, NULL);
+		return 0;
 	}
 	while (!err && (de = readdir(d))) {
 		int id;

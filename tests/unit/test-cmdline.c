@@ -11,8 +11,7 @@
 static void parse(const char *s, struct di_cmdline *c)
 {
 	memset(c, 0, sizeof(*c));
-	if (cmdline_parse(s, c) < 0)
-		abort();
+	cmdline_parse(s, c);
 }
 
 static void done(struct di_cmdline *c)

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "shared/hashmap.h"
+#include "shared/xalloc.h"
+
+size_t hmap_hash(size_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+/* The slot holding a match for key, or the empty slot where it would go. */
+static struct hmap_slot *find(const struct hmap *m, size_t hash, hmap_match_fn match,
+			      const void *key)
+{
+	for (size_t i = hash & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		struct hmap_slot *s = &m->slot[i];
+
+		if (!s->item || (s->hash == hash && match && match(s->item, key)))
+			return s;
+	}
+}
+
+void *hmap_get(const struct hmap *m, size_t hash, hmap_match_fn match, const void *key)
+{
+	return m->cap ? find(m, hash, match, key)->item : NULL;
+}
+
+void hmap_add(struct hmap *m, size_t hash, void *item)
+{
+	if ((m->n + 1) * 10 > m->cap * 7) {
+		struct hmap g = { .cap = m->cap ? m->cap * 2 : 64, .n = m->n };
+
+		g.slot = xcalloc(g.cap, sizeof(*g.slot));
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->slot[i].item)
+				*find(&g, m->slot[i].hash, NULL, NULL) = m->slot[i];
+		free(m->slot);
+		*m = g;
+	}
+	*find(m, hash, NULL, NULL) = (struct hmap_slot){ hash, item };
+	m->n++;
+}
+
+void hmap_free(struct hmap *m, void (*free_item)(void *item))
+{
+	for (size_t i = 0; free_item && i < m->cap; i++)
+		if (m->slot[i].item)
+			free_item(m->slot[i].item);
+	free(m->slot);
+	memset(m, 0, sizeof(*m));
+}

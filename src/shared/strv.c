@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "shared/strv.h"
+#include "shared/xalloc.h"
+
+void strv_take(struct strv *sv, char *s)
+{
+	sv->v = xreallocarray(sv->v, sv->n + 1, sizeof(*sv->v));
+	sv->v[sv->n++] = s;
+}
+
+void strv_add(struct strv *sv, const char *s)
+{
+	strv_take(sv, xstrdup(s));
+}
+
+void strv_vaddf(struct strv *sv, const char *fmt, va_list ap)
+{
+	strv_take(sv, xvasprintf(fmt, ap));
+}
+
+void strv_addf(struct strv *sv, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	strv_vaddf(sv, fmt, ap);
+	va_end(ap);
+}
+
+void strv_free(struct strv *sv)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	sv->v = NULL;
+	sv->n = 0;
+}
+
+bool strv_contains(const struct strv *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (strcmp(sv->v[i], s) == 0)
+			return true;
+	return false;
+}
