@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The recorder behind 'dmainspect report' and the replay of the reads that
- * failed at capture (see record.h).
+ * The recorder behind 'dmainspect report': an observer of the rooted reader
+ * (struct rfs_hooks), see record.h.
  */
 #include "config.h"
 
@@ -35,10 +35,6 @@ struct rfs_record {
 	struct rec_node **sorted;
 	size_t timeouts;
 	bool live;		/* recording the running system (or its recording) */
-};
-
-struct rfs_replay {
-	struct map m;
 };
 
 struct node_key {
@@ -119,13 +115,6 @@ void rec_free(struct rfs_record *rec)
 	map_free(&rec->m);
 	free(rec->sorted);
 	free(rec);
-}
-
-void rec_attach(struct rootfs *r, struct rfs_record *rec)
-{
-	r->rec = rec;
-	if (rec)
-		rec->live = rfs_as_live(r);
 }
 
 size_t rec_timeouts(const struct rfs_record *rec)
@@ -276,66 +265,69 @@ static void note_listing(struct rfs_record *rec, int fd, const char *canon)
 	closedir(d);
 }
 
-void rec_note_open(const struct rootfs *r, char op, const char *key, int fd, bool follow)
+static void note_open(const struct rootfs *r, char op, const char *key, int fd, bool follow)
 {
+	struct rfs_record *rec = r->hooks_data;
 	char canon[PATH_MAX], target[PATH_MAX];
 	struct stat st;
 	ssize_t n;
 
 	if (fd < 0) {
-		note_error(r->rec, op, key, fd);
+		note_error(rec, op, key, fd);
 		return;
 	}
-	if (rfs_walk(r, key, follow, canon, sizeof(canon), on_link, r->rec) < 0 ||
+	if (rfs_walk(r, key, follow, canon, sizeof(canon), on_link, rec) < 0 ||
 	    fstat(fd, &st) < 0)
 		return;
 	if (S_ISDIR(st.st_mode)) {
-		add_dir(r->rec, canon);
-		if (op == REC_OP_DIR)
-			note_listing(r->rec, fd, canon);
+		add_dir(rec, canon);
+		if (op == RFS_OP_DIR)
+			note_listing(rec, fd, canon);
 	} else if (S_ISREG(st.st_mode)) {
-		add_exists(r->rec, canon);
+		add_exists(rec, canon);
 	} else if (S_ISLNK(st.st_mode)) {
 		n = readlinkat(r->fd, canon, target, sizeof(target) - 1);
 		if (n >= 0) {
 			target[n] = '\0';
-			add_link(r->rec, canon, target);
+			add_link(rec, canon, target);
 		}
 	}
 }
 
-void rec_note_link(const struct rootfs *r, const char *key, ssize_t n, const char *target)
+static void note_link(const struct rootfs *r, const char *key, ssize_t n, const char *target)
 {
+	struct rfs_record *rec = r->hooks_data;
 	char parent[PATH_MAX], canon[PATH_MAX], at[PATH_MAX];
 	const char *slash = strrchr(key, '/');
 
 	if (n < 0) {
-		note_error(r->rec, REC_OP_LINK, key, (int)n);
+		note_error(rec, RFS_OP_LINK, key, (int)n);
 		return;
 	}
 	snprintf(parent, sizeof(parent), "%.*s", slash ? (int)(slash - key) : 0, key);
-	if (rfs_walk(r, parent, true, canon, sizeof(canon), on_link, r->rec) < 0 ||
+	if (rfs_walk(r, parent, true, canon, sizeof(canon), on_link, rec) < 0 ||
 	    !path_join(at, sizeof(at), canon, slash ? slash + 1 : key))
 		return;
-	add_link(r->rec, at, target);
+	add_link(rec, at, target);
 }
 
-void rec_note_real(const struct rootfs *r, const char *key, int err)
+static void note_real(const struct rootfs *r, const char *key, int err)
 {
+	struct rfs_record *rec = r->hooks_data;
 	char canon[PATH_MAX];
 	struct stat st;
 
 	if (err < 0) {
-		note_error(r->rec, REC_OP_REAL, key, err);
+		note_error(rec, RFS_OP_REAL, key, err);
 		return;
 	}
-	if (rfs_walk(r, key, true, canon, sizeof(canon), on_link, r->rec) < 0 || !*canon ||
+	if (rfs_walk(r, key, true, canon, sizeof(canon), on_link, rec) < 0 || !*canon ||
 	    fstatat(r->fd, canon, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return;
 	if (S_ISDIR(st.st_mode))
-		add_dir(r->rec, canon);
+		add_dir(rec, canon);
 	else if (S_ISREG(st.st_mode))
-		add_exists(r->rec, canon);
+		add_exists(rec, canon);
 }
 
 /* Read exactly len bytes from fd before the deadline; 0 or -errno. */
@@ -446,16 +438,14 @@ static ssize_t serve(const struct rec_node *x, size_t max, char **out)
 {
 	if (x->len > max)
 		return -RFS_ETOOBIG;
-	*out = malloc(x->len + 1);
-	if (!*out)
-		return -ENOMEM;
+	*out = xmalloc(x->len + 1);
 	memcpy(*out, x->data, x->len + 1);
 	return (ssize_t)x->len;
 }
 
-ssize_t rec_read(const struct rootfs *r, const char *key, size_t max, char **out)
+static ssize_t recorded_read(const struct rootfs *r, const char *key, size_t max, char **out)
 {
-	struct rfs_record *rec = r->rec;
+	struct rfs_record *rec = r->hooks_data;
 	struct plain_read a = { r, key, max };
 	struct rec_node *x;
 	char canon[PATH_MAX], *buf;
@@ -463,10 +453,7 @@ ssize_t rec_read(const struct rootfs *r, const char *key, size_t max, char **out
 	ssize_t n;
 
 	*out = NULL;
-	n = rec_replay_error(r, REC_OP_READ, key);
-	if (n < 0)
-		return n;
-	x = map_get(&rec->m, REC_OP_READ, key);
+	x = map_get(&rec->m, RFS_OP_READ, key);
 	if (x)
 		return x->err;
 	known = rfs_walk(r, key, true, canon, sizeof(canon), on_link, rec) == 0 && *canon;
@@ -478,7 +465,7 @@ ssize_t rec_read(const struct rootfs *r, const char *key, size_t max, char **out
 	else
 		n = plain_read(&a, &buf);
 	if (n < 0) {
-		note_error(rec, REC_OP_READ, key, (int)n);
+		note_error(rec, RFS_OP_READ, key, (int)n);
 		return n;
 	}
 	x = known ? add_content(rec, canon, buf, (size_t)n, true) : NULL;
@@ -490,30 +477,32 @@ ssize_t rec_read(const struct rootfs *r, const char *key, size_t max, char **out
 	return serve(x, max, out);
 }
 
-bool rec_kmsg_cached(const struct rootfs *r, size_t max, char **out, ssize_t *n)
+static bool kmsg_cached(const struct rootfs *r, size_t max, char **out, ssize_t *n)
 {
-	struct rec_node *x = map_get(&r->rec->m, REC_OP_READ, "dev/kmsg");
+	struct rfs_record *rec = r->hooks_data;
+	struct rec_node *x = map_get(&rec->m, RFS_OP_READ, "dev/kmsg");
 
 	if (x) {
 		*n = x->err;
 		return true;
 	}
-	x = map_get(&r->rec->m, 0, "dev/kmsg");
+	x = map_get(&rec->m, 0, "dev/kmsg");
 	if (!x || x->kind != REC_FILE || !x->has_content)
 		return false;
 	*n = serve(x, max, out);
 	return true;
 }
 
-ssize_t rec_kmsg(const struct rootfs *r, ssize_t n, char **buf)
+static ssize_t kmsg_read(const struct rootfs *r, ssize_t n, char **buf)
 {
+	struct rfs_record *rec = r->hooks_data;
 	struct rec_node *x;
 
 	if (n < 0) {
-		note_error(r->rec, REC_OP_READ, "dev/kmsg", (int)n);
+		note_error(rec, RFS_OP_READ, "dev/kmsg", (int)n);
 		return n;
 	}
-	x = add_content(r->rec, "dev/kmsg", *buf, (size_t)n, true);
+	x = add_content(rec, "dev/kmsg", *buf, (size_t)n, true);
 	if (!x)
 		return n;
 	free(*buf);
@@ -521,16 +510,40 @@ ssize_t rec_kmsg(const struct rootfs *r, ssize_t n, char **buf)
 	return serve(x, SIZE_MAX, buf);
 }
 
+static int keep(const struct rootfs *r, const char *path, const char *data, size_t len)
+{
+	return rec_put(r->hooks_data, path, data, len);
+}
+
+static const char *kept(const struct rootfs *r, const char *path)
+{
+	const struct rec_node *x = rec_find(r->hooks_data, path);
+
+	return x && x->kind == REC_FILE && x->has_content ? x->data : NULL;
+}
+
+static const struct rfs_hooks hooks = {
+	.opened = note_open,
+	.linked = note_link,
+	.resolved = note_real,
+	.read = recorded_read,
+	.kmsg_cached = kmsg_cached,
+	.kmsg_read = kmsg_read,
+	.keep = keep,
+	.kept = kept,
+};
+
+void rec_attach(struct rootfs *r, struct rfs_record *rec)
+{
+	rfs_set_hooks(r, rec ? &hooks : NULL, rec);
+	if (rec)
+		rec->live = rfs_as_live(r);
+}
+
 /*
  * --- dmainspect/errors: "OP<TAB>ERRNO<TAB>PATH", with \t, \n and \\ escaped;
  * a line "=live" when the recording was of the running system ---
  */
-
-static bool known_op(int c)
-{
-	return c == REC_OP_PATH || c == REC_OP_DIR || c == REC_OP_READ || c == REC_OP_LINK ||
-	       c == REC_OP_REAL;
-}
 
 char *rec_errors_text(struct rfs_record *rec, size_t *len)
 {
@@ -570,72 +583,4 @@ char *rec_errors_text(struct rfs_record *rec, size_t *len)
 	s[o] = '\0';
 	*len = o;
 	return s;
-}
-
-/* One line: fills op, err, path (unescaped in place); false when malformed. */
-static bool parse_error_line(char *line, char *op, int *err, char **path)
-{
-	char *end, *w, *p;
-	long e;
-
-	if (!known_op(line[0]) || line[1] != '\t')
-		return false;
-	*op = line[0];
-	e = strtol(line + 2, &end, 10);
-	if (*end != '\t' || e <= 0 || e > RFS_ETIMEOUT || (e >= 4096 && e < RFS_ENOTREG))
-		return false;
-	*err = (int)-e;
-	for (p = w = end + 1; *p; p++) {
-		if (*p == '\\' && p[1]) {
-			p++;
-			*w++ = *p == 't' ? '\t' : *p == 'n' ? '\n' : *p;
-		} else {
-			*w++ = *p;
-		}
-	}
-	*w = '\0';
-	*path = end + 1;
-	return true;
-}
-
-void rec_replay_load(struct rootfs *r)
-{
-	char *text, *line, *save = NULL;
-	struct rfs_replay *rp;
-
-	if (rfs_read_plain(r, RFS_ROOT, REC_ERRORS_PATH, 16u << 20, &text) < 0)
-		return;
-	rp = calloc(1, sizeof(*rp));
-	for (line = strtok_r(text, "\n", &save); rp && line; line = strtok_r(NULL, "\n", &save)) {
-		struct rec_node *x;
-		bool created;
-		char op, *path;
-		int err;
-
-		if (strcmp(line, "=live") == 0)
-			r->replays_live = true;
-		if (line[0] == '#' || !parse_error_line(line, &op, &err, &path))
-			continue;
-		x = node_get(&rp->m, op, path, REC_ERROR, &created);
-		if (x && created)
-			x->err = err;
-	}
-	free(text);
-	r->replay = rp;
-}
-
-void rec_replay_free(struct rootfs *r)
-{
-	if (!r->replay)
-		return;
-	map_free(&r->replay->m);
-	free(r->replay);
-	r->replay = NULL;
-}
-
-int rec_replay_error(const struct rootfs *r, char op, const char *key)
-{
-	const struct rec_node *x = r->replay ? map_get(&r->replay->m, op, key) : NULL;
-
-	return x ? x->err : 0;
 }

@@ -12,7 +12,9 @@
  * time limit, so that a file that blocks in the kernel cannot hang the
  * caller. Reads that fail (other than with ENOENT) are noted with their
  * error, keyed by the path as the caller spelled it, and a snapshot carries
- * them in dmainspect/errors, which the reader consults before each access.
+ * them in dmainspect/errors (RFS_ERRORS_PATH), which the reader replays.
+ * The recorder hears of each access through the reader's hooks
+ * (struct rfs_hooks): the reader knows nothing of it.
  */
 #pragma once
 
@@ -22,24 +24,11 @@
 
 #include "rootfs.h"
 
-/* Where a snapshot keeps what is not a kernel file (root-relative). */
-#define REC_ERRORS_PATH "dmainspect/errors"
-#define REC_NAMES_PATH "dmainspect/names.json"
-
-/* Kinds of access, as noted in dmainspect/errors. */
-enum rec_op {
-	REC_OP_PATH = 'o',	/* open without reading (O_PATH) */
-	REC_OP_DIR = 'd',	/* open a directory to list it */
-	REC_OP_READ = 'r',	/* read a file */
-	REC_OP_LINK = 'l',	/* readlink */
-	REC_OP_REAL = 'p',	/* realpath */
-};
-
 enum rec_kind {
 	REC_DIR,
 	REC_FILE,	/* has_content: the bytes read; else only known to exist */
 	REC_LINK,	/* data: the target */
-	REC_ERROR,	/* path: as the caller spelled it; op and err */
+	REC_ERROR,	/* path: as the caller spelled it; op (enum rfs_op) and err */
 };
 
 struct rec_node {
@@ -63,9 +52,11 @@ struct rec_options {
 	rec_filter_fn filter;
 };
 
+struct rfs_record;
+
 struct rfs_record *rec_new(const struct rec_options *o);
 void rec_free(struct rfs_record *rec);
-/* Attach to (or, with NULL, detach from) a root. */
+/* Attach to (or, with NULL, detach from) a root: installs the reader's hooks. */
 void rec_attach(struct rootfs *r, struct rfs_record *rec);
 
 /* Every node, sorted by path; valid until the recorder changes. */
@@ -85,28 +76,3 @@ char *rec_errors_text(struct rfs_record *rec, size_t *len);
  */
 ssize_t rec_call_limited(ssize_t (*fn)(void *arg, char **out), void *arg, size_t max,
 			 unsigned int timeout_ms, char **out);
-
-/* --- Between rootfs.c and record.c --- */
-
-/* Load dmainspect/errors of a snapshot; absent is fine. */
-void rec_replay_load(struct rootfs *r);
-void rec_replay_free(struct rootfs *r);
-/* The error a snapshot recorded for this access, or 0. */
-int rec_replay_error(const struct rootfs *r, char op, const char *key);
-
-void rec_note_open(const struct rootfs *r, char op, const char *key, int fd, bool follow);
-void rec_note_link(const struct rootfs *r, const char *key, ssize_t n, const char *target);
-void rec_note_real(const struct rootfs *r, const char *key, int err);
-/* Recorded read: from the cache, or in a child process; then noted. */
-ssize_t rec_read(const struct rootfs *r, const char *key, size_t max, char **out);
-/* The kernel log as read, noted as the file dev/kmsg; *buf becomes what is kept. */
-ssize_t rec_kmsg(const struct rootfs *r, ssize_t n, char **buf);
-/* The kernel log an earlier read noted: true, with *n its length or error. */
-bool rec_kmsg_cached(const struct rootfs *r, size_t max, char **out, ssize_t *n);
-
-/* rootfs.c's own pieces that record.c needs. */
-int rfs_key(const struct rootfs *r, int dirfd, const char *path, char *out, size_t cap);
-int rfs_walk(const struct rootfs *r, const char *path, bool follow_last, char *out, size_t cap,
-	     void (*on_link)(void *arg, const char *at, const char *target), void *arg);
-ssize_t rfs_read_plain(const struct rootfs *r, int dirfd, const char *path, size_t max,
-		       char **out);

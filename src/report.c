@@ -18,6 +18,7 @@
 
 #include <json-c/json.h>
 
+#include "collect/collect.h"
 #include "record.h"
 #include "report.h"
 
@@ -97,7 +98,7 @@ static void members_free(struct members *m)
 static bool is_failure(const struct rec_node *x)
 {
 	return x->kind == REC_ERROR && x->err != -ENOTDIR &&
-	       !(x->op == REC_OP_LINK && x->err == -EINVAL);
+	       !(x->op == RFS_OP_LINK && x->err == -EINVAL);
 }
 
 /* A node below a recorded symlink or file cannot be laid out (the system changed meanwhile). */
@@ -136,7 +137,7 @@ static int add_tree(struct report_state *st, struct members *m)
 			st->n_failed += is_failure(x);
 			continue;
 		}
-		if (strcmp(x->path, REC_ERRORS_PATH) == 0 || under_non_dir(st->rec, x->path))
+		if (strcmp(x->path, RFS_ERRORS_PATH) == 0 || under_non_dir(st->rec, x->path))
 			continue;
 		switch (x->kind) {
 		case REC_DIR:
@@ -160,7 +161,7 @@ static int add_tree(struct report_state *st, struct members *m)
 	if (!err) {
 		char *text = rec_errors_text(st->rec, &n);
 
-		err = text ? add(m, TAR_FILE, text, n, SYSROOT REC_ERRORS_PATH) : -ENOMEM;
+		err = text ? add(m, TAR_FILE, text, n, SYSROOT RFS_ERRORS_PATH) : -ENOMEM;
 	}
 	return err;
 }
@@ -361,7 +362,7 @@ static void readme_failures(FILE *f, const struct report_state *st)
 		fputc('\n', f);
 	}
 	if (n > MAX_LISTED)
-		fprintf(f, "  ... and %zu more (see sysroot/%s)\n", n - MAX_LISTED, REC_ERRORS_PATH);
+		fprintf(f, "  ... and %zu more (see sysroot/%s)\n", n - MAX_LISTED, RFS_ERRORS_PATH);
 	if (!n)
 		fprintf(f, "  nothing\n");
 	free(g);
@@ -431,7 +432,7 @@ static char *readme(struct report_state *st, const struct di_ctx *ctx, size_t *l
 		   "                                (libkmod) as resolved at capture\n"
 		   "  system.txt                    uname, distribution and package versions, when\n"
 		   "                                dmainspect-bug-report.sh made the bundle\n",
-		REC_ERRORS_PATH, REC_NAMES_PATH);
+		RFS_ERRORS_PATH, NAMES_PATH);
 	readme_commands(f, st);
 	readme_redaction(f, st);
 	readme_failures(f, st);

@@ -24,8 +24,9 @@
 #include <linux/openat2.h>
 #endif
 
-#include "record.h"
+#include "rootfs-replay.h"
 #include "rootfs.h"
+#include "shared/xalloc.h"
 
 #define MAX_SYMLINKS 40
 
@@ -63,7 +64,7 @@ int rfs_init(struct rootfs *r, const char *dir)
 	env = getenv("DMAINSPECT_NO_OPENAT2");
 	r->no_openat2 = env && *env && strcmp(env, "0") != 0;
 	if (!r->live)
-		rec_replay_load(r);
+		rfs_replay_load(r);
 	return 0;
 }
 
@@ -71,7 +72,7 @@ void rfs_fini(struct rootfs *r)
 {
 	if (r->fd >= 0)
 		close(r->fd);
-	rec_replay_free(r);
+	rfs_replay_free(r);
 	free(r->dir);
 	r->fd = -1;
 	r->dir = NULL;
@@ -258,26 +259,45 @@ out:
 	return fd;
 }
 
-/* With a recorder or a snapshot's recorded errors: the access as the caller spelled it. */
+void rfs_set_hooks(struct rootfs *r, const struct rfs_hooks *hooks, void *data)
+{
+	r->hooks = hooks;
+	r->hooks_data = hooks ? data : NULL;
+}
+
+int rfs_keep(const struct rootfs *r, const char *path, const char *data, size_t len)
+{
+	return r->hooks && r->hooks->keep ? r->hooks->keep(r, path, data, len) : -ENOTSUP;
+}
+
+const char *rfs_kept(const struct rootfs *r, const char *path)
+{
+	return r->hooks && r->hooks->kept ? r->hooks->kept(r, path) : NULL;
+}
+
+/* With an observer or a snapshot's recorded errors: the access as the caller spelled it. */
 static bool keyed(const struct rootfs *r, int dirfd, const char *path, char *key, size_t cap)
 {
-	return (r->rec || r->replay) && rfs_key(r, dirfd, path, key, cap) == 0;
+	return (r->hooks || r->replay) && rfs_key(r, dirfd, path, key, cap) == 0;
 }
+
+/* The observer's hook, when it has one. */
+#define HOOK(r, name) ((r)->hooks ? (r)->hooks->name : NULL)
 
 int rfs_open(const struct rootfs *r, int dirfd, const char *path, int flags)
 {
 	char key[PATH_MAX];
-	char op = (flags & O_PATH) ? REC_OP_PATH : (flags & O_DIRECTORY) ? REC_OP_DIR : REC_OP_READ;
+	char op = (flags & O_PATH) ? RFS_OP_PATH : (flags & O_DIRECTORY) ? RFS_OP_DIR : RFS_OP_READ;
 	int fd;
 
 	if (!keyed(r, dirfd, path, key, sizeof(key)))
 		return open_checked(r, dirfd, path, flags);
-	fd = rec_replay_error(r, op, key);
+	fd = rfs_replay_error(r, op, key);
 	if (fd < 0)
 		return fd;
 	fd = open_checked(r, dirfd, path, flags);
-	if (r->rec)
-		rec_note_open(r, op, key, fd, !(flags & O_NOFOLLOW));
+	if (HOOK(r, opened))
+		r->hooks->opened(r, op, key, fd, !(flags & O_NOFOLLOW));
 	return fd;
 }
 
@@ -336,10 +356,10 @@ ssize_t rfs_read(const struct rootfs *r, int dirfd, const char *path, char *buf,
 	if (cap < 1)
 		return -EINVAL;
 	buf[0] = '\0';
-	if (r->rec && keyed(r, dirfd, path, key, sizeof(key))) {
+	if (HOOK(r, read) && keyed(r, dirfd, path, key, sizeof(key))) {
 		char *data;
 
-		n = rec_read(r, key, cap - 1, &data);
+		n = r->hooks->read(r, key, cap - 1, &data);
 		if (n >= 0) {
 			memcpy(buf, data, (size_t)n + 1);
 			free(data);
@@ -425,8 +445,8 @@ ssize_t rfs_read_alloc(const struct rootfs *r, int dirfd, const char *path, size
 	int fd;
 
 	*out = NULL;
-	if (r->rec && keyed(r, dirfd, path, key, sizeof(key)))
-		return rec_read(r, key, max, out);
+	if (HOOK(r, read) && keyed(r, dirfd, path, key, sizeof(key)))
+		return r->hooks->read(r, key, max, out);
 	fd = rfs_open(r, dirfd, path, O_RDONLY);
 	return fd < 0 ? fd : read_fd_alloc(fd, max, out);
 }
@@ -518,12 +538,12 @@ ssize_t rfs_readlink(const struct rootfs *r, int dirfd, const char *path, char *
 
 	if (!keyed(r, dirfd, path, key, sizeof(key)))
 		return readlink_checked(r, dirfd, path, buf, cap);
-	n = rec_replay_error(r, REC_OP_LINK, key);
+	n = rfs_replay_error(r, RFS_OP_LINK, key);
 	if (n < 0)
 		return n;
 	n = readlink_checked(r, dirfd, path, buf, cap);
-	if (r->rec)
-		rec_note_link(r, key, n, buf);
+	if (HOOK(r, linked))
+		r->hooks->linked(r, key, n, buf);
 	return n;
 }
 
@@ -644,12 +664,12 @@ int rfs_realpath(const struct rootfs *r, const char *path, char *out, size_t cap
 
 	if (!keyed(r, RFS_ROOT, path, key, sizeof(key)))
 		return realpath_checked(r, path, out, cap);
-	err = rec_replay_error(r, REC_OP_REAL, key);
+	err = rfs_replay_error(r, RFS_OP_REAL, key);
 	if (err < 0)
 		return err;
 	err = realpath_checked(r, path, out, cap);
-	if (r->rec)
-		rec_note_real(r, key, err);
+	if (HOOK(r, resolved))
+		r->hooks->resolved(r, key, err);
 	return err;
 }
 
@@ -726,13 +746,13 @@ static ssize_t read_kmsg_checked(const struct rootfs *r, size_t max, char **out)
 
 ssize_t rfs_read_kmsg(const struct rootfs *r, size_t max, char **out)
 {
-	ssize_t n = rec_replay_error(r, REC_OP_READ, "dev/kmsg");
+	ssize_t n = rfs_replay_error(r, RFS_OP_READ, "dev/kmsg");
 
 	*out = NULL;
 	if (n < 0)
 		return n;
-	if (r->rec && rec_kmsg_cached(r, max, out, &n))
+	if (HOOK(r, kmsg_cached) && r->hooks->kmsg_cached(r, max, out, &n))
 		return n;
 	n = read_kmsg_checked(r, max, out);
-	return r->rec ? rec_kmsg(r, n, out) : n;
+	return HOOK(r, kmsg_read) ? r->hooks->kmsg_read(r, n, out) : n;
 }

@@ -20,8 +20,54 @@
 /* Pass as dirfd to resolve a path from the root. */
 #define RFS_ROOT (-100)
 
-struct rfs_record;
+struct rootfs;
 struct rfs_replay;
+
+/* Kinds of access, as a snapshot's dmainspect/errors notes them. */
+enum rfs_op {
+	RFS_OP_PATH = 'o',	/* open without reading (O_PATH) */
+	RFS_OP_DIR = 'd',	/* open a directory to list it */
+	RFS_OP_READ = 'r',	/* read a file */
+	RFS_OP_LINK = 'l',	/* readlink */
+	RFS_OP_REAL = 'p',	/* realpath */
+};
+
+static inline bool rfs_op_known(int c)
+{
+	return c == RFS_OP_PATH || c == RFS_OP_DIR || c == RFS_OP_READ || c == RFS_OP_LINK ||
+	       c == RFS_OP_REAL;
+}
+
+/*
+ * The accesses that failed when a snapshot was recorded, one a line:
+ * "OP<TAB>ERRNO<TAB>PATH" with \t, \n and \\ escaped; "=live" when the
+ * recording was of the running system; '#' starts a comment. The reader
+ * replays them: the same access fails the same way.
+ */
+#define RFS_ERRORS_PATH "dmainspect/errors"
+
+/*
+ * What an observer of the reader (the recorder of 'dmainspect report')
+ * hears of each access, keyed by the root-relative path as the caller
+ * spelled it. The reader knows nothing else of it. Every hook is optional.
+ */
+struct rfs_hooks {
+	/* After an open (fd or -errno) or a readlink (length or -errno). */
+	void (*opened)(const struct rootfs *r, char op, const char *key, int fd, bool follow);
+	void (*linked)(const struct rootfs *r, const char *key, ssize_t n, const char *target);
+	/* After rfs_realpath(): 0 or -errno. */
+	void (*resolved)(const struct rootfs *r, const char *key, int err);
+	/* A file read the hook serves itself (and keeps): length or -errno; *out malloc'd. */
+	ssize_t (*read)(const struct rootfs *r, const char *key, size_t max, char **out);
+	/* The kernel log: an earlier answer (true, *n its length or error)... */
+	bool (*kmsg_cached)(const struct rootfs *r, size_t max, char **out, ssize_t *n);
+	/* ... else after reading it: n and *buf become what is kept. */
+	ssize_t (*kmsg_read)(const struct rootfs *r, ssize_t n, char **buf);
+	/* A file that is not a kernel file, kept beside the snapshot's (0 or -errno)... */
+	int (*keep)(const struct rootfs *r, const char *path, const char *data, size_t len);
+	/* ... and what was kept there so far, or NULL. */
+	const char *(*kept)(const struct rootfs *r, const char *path);
+};
 
 /* Default read limit for one sysfs attribute. */
 #define RFS_ATTR_MAX 4096
@@ -32,7 +78,8 @@ struct rootfs {
 	char real[PATH_MAX];	/* the root's canonical path, "" when unknown */
 	bool live;		/* the running system, not a snapshot */
 	bool no_openat2;	/* openat2 unavailable (or disabled for tests) */
-	struct rfs_record *rec;	/* recording what is read (report), or NULL */
+	const struct rfs_hooks *hooks;	/* an observer (see above), or NULL */
+	void *hooks_data;	/* its own state */
 	struct rfs_replay *replay;	/* failed reads a snapshot recorded, or NULL */
 	bool replays_live;	/* a snapshot recorded from the running system */
 };
@@ -49,6 +96,27 @@ static inline bool rfs_as_live(const struct rootfs *r)
 	return r->live || r->replays_live;
 }
 void rfs_fini(struct rootfs *r);
+
+/*
+ * For an observer: the access as the caller spelled it, root-relative
+ * ("sys/devices/..."), without resolving the last component; 0 or -errno.
+ */
+int rfs_key(const struct rootfs *r, int dirfd, const char *path, char *out, size_t cap);
+/*
+ * Resolve a root-relative path inside the root into its canonical form in
+ * out; on_link hears of every symlink followed (where it is, its target).
+ */
+int rfs_walk(const struct rootfs *r, const char *path, bool follow_last, char *out, size_t cap,
+	     void (*on_link)(void *arg, const char *at, const char *target), void *arg);
+/* Read a file (at most max bytes), unseen by the observer and without replay. */
+ssize_t rfs_read_plain(const struct rootfs *r, int dirfd, const char *path, size_t max,
+		       char **out);
+
+/* Install (or, with NULL, remove) an observer. */
+void rfs_set_hooks(struct rootfs *r, const struct rfs_hooks *hooks, void *data);
+/* Through the observer's keep/kept: -ENOTSUP and NULL without one. */
+int rfs_keep(const struct rootfs *r, const char *path, const char *data, size_t len);
+const char *rfs_kept(const struct rootfs *r, const char *path);
 
 /*
  * Open PATH. With dirfd RFS_ROOT, PATH is resolved inside the root: ".."

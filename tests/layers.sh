@@ -16,8 +16,9 @@ layers=(
 	"5 collect/kmsg*.c collect/kmsg*.h collect/dmabuf-parse.c collect/dmabuf-parse.h"
 	"4 collect/*"
 	"6 model.c model.h model-dmabuf.c model-dmabuf.h"
-	"7 rootfs.c rootfs.h record.c record.h tar.c tar.h"
-	"8 shared/*"
+	"7 record.c record.h tar.c tar.h"
+	"8 rootfs.c rootfs.h rootfs-replay.c rootfs-replay.h"
+	"9 shared/*"
 )
 
 # layer_of FILE: its layer number (the first pattern that matches), or "".

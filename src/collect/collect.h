@@ -8,6 +8,12 @@ struct udev_hwdb;
 struct kmod_ctx;
 struct json_object;
 
+/*
+ * What libudev and libkmod answered, kept in a snapshot (through the
+ * reader's keep hook) and replayed from it: root-relative.
+ */
+#define NAMES_PATH "dmainspect/names.json"
+
 /* Name sources: libudev's hwdb and libkmod's module index. */
 struct di_names {
 	struct udev *udev;

@@ -19,7 +19,6 @@
 #include <libudev.h>
 
 #include "collect.h"
-#include "record.h"
 
 /*
  * A recorded snapshot's answers: {"hwdb": {MODALIAS: {"vendor", "model",
@@ -29,7 +28,7 @@
 static int load_answers(struct di_names *n, const struct rootfs *root)
 {
 	char *text;
-	ssize_t len = rfs_read_alloc(root, RFS_ROOT, REC_NAMES_PATH, 16u << 20, &text);
+	ssize_t len = rfs_read_alloc(root, RFS_ROOT, NAMES_PATH, 16u << 20, &text);
 
 	if (len < 0)
 		return (int)len;
@@ -142,8 +141,8 @@ int names_init(struct di_names *n, const struct rootfs *root)
 /* Merge this run's answers into the recorder's dmainspect/names.json. */
 static void save_answers(struct di_names *n)
 {
-	const struct rec_node *old = rec_find(n->root->rec, REC_NAMES_PATH);
-	struct json_object *all = old ? json_tokener_parse(old->data) : NULL;
+	const char *old = rfs_kept(n->root, NAMES_PATH);
+	struct json_object *all = old ? json_tokener_parse(old) : NULL;
 	const char *text;
 
 	if (!json_object_is_type(all, json_type_object)) {
@@ -162,13 +161,13 @@ static void save_answers(struct di_names *n)
 	}
 	text = json_object_to_json_string_ext(all, JSON_C_TO_STRING_PRETTY |
 						      JSON_C_TO_STRING_NOSLASHESCAPE);
-	rec_put(n->root->rec, REC_NAMES_PATH, text, strlen(text));
+	rfs_keep(n->root, NAMES_PATH, text, strlen(text));
 	json_object_put(all);
 }
 
 void names_fini(struct di_names *n)
 {
-	if (!n->replay && n->answers && n->root->rec)
+	if (!n->replay && n->answers && n->root->hooks)
 		save_answers(n);
 	json_object_put(n->answers);
 	if (n->kmod) {

@@ -21,9 +21,9 @@ static inline void tree_collect(struct di_system *sys, struct rootfs *r)
 	sys->root = r;
 	names_init(&names, r);
 	collect_arch(sys);
-	if (collect_groups(sys) < 0 || collect_devices(sys, &names) < 0 || collect_facts(sys) < 0 ||
-	    system_conclude(sys) < 0)
+	if (collect_groups(sys) < 0 || collect_devices(sys, &names) < 0 || collect_facts(sys) < 0)
 		exit(99);
+	system_conclude(sys);
 	names_fini(&names);
 }
 

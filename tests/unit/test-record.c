@@ -117,12 +117,12 @@ static void test_record(void)
 	ok(errs && !strstr(errs, "missing"), "a missing file is not (it replays as missing)");
 	/* Replay: a snapshot carrying dmainspect/errors fails the access the same way. */
 	tree_dir("dmainspect");
-	tree_file(REC_ERRORS_PATH, "# comment\nr\t13\tsys/devices/dev0/vendor\nl\t13\tsys/bus/dev0\n"
+	tree_file(RFS_ERRORS_PATH, "# comment\nr\t13\tsys/devices/dev0/vendor\nl\t13\tsys/bus/dev0\n"
 			     "r\t99999\tbad errno\nx\t13\tbad op\n");
 	ok(rfs_init(&r, tree_top) == 0, "init on a recorded snapshot");
 	ok(!rfs_as_live(&r), "a recording of a snapshot tells as a snapshot");
 	rfs_fini(&r);
-	tree_file(REC_ERRORS_PATH, "# comment\n=live\nr\t13\tsys/devices/dev0/vendor\nl\t13\tsys/bus/dev0\n"
+	tree_file(RFS_ERRORS_PATH, "# comment\n=live\nr\t13\tsys/devices/dev0/vendor\nl\t13\tsys/bus/dev0\n"
 			     "r\t99999\tbad errno\nx\t13\tbad op\n");
 	ok(rfs_init(&r, tree_top) == 0, "init on a recording of the running system");
 	ok(rfs_as_live(&r), "it tells as the live system did");
