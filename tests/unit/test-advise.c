@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The advisor, table-driven: each path x masks x coherency x forced bounce x
- * untrusted combination that changes the answer, with the expected path,
- * mode, and a reason and note that must be there. Then the driver
- * predictions (vmwgfx, TTM drivers) and the /proc/iomem parser.
+ * untrusted combination that changes the answer. A row is collected facts
+ * only; the conclusions (system_conclude()) and the advisor run on them as in
+ * 'dmainspect list', and each row checks the path, mode, a reason and note,
+ * the SWIOTLB view's can_bounce, and that the advice agrees with it. Then the
+ * driver predictions (vmwgfx, TTM drivers), the kernel version and
+ * /proc/iomem parsers, and the device-tree rules, all on collected facts.
  */
 #include "config.h"
 
@@ -13,17 +16,25 @@
 
 #include "advise.h"
 #include "collect/collect.h"
+#include "collect/facts.h"
 #include "conclude.h"
 #include "tap.h"
 
 enum { NO = 0, YES = 1, NONE = -1 };
 
+/*
+ * A row holds only what the collectors find; the conclusions (conclude.c)
+ * and the advisor then run as 'dmainspect list' runs them, and the row says
+ * what both must make of it: the advice, and the SWIOTLB view's can_bounce,
+ * which must agree with it.
+ */
 struct row {
 	const char *what;
 	const char *type;	/* group type; NULL: no IOMMU group */
-	const char *removable;
-	int memenc, forced;
-	int can_bounce;		/* the SWIOTLB collector's verdict; NONE: no entry */
+	const char *removable;	/* the removable attribute: "removable" below an external-facing port */
+	int memenc;		/* encrypted guest memory (SEV) */
+	int forced;		/* swiotlb=force on the command line; NONE: /proc/cmdline unreadable */
+	int can_bounce;		/* expected: the SWIOTLB view's can_bounce; NONE: unknown or no entry */
 	int mask, cmask;	/* 0: no mask in sysfs */
 	const char *driver;
 	int dt_coherent;	/* NONE: no device tree */
@@ -31,6 +42,8 @@ struct row {
 	enum dma_mode mode;
 	const char *reason;	/* substring of some reason */
 	const char *note;	/* substring of some note, or NULL for "no notes" */
+	bool ram_unknown;	/* /sys/devices/system/memory unreadable: no top of RAM */
+	const char *todo;	/* a known disagreement: the bounce checks are TODO, and why */
 };
 
 static const struct row rows[] = {
@@ -44,8 +57,9 @@ static const struct row rows[] = {
 	  "drv", NONE, PATH_IOMMU_LAZY, MODE_MAP_POPULATE, "DMA-FQ", "lazy invalidation" },
 	{ "untrusted (removable) behind strict IOMMU", "DMA", "removable", NO, NO, YES, 64, 64, "drv",
 	  NONE, PATH_BOUNCE, MODE_ALLOC_COHERENT, "(swiotlb)", NULL },
-	{ "translated, the SWIOTLB conclusion says no bounce", "DMA", "removable", NO, NO, NO, 64, 64,
-	  "drv", NONE, PATH_IOMMU_STRICT, MODE_MAP_BIND, "DMA", NULL },
+	{ "untrusted (removable) behind lazy IOMMU", "DMA-FQ", "removable", NO, NO, YES, 64, 64, "drv",
+	  NONE, PATH_BOUNCE, MODE_ALLOC_COHERENT, "external-facing port the kernel treats it as untrusted",
+	  NULL },
 	{ "fixed device behind strict IOMMU", "DMA", "fixed", NO, NO, NO, 64, 64, "drv", NONE,
 	  PATH_IOMMU_STRICT, MODE_MAP_BIND, "DMA", NULL },
 	{ "identity domain, 64-bit masks", "identity", NULL, NO, NO, NO, 64, 64, "drv", NONE,
@@ -56,14 +70,16 @@ static const struct row rows[] = {
 	  PATH_DIRECT, MODE_MAP_POPULATE, "no IOMMU group", NULL },
 	{ "no IOMMU, swiotlb=force", NULL, NULL, NO, YES, YES, 64, 64, "drv", NONE,
 	  PATH_BOUNCE, MODE_ALLOC_COHERENT, "forced", NULL },
-	{ "no IOMMU, memory encryption", NULL, NULL, YES, NO, NO, 64, 64, "drv", NONE,
+	{ "no IOMMU, memory encryption", NULL, NULL, YES, NO, YES, 64, 64, "drv", NONE,
 	  PATH_BOUNCE, MODE_ALLOC_COHERENT, "memory encryption", NULL },
 	{ "no IOMMU, mask below RAM", NULL, NULL, NO, NO, YES, 32, 64, "drv", NONE,
 	  PATH_BOUNCE, MODE_ALLOC_COHERENT, "32 bits", "masks differ" },
 	{ "no IOMMU, forced bouncing unreadable", NULL, NULL, NO, NONE, NO, 64, 64, "drv", NONE,
-	  PATH_DIRECT, MODE_MAP_POPULATE, "no IOMMU group", "could not be read" },
+	  PATH_DIRECT, MODE_MAP_POPULATE, "no IOMMU group", "could not be read",
+	  .todo = "swiotlb_conclude() leaves can_bounce unknown when forced bouncing is, so the "
+		  "advisor never reaches its 'could not be read' note" },
 	{ "no IOMMU, cannot tell the top of RAM", NULL, NULL, NO, NO, NONE, 32, 32, "drv", NONE,
-	  PATH_DIRECT, MODE_UNKNOWN, "could not be told", NULL },
+	  PATH_DIRECT, MODE_UNKNOWN, "could not be told", NULL, .ram_unknown = true },
 	{ "unmanaged: VFIO", "unmanaged", NULL, NO, YES, NO, 64, 64, "vfio-pci", NONE,
 	  PATH_OWNED, MODE_NOT_APPLICABLE, "unmanaged", "VFIO" },
 	{ "blocked domain", "blocked", NULL, NO, NO, NO, 64, 64, NULL, NONE,
@@ -82,46 +98,168 @@ static const struct row rows[] = {
 	  PATH_BOUNCE, MODE_ALLOC_COHERENT, "forced", "dma_sync_" },
 };
 
+/* The model under test: one device, 0000:00:02.0, with what the collectors find. */
 static struct di_system sys;
-static struct di_device dev;
-static struct di_bounce bnc;
+static struct di_device *dev;
 
-static void setup(const struct row *r)
+/* A "default" pool as debugfs shows it (YES), an empty swiotlb directory (NO), or unreadable debugfs. */
+static void set_default_pool(int pool)
 {
-	free(sys.kver.source);	/* the only thing set_kver() allocates */
+	struct di_swiotlb *sw = &sys.swiotlb;
+
+	for (size_t i = 0; i < sw->n_pools; i++)
+		free(sw->pools[i].name);
+	free(sw->pools);
+	sw->pools = NULL;
+	sw->n_pools = 0;
+	memset(&sw->debugfs, 0, sizeof(sw->debugfs));
+	memset(&sw->default_pool, 0, sizeof(sw->default_pool));
+	if (pool == NONE) {
+		sw->debugfs.err = sw->default_pool.err = -EACCES;
+		sw->default_pool_source = NULL;
+		return;
+	}
+	ival_set(&sw->debugfs, 1);
+	ival_set(&sw->default_pool, pool);
+	sw->default_pool_source = pool ? "debugfs" : "debugfs (empty swiotlb directory)";
+	if (!pool)
+		return;
+	sw->pools = calloc(1, sizeof(*sw->pools));
+	if (!sw->pools || !(sw->pools[0].name = strdup("default")))
+		exit(99);
+	sw->n_pools = 1;
+	sw->pools[0].source = "debugfs";
+	ival_set(&sw->pools[0].nslabs, 32768);
+	ival_set(&sw->pools[0].size_bytes, 32768 << 11);
+	ival_set(&sw->pools[0].used, 0);
+}
+
+/*
+ * The facts of a row, filled as the collectors fill them. /proc/cmdline is
+ * CMDLINE, or a plain one when NULL, with swiotlb=force added where the row
+ * forces bouncing.
+ */
+static void build(const struct row *r, const char *cmdline)
+{
+	char raw[512];
+
 	memset(&sys, 0, sizeof(sys));
-	memset(&dev, 0, sizeof(dev));
-	memset(&bnc, 0, sizeof(bnc));
-	dev.name = (char *)"0000:00:02.0";
-	dev.path = (char *)"/sys/devices/pci0000:00/0000:00:02.0";
-	dev.bus = (char *)"pci";
+	dev = sys.devs = calloc(1, sizeof(*sys.devs));
+	if (!dev)
+		exit(99);
+	sys.n_devs = 1;
+	dev->name = strdup("0000:00:02.0");
+	dev->path = strdup("/sys/devices/pci0000:00/0000:00:02.0");
+	dev->bus = strdup("pci");
 	if (r->type) {
-		ival_set(&dev.iommu_group, 3);
-		dev.iommu_domain.s = (char *)r->type;
+		sys.units = calloc(1, sizeof(*sys.units));
+		sys.groups = calloc(1, sizeof(*sys.groups));
+		if (!sys.units || !sys.groups || !(sys.units[0].name = strdup("dmar0")))
+			exit(99);
+		sys.n_units = sys.n_groups = 1;
+		sys.units[0].kind = "intel-vt-d";
+		strv_add(&sys.units[0].devices, dev->name);
+		sys.groups[0].id = 3;
+		sval_set(&sys.groups[0].type, r->type);
+		sys.groups[0].type_meaning = iommu_domain_meaning(r->type);
+		strv_add(&sys.groups[0].devices, dev->name);
+		ival_set(&dev->iommu_group, 3);
+		sval_set(&dev->iommu_domain, r->type);
+		sval_set(&dev->iommu_unit, "dmar0");
 	}
-	dev.removable.s = (char *)r->removable;
-	dev.driver.s = (char *)r->driver;
+	ival_set(&sys.groups_dir, 1);
+	sval_set(&dev->removable, r->removable);
+	sval_set(&dev->driver, r->driver);
 	if (r->mask)
-		ival_set(&dev.dma_mask_bits, r->mask);
+		ival_set(&dev->dma_mask_bits, r->mask);
 	if (r->cmask)
-		ival_set(&dev.coherent_dma_mask_bits, r->cmask);
+		ival_set(&dev->coherent_dma_mask_bits, r->cmask);
 	if (r->dt_coherent != NONE) {
-		ival_set(&dev.dt_coherent, r->dt_coherent);
-		dev.dt_coherent_from.s = (char *)"/soc/bus";
+		sval_set(&dev->dma_of_node, "/soc/bus");
+		ival_set(&dev->dt_coherent, r->dt_coherent);
+		sval_set(&dev->dt_coherent_from, "/soc/bus");
 	}
-	ival_set(&sys.memenc.guest, r->memenc);
-	if (r->forced == NONE)
-		sys.swiotlb.forced.err = -EPERM;	/* the log was unreadable */
-	else
-		ival_set(&sys.swiotlb.forced, r->forced);
-	uval_set(&sys.ram.top, 0x140000000ULL);
-	bnc.device = dev.name;
-	if (r->can_bounce != NONE)
-		ival_set(&bnc.can_bounce, r->can_bounce);
-	if (r->can_bounce != NONE || r->mask) {
-		sys.swiotlb.bounce = &bnc;
-		sys.swiotlb.n_bounce = 1;
+
+	/* The command line, the log, memory encryption, SWIOTLB, RAM, the architecture. */
+	if (r->forced == NONE) {
+		sys.cmdline.raw.err = -EACCES;
+	} else {
+		snprintf(raw, sizeof(raw), "%s%s", cmdline ? cmdline : "BOOT_IMAGE=/vmlinuz ro quiet",
+			 r->forced == YES ? " swiotlb=force" : "");
+		sval_set(&sys.cmdline.raw, raw);
+		if (cmdline_parse(raw, &sys.cmdline) < 0)
+			exit(99);
 	}
+	ival_set(&sys.kmsg.readable, 1);
+	ival_set(&sys.kmsg.from_boot, 1);
+	sys.kmsg.source = "/dev/kmsg";
+	if (r->memenc == YES) {
+		strv_add(&sys.memenc.kinds, "SEV");
+		strv_add(&sys.memenc.sources, "kernel log: 'Memory Encryption Features active: AMD SEV'");
+		ival_set(&sys.memenc.guest, 1);
+	} else {
+		strv_add(&sys.memenc.sources, "kernel log since boot: no memory encryption line");
+		ival_set(&sys.memenc.guest, 0);
+	}
+	set_default_pool(YES);
+	if (r->ram_unknown) {
+		sys.ram.top.err = sys.ram.block_size.err = -EACCES;
+	} else {
+		uval_set(&sys.ram.block_size, 0x8000000ULL);
+		uval_set(&sys.ram.top, 0x140000000ULL);
+	}
+	sval_set(&sys.arch, "x86_64");
+	ival_set(&sys.x86, 1);
+	sys.kver.err = -ENODATA;
+}
+
+/* What 'dmainspect list' does after collecting: the conclusions, then the advice. */
+static const struct advice *conclude_and_advise(void)
+{
+	if (system_conclude(&sys) < 0)
+		exit(99);
+	advise_system(&sys);
+	return &dev->advice;
+}
+
+/* The SWIOTLB view's entry for the device, NULL when it has none. */
+static const struct di_bounce *bounce_entry(void)
+{
+	for (size_t i = 0; i < sys.swiotlb.n_bounce; i++)
+		if (strcmp(sys.swiotlb.bounce[i].device, dev->name) == 0)
+			return &sys.swiotlb.bounce[i];
+	return NULL;
+}
+
+/* can_bounce as a row states it: NO, YES, or NONE when unknown or without an entry. */
+static int can_bounce(const struct di_bounce *b)
+{
+	return b && b->can_bounce.set ? !!b->can_bounce.v : NONE;
+}
+
+/*
+ * The advice and the SWIOTLB view tell the same story: where the advisor
+ * asks whether the device's DMA bounces, it bounces exactly when can_bounce
+ * says so, and the advice is unknown exactly when can_bounce is.
+ */
+static bool agrees(const struct advice *a, const struct di_bounce *b)
+{
+	if (a->path == PATH_OWNED || a->path == PATH_BLOCKED || a->path == PATH_UNKNOWN || !b)
+		return true;
+	if (!b->can_bounce.set)
+		return a->mode == MODE_UNKNOWN;
+	return (a->path == PATH_BOUNCE) == !!b->can_bounce.v && a->mode != MODE_UNKNOWN;
+}
+
+static const char *bounce_text(int v)
+{
+	return v == YES ? "true" : v == NO ? "false" : "unknown";
+}
+
+/* The same, for the agreement check: "no entry" where the view lists nothing for it. */
+static const char *view_text(const struct di_bounce *b)
+{
+	return b ? bounce_text(can_bounce(b)) : "no entry";
 }
 
 static bool has(const struct strv *v, const char *sub)
@@ -136,36 +274,39 @@ static bool has(const struct strv *v, const char *sub)
 static void set_kver(const char *release, const char *version)
 {
 	free(sys.kver.source);
-	sys.osrelease.s = (char *)release;
+	sval_set(&sys.osrelease, release);
 	kernel_version_parse(release, version, "/proc/sys/kernel/version", &sys.kver);
-}
-
-static void free_advice(struct advice *a)
-{
-	strv_free(&a->reasons);
-	strv_free(&a->notes);
-	strv_free(&a->prediction.reasons);
-	free(a->prediction.differs);
 }
 
 static void test_rows(void)
 {
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const struct row *r = &rows[i];
-		struct advice a;
+		const struct di_bounce *b;
+		const struct advice *a;
 
-		setup(r);
-		advise_device(&sys, &dev, &a);
-		is_str(dma_path_name(a.path), dma_path_name(r->path), "%s: path", r->what);
-		is_str(dma_mode_name(a.mode), dma_mode_name(r->mode), "%s: mode", r->what);
-		ok(has(&a.reasons, r->reason), "%s: a reason says '%s'", r->what, r->reason);
-		if (r->note)
-			ok(has(&a.notes, r->note), "%s: a note says '%s'", r->what, r->note);
-		else
-			ok(!has(&a.notes, "probed") && !has(&a.notes, "coherent") &&
-			   !has(&a.notes, "differ"), "%s: no mask or coherency note", r->what);
-		ok(a.prediction.driver == NULL, "%s: no prediction for an unknown driver", r->what);
-		free_advice(&a);
+		build(r, NULL);
+		a = conclude_and_advise();
+		b = bounce_entry();
+		is_str(dma_path_name(a->path), dma_path_name(r->path), "%s: path", r->what);
+		tap_todo = r->todo;
+		is_str(dma_mode_name(a->mode), dma_mode_name(r->mode), "%s: mode", r->what);
+		is_str(bounce_text(can_bounce(b)), bounce_text(r->can_bounce),
+		       "%s: the SWIOTLB view's can_bounce", r->what);
+		tap_todo = NULL;
+		ok(agrees(a, b), "%s: the advice (%s, %s) agrees with can_bounce (%s)", r->what,
+		   dma_path_name(a->path), dma_mode_name(a->mode), view_text(b));
+		ok(has(&a->reasons, r->reason), "%s: a reason says '%s'", r->what, r->reason);
+		if (r->note) {
+			tap_todo = r->todo;
+			ok(has(&a->notes, r->note), "%s: a note says '%s'", r->what, r->note);
+			tap_todo = NULL;
+		} else {
+			ok(!has(&a->notes, "probed") && !has(&a->notes, "coherent") &&
+			   !has(&a->notes, "differ"), "%s: no mask or coherency note", r->what);
+		}
+		ok(a->prediction.driver == NULL, "%s: no prediction for an unknown driver", r->what);
+		system_free(&sys);
 	}
 }
 
@@ -201,36 +342,39 @@ static void vmwgfx_case(const struct vmw_case *c)
 	/* Forced bouncing and encrypted guests come without an IOMMU here. */
 	const char *const *params = c->params;
 	struct row r = { .type = c->forced || c->memenc ? NULL : "DMA-FQ", .forced = c->forced,
-			 .memenc = c->memenc == YES, .can_bounce = c->forced, .mask = 64, .cmask = 64,
-			 .driver = "vmwgfx", .dt_coherent = NONE };
+			 .memenc = c->memenc == YES, .mask = 64, .cmask = 64, .driver = "vmwgfx",
+			 .dt_coherent = NONE };
 	const char *what = c->what;
-	struct advice a;
+	const struct advice *a;
 
-	setup(&r);
-	dev.module.s = (char *)"vmwgfx";
+	build(&r, c->cmdline);
+	sval_set(&dev->module, "vmwgfx");
 	for (; params && *params; params++)
-		strv_add(&dev.module_params, *params);
-	if (!dev.module_params.n)
-		dev.module_params_err = -EACCES;
-	sys.cmdline.raw.s = (char *)c->cmdline;
-	if (c->memenc == SME)
+		strv_add(&dev->module_params, *params);
+	if (!dev->module_params.n)
+		dev->module_params_err = -EACCES;
+	if (c->memenc == SME) {
+		/* The SME line, and a CPU without the hypervisor flag: a host, not a guest. */
+		strv_free(&sys.memenc.sources);
 		strv_add(&sys.memenc.kinds, "SME");
+		strv_add(&sys.memenc.sources, "kernel log: 'Memory Encryption Features active: AMD SME'");
+		strv_add(&sys.memenc.sources, "/proc/cpuinfo: no hypervisor flag, not a guest");
+	}
 	set_kver(c->release, c->version);
-	dev.logged_mode_line = (char *)c->logged;
-	if (c->logged)
-		dev.logged_mode = strstr(c->logged, "coherent") ? MODE_ALLOC_COHERENT :
-				  strstr(c->logged, "Caching") ? MODE_MAP_POPULATE : MODE_MAP_BIND;
-	advise_device(&sys, &dev, &a);
-	is_str(a.prediction.driver, "vmwgfx", "vmwgfx %s: predicted", what);
-	is_str(dma_mode_name(a.prediction.mode), dma_mode_name(c->want), "vmwgfx %s: mode", what);
-	ok(has(&a.prediction.reasons, c->reason), "vmwgfx %s: reason says '%s'", what, c->reason);
-	ok(!!a.prediction.differs == c->differs, "vmwgfx %s: %s the advice (%s)", what,
+	if (c->logged) {
+		dev->logged_mode_line = strdup(c->logged);
+		dev->logged_mode = strstr(c->logged, "coherent") ? MODE_ALLOC_COHERENT :
+				   strstr(c->logged, "Caching") ? MODE_MAP_POPULATE : MODE_MAP_BIND;
+	}
+	a = conclude_and_advise();
+	is_str(a->prediction.driver, "vmwgfx", "vmwgfx %s: predicted", what);
+	is_str(dma_mode_name(a->prediction.mode), dma_mode_name(c->want), "vmwgfx %s: mode", what);
+	ok(has(&a->prediction.reasons, c->reason), "vmwgfx %s: reason says '%s'", what, c->reason);
+	ok(!!a->prediction.differs == c->differs, "vmwgfx %s: %s the advice (%s)", what,
 	   c->differs ? "differs from" : "agrees with",
-	   a.prediction.differs ? a.prediction.differs : "-");
-	is_str(a.prediction.source, c->logged ? "kernel log" : "prediction", "vmwgfx %s: source", what);
-	free_advice(&a);
-	strv_free(&dev.module_params);
-	strv_free(&sys.memenc.kinds);
+	   a->prediction.differs ? a->prediction.differs : "-");
+	is_str(a->prediction.source, c->logged ? "kernel log" : "prediction", "vmwgfx %s: source", what);
+	system_free(&sys);
 }
 
 static void test_vmwgfx(void)
@@ -306,20 +450,20 @@ static void ttm(const char *what, const char *module, const char *driver, int bi
 {
 	struct row r = { .type = "DMA-FQ", .mask = bits, .cmask = bits, .driver = driver,
 			 .dt_coherent = NONE };
-	struct advice a;
+	const struct advice *a;
 
-	setup(&r);
+	build(&r, NULL);
 	set_kver("6.12.9-amd64", NULL);
-	dev.module.s = (char *)module;
+	sval_set(&dev->module, module);
 	if (iomem_err)
 		sys.iomem_top.err = iomem_err;
 	else
 		uval_set(&sys.iomem_top, iomem);
-	advise_device(&sys, &dev, &a);
-	is_str(a.prediction.driver, module, "%s %s: predicted", module, what);
-	is_str(dma_mode_name(a.prediction.mode), dma_mode_name(want), "%s %s: mode", module, what);
-	ok(has(&a.prediction.reasons, reason), "%s %s: reason says '%s'", module, what, reason);
-	free_advice(&a);
+	a = conclude_and_advise();
+	is_str(a->prediction.driver, module, "%s %s: predicted", module, what);
+	is_str(dma_mode_name(a->prediction.mode), dma_mode_name(want), "%s %s: mode", module, what);
+	ok(has(&a->prediction.reasons, reason), "%s %s: reason says '%s'", module, what, reason);
+	system_free(&sys);
 }
 
 static void test_ttm(void)
@@ -340,27 +484,27 @@ static void nouveau(const char *what, const char *release, const char *version, 
 {
 	struct row r = { .type = "DMA-FQ", .mask = 40, .cmask = 40, .driver = "nouveau",
 			 .dt_coherent = NONE };
-	struct advice a;
+	const struct advice *a;
 
-	setup(&r);
+	build(&r, NULL);
 	set_kver(release, version);
-	dev.module.s = (char *)"nouveau";
-	if (x86 != NONE)
+	sval_set(&dev->module, "nouveau");
+	if (x86 != NONE) {
 		ival_set(&sys.x86, x86);
-	else
-		sys.x86.err = -ENOENT;
-	if (pool != NONE) {
-		ival_set(&sys.swiotlb.default_pool, pool);
-		sys.swiotlb.default_pool_source = pool ? "debugfs" : "debugfs (empty swiotlb directory)";
+		sval_set(&sys.arch, x86 ? "x86_64" : "aarch64");
 	} else {
-		sys.swiotlb.default_pool.err = -EACCES;
+		memset(&sys.x86, 0, sizeof(sys.x86));
+		sys.x86.err = -ENOENT;
+		sval_set(&sys.arch, NULL);
+		sys.arch.err = -ENOENT;
 	}
+	set_default_pool(pool);
 	uval_set(&sys.iomem_top, iomem);
-	advise_device(&sys, &dev, &a);
-	is_str(a.prediction.driver, "nouveau", "nouveau %s: predicted", what);
-	is_str(dma_mode_name(a.prediction.mode), dma_mode_name(want), "nouveau %s: mode", what);
-	ok(has(&a.prediction.reasons, reason), "nouveau %s: reason says '%s'", what, reason);
-	free_advice(&a);
+	a = conclude_and_advise();
+	is_str(a->prediction.driver, "nouveau", "nouveau %s: predicted", what);
+	is_str(dma_mode_name(a->prediction.mode), dma_mode_name(want), "nouveau %s: mode", what);
+	ok(has(&a->prediction.reasons, reason), "nouveau %s: reason says '%s'", what, reason);
+	system_free(&sys);
 }
 
 static void test_nouveau(void)
@@ -442,51 +586,106 @@ static void test_iomem(void)
 }
 
 /* Device-tree rules: restricted and coherent pools, the log's coherency, kmalloc bouncing. */
-static void free_system_advice(struct di_system *t)
+#define POOL "restricted-dma-pool@70000000"
+#define VRAM "vram@78000000"
+
+static struct di_device *dt_device(struct di_system *t, const char *name, const char *path,
+				   const char *bus, const char *region, int coherent)
 {
-	for (size_t i = 0; i < t->n_devs; i++)
-		free_advice(&t->devs[i].advice);
-	strv_free(&t->swiotlb.noncoherent);
-	strv_free(&t->swiotlb.kmalloc_reasons);
+	struct di_device *d = &t->devs[t->n_devs++];
+
+	d->name = strdup(name);
+	d->path = strdup(path);
+	d->bus = strdup(bus);
+	strv_add(&d->memory_regions, region);
+	ival_set(&d->dt_coherent, coherent);
+	sval_set(&d->dt_coherent_from, coherent ? "/soc" : "default");
+	return d;
+}
+
+/*
+ * An arm64 6.12 system as the collectors find it: a restricted pool the boot
+ * log says was created (SET_UP) and assigned to 0000:00:01.0 (ASSIGNED), a
+ * no-map coherent pool, two non-coherent devices among four, the kernel
+ * sizing the default pool for kmalloc bouncing (ADJUSTED).
+ */
+static void dt_build(struct di_system *t, const char *arch, int minor, bool set_up, bool assigned,
+		     bool adjusted)
+{
+	struct di_rmem *m;
+	struct di_device *d;
+
+	memset(t, 0, sizeof(*t));
+	t->devs = calloc(4, sizeof(*t->devs));
+	t->swiotlb.rmem = m = calloc(2, sizeof(*m));
+	t->swiotlb.pools = calloc(1, sizeof(*t->swiotlb.pools));
+	t->groups = calloc(1, sizeof(*t->groups));
+	if (!t->devs || !m || !t->swiotlb.pools || !t->groups)
+		exit(99);
+	t->swiotlb.n_rmem = 2;
+	m[0].name = strdup(POOL);
+	m[0].compatible = strdup("restricted-dma-pool");
+	uval_set(&m[0].start, 0x70000000);
+	uval_set(&m[0].size, 0x400000);
+	if (set_up)
+		m[0].created_line = strdup("Reserved memory: created restricted DMA pool at "
+					   "0x0000000070000000, size 4 MiB");
+	m[1].name = strdup(VRAM);
+	m[1].compatible = strdup("shared-dma-pool");
+	uval_set(&m[1].start, 0x78000000);
+	uval_set(&m[1].size, 0x800000);
+	m[1].no_map = true;
+
+	d = dt_device(t, "0000:00:01.0", "/sys/devices/x/0000:00:01.0", "pci", POOL, 0);
+	sval_set(&d->dma_of_node, "/pcie@10000000");
+	ival_set(&d->dt_coherent_log, 1);
+	if (assigned)
+		strv_add(&d->rmem_assigned, POOL);
+	d = dt_device(t, "0000:00:02.0", "/sys/devices/x/0000:00:02.0", "pci", POOL, 1);
+	sval_set(&d->dma_of_node, "/pcie@10000000");
+	ival_set(&d->iommu_group, 3);
+	sval_set(&d->iommu_domain, "DMA");
+	t->n_groups = 1;
+	t->groups[0].id = 3;
+	sval_set(&t->groups[0].type, "DMA");
+	strv_add(&t->groups[0].devices, d->name);
+	d = dt_device(t, "a000000.virtio_mmio", "/sys/devices/platform/a000000.virtio_mmio",
+		      "platform", VRAM, 0);
+	sval_set(&d->of_node, "/virtio_mmio@a000000");
+	sval_set(&d->coherent_pool, VRAM);
+	d = dt_device(t, "a000200.virtio_mmio", "/sys/devices/platform/a000200.virtio_mmio",
+		      "platform", POOL, 1);
+	sval_set(&d->of_node, "/virtio_mmio@a000200");
+	sval_set(&d->driver, "virtio-mmio");
+
+	t->swiotlb.n_pools = 1;
+	t->swiotlb.pools[0].name = strdup("default");
+	t->swiotlb.pools[0].source = "debugfs";
+	ival_set(&t->swiotlb.pools[0].hiwater, 5);
+	ival_set(&t->swiotlb.debugfs, 1);
+	ival_set(&t->swiotlb.default_pool, 1);
+	t->swiotlb.default_pool_source = "debugfs";
+	if (adjusted)
+		ival_set(&t->swiotlb.adjusted_mb, 1);
+	sval_set(&t->cmdline.raw, "console=ttyAMA0 ro");
+	ival_set(&t->memenc.guest, 0);
+	ival_set(&t->kmsg.readable, 1);
+	ival_set(&t->kmsg.from_boot, 1);
+	sval_set(&t->arch, arch);
+	ival_set(&t->x86, strcmp(arch, "x86_64") == 0);
+	t->kver = (struct di_kver){ .set = true, .major = 6, .minor = minor, .sublevel = 117 };
 }
 
 static void test_dt(void)
 {
-	static char pool[] = "restricted-dma-pool@70000000", vram[] = "vram@78000000";
-	static char *regions_r[] = { pool }, *regions_v[] = { vram };
-	struct di_rmem rmem[] = {
-		{ .name = pool, .compatible = (char *)"restricted-dma-pool", .start = { 0x70000000, 0, true },
-		  .size = { 0x400000, 0, true }, .set_up = { 1, 0, true } },
-		{ .name = vram, .compatible = (char *)"shared-dma-pool", .start = { 0x78000000, 0, true },
-		  .size = { 0x800000, 0, true }, .no_map = true },
-	};
-	struct di_swiotlb_pool def = { .name = (char *)"default", .hiwater = { 5, 0, true } };
-	struct di_device d[4] = {
-		{ .name = (char *)"0000:00:01.0", .path = (char *)"/sys/devices/x/0000:00:01.0",
-		  .bus = (char *)"pci", .dma_of_node = { (char *)"/pcie@10000000", 0 },
-		  .restricted_pool = { pool, 0 }, .memory_regions = { regions_r, 1 },
-		  .dt_coherent = { 0, 0, true }, .dt_coherent_log = { 1, 0, true } },
-		{ .name = (char *)"0000:00:02.0", .path = (char *)"/sys/devices/x/0000:00:02.0",
-		  .bus = (char *)"pci", .dma_of_node = { (char *)"/pcie@10000000", 0 },
-		  .memory_regions = { regions_r, 1 }, .iommu_group = { 3, 0, true },
-		  .iommu_domain = { (char *)"DMA", 0 }, .dt_coherent = { 1, 0, true } },
-		{ .name = (char *)"a000000.virtio_mmio", .path = (char *)"/sys/devices/platform/a000000.virtio_mmio",
-		  .bus = (char *)"platform", .of_node = { (char *)"/virtio_mmio@a000000", 0 },
-		  .coherent_pool = { vram, 0 }, .memory_regions = { regions_v, 1 },
-		  .dt_coherent = { 0, 0, true } },
-		{ .name = (char *)"a000200.virtio_mmio", .path = (char *)"/sys/devices/platform/a000200.virtio_mmio",
-		  .bus = (char *)"platform", .of_node = { (char *)"/virtio_mmio@a000200", 0 },
-		  .memory_regions = { regions_r, 1 }, .driver = { (char *)"virtio-mmio", 0 },
-		  .dt_coherent = { 1, 0, true } },
-	};
-	struct di_system t = { .devs = d, .n_devs = 4, .swiotlb = { .rmem = rmem, .n_rmem = 2,
-		.pools = &def, .n_pools = 1, .default_pool = { 1, 0, true }, .forced = { 0, 0, true },
-		.adjusted_mb = { 1, 0, true } }, .arch = { (char *)"aarch64", 0 },
-		.kver = { .set = true, .major = 6, .minor = 12, .sublevel = 117 },
-		.kmsg = { .from_boot = { 1, 0, true } } };
+	struct di_system t;
+	struct di_device *d;
 
-	kmalloc_conclude(&t);
+	dt_build(&t, "aarch64", 12, true, true, true);
+	if (system_conclude(&t) < 0)
+		exit(99);
 	advise_system(&t);
+	d = t.devs;
 	ok(d[0].advice.path == PATH_BOUNCE && d[0].advice.mode == MODE_ALLOC_COHERENT &&
 	   has(&d[0].advice.reasons, "restricted DMA pool restricted-dma-pool@70000000 (4096 KiB at 0x70000000)"),
 	   "a restricted pool: path bounce, alloc-coherent, the pool with its size in the reasons");
@@ -507,23 +706,24 @@ static void test_dt(void)
 	   has(&t.swiotlb.kmalloc_reasons, "adjusted to 1MB") &&
 	   has(&t.swiotlb.kmalloc_reasons, "io_tlb_used_hiwater 5"),
 	   "arm64 6.12: kmalloc bouncing for 2 non-coherent devices explains hiwater 5");
-	free_system_advice(&t);
+	system_free(&t);
 
-	rmem[0].set_up = (struct ival){ 0, 0, true };
-	t.swiotlb.adjusted_mb = (struct ival){ 0 };
-	t.kver.minor = 1;
-	kmalloc_conclude(&t);
+	/* Without CONFIG_DMA_RESTRICTED_POOL: no 'created' line, nothing assigned. */
+	dt_build(&t, "aarch64", 1, false, false, false);
+	if (system_conclude(&t) < 0)
+		exit(99);
 	advise_system(&t);
-	ok(has(&d[3].advice.notes, "CONFIG_DMA_RESTRICTED_POOL"), "a pool the kernel did not set up: named as such");
+	ok(has(&t.devs[3].advice.notes, "CONFIG_DMA_RESTRICTED_POOL"), "a pool the kernel did not set up: named as such");
 	ok(t.swiotlb.kmalloc_bounce.set && !t.swiotlb.kmalloc_bounce.v, "arm64 6.1: no kmalloc bouncing");
-	free_system_advice(&t);
+	system_free(&t);
 
-	t.arch.s = (char *)"x86_64";
-	kmalloc_conclude(&t);
+	dt_build(&t, "x86_64", 1, false, false, false);
+	if (system_conclude(&t) < 0)
+		exit(99);
 	advise_system(&t);
 	ok(t.swiotlb.kmalloc_bounce.set && !t.swiotlb.kmalloc_bounce.v &&
 	   has(&t.swiotlb.kmalloc_reasons, "x86_64"), "x86: no kmalloc bouncing, the architecture says why");
-	free_system_advice(&t);
+	system_free(&t);
 }
 
 int main(void)
@@ -535,6 +735,5 @@ int main(void)
 	test_kver();
 	test_iomem();
 	test_dt();
-	free(sys.kver.source);
 	return tap_done();
 }
