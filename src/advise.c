@@ -122,19 +122,19 @@ static int bounces(const struct di_system *sys, const struct di_device *d, enum 
 		return 1;
 	}
 	if (b && b->can_bounce.set) {
-		/* The SWIOTLB collector's last word says why nothing bounces. */
+		/* The SWIOTLB conclusion's last word says why nothing bounces. */
 		if (b->reasons.n)
 			strv_addf(&a->reasons, "%s (swiotlb)", b->reasons.v[b->reasons.n - 1]);
-		if ((!sw->forced.set || !sys->memenc.guest.set) &&
-		    !(sw->default_pool.set && !sw->default_pool.v))
-			strv_addf(&a->notes, "whether %s could not be read (%s): it would make this "
-				  "device bounce", !sw->forced.set ? "bouncing is forced" :
-				  "guest memory is encrypted",
-				  di_strerror(!sw->forced.set ? sw->forced.err : sys->memenc.guest.err));
 		return 0;
 	}
 	if (!d->dma_mask_bits.set && !d->dma_mask_bits.err)
 		return 0;	/* no mask in sysfs (not PCI): nothing says it bounces */
+	if (b && b->streaming_below.set && !sw->forced.set) {
+		strv_addf(&a->reasons, "whether every DMA bounces could not be read (%s): forced "
+			  "bouncing or encrypted guest memory would make this device bounce",
+			  di_strerror(sw->forced.err));
+		return -1;
+	}
 	strv_add(&a->reasons, "whether the masks reach all of RAM could not be told "
 		 "(top of RAM or the masks unreadable)");
 	return -1;
