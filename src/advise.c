@@ -458,7 +458,7 @@ static char *why_differs(const struct advice *a)
 	else
 		s = "the driver unmaps early although invalidation is lazy or absent: it pays "
 		    "map and unmap costs that keeping the mappings would save";
-	return strdup(s);
+	return xstrdup(s);
 }
 
 static void predict(const struct di_system *sys, const struct di_device *d, struct advice *a)

@@ -22,13 +22,11 @@ static void advise_help(FILE *out)
 }
 
 /* Keep only the named devices; report the names that match none. */
-static int select_devices(struct di_system *sys, int argc, char **argv, int *missing)
+static void select_devices(struct di_system *sys, int argc, char **argv, int *missing)
 {
-	bool *keep = calloc(sys->n_devs + 1, sizeof(bool));
+	bool *keep = xcalloc(sys->n_devs + 1, sizeof(bool));
 	size_t n = 0;
 
-	if (!keep)
-		return -1;
 	for (int i = 1; i < argc; i++) {
 		bool found = false;
 
@@ -54,7 +52,6 @@ static int select_devices(struct di_system *sys, int argc, char **argv, int *mis
 	}
 	sys->n_devs = n;
 	free(keep);
-	return 0;
 }
 
 static int advise_run(struct di_ctx *ctx, int argc, char **argv)
@@ -69,10 +66,8 @@ static int advise_run(struct di_ctx *ctx, int argc, char **argv)
 		return EXIT_NOTHING;
 	}
 	system_conclude(&sys);
-	if (argc > 1 && select_devices(&sys, argc, argv, &missing) < 0) {
-		system_free(&sys);
-		return EXIT_NOTHING;
-	}
+	if (argc > 1)
+		select_devices(&sys, argc, argv, &missing);
 	advise_system(&sys);
 	if (ctx->ro.json) {
 		err = render_devices(&sys, &ctx->ro);

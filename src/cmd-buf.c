@@ -39,7 +39,7 @@ static int inspect(struct di_ctx *ctx, const char *arg, struct di_dmabuf *b)
 	int fd, err;
 
 	b->src_pid = b->src_fd = -1;
-	b->argument = strdup(arg);
+	b->argument = xstrdup(arg);
 	if (!ctx->root.live) {
 		if (dmabuf_collect_snapshot(&ctx->root, arg, b) < 0)
 			return -1;
@@ -70,11 +70,7 @@ static int buf_run(struct di_ctx *ctx, int argc, char **argv)
 		fprintf(stderr, "Try 'dmainspect buf --help'.\n");
 		return EXIT_USAGE;
 	}
-	bufs = calloc(n, sizeof(*bufs));
-	if (!bufs) {
-		di_err("buf: out of memory");
-		return EXIT_NOTHING;
-	}
+	bufs = xcalloc(n, sizeof(*bufs));
 	for (size_t i = 0; i < n; i++) {
 		if (inspect(ctx, argv[i + 1], &bufs[i]) < 0) {
 			di_err("buf %s: %s", argv[i + 1], bufs[i].error ? bufs[i].error : "out of memory");

@@ -111,9 +111,7 @@ static char *slurp(int fd, size_t *len)
 
 	if (fstat(fd, &st) < 0 || lseek(fd, 0, SEEK_SET) < 0)
 		return NULL;
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		return NULL;
+	buf = xmalloc((size_t)st.st_size + 1);
 	while (n < st.st_size) {
 		ssize_t k = read(fd, buf + n, (size_t)(st.st_size - n));
 

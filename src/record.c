@@ -101,9 +101,9 @@ static struct rec_node *node_get(struct map *m, char op, const char *path, enum 
 
 struct rfs_record *rec_new(const struct rec_options *o)
 {
-	struct rfs_record *rec = calloc(1, sizeof(*rec));
+	struct rfs_record *rec = xcalloc(1, sizeof(*rec));
 
-	if (rec && o)
+	if (o)
 		rec->o = *o;
 	return rec;
 }
@@ -401,8 +401,8 @@ ssize_t rec_call_limited(ssize_t (*fn)(void *arg, char **out), void *arg, size_t
 	if (!err && res > (int64_t)max)
 		err = -EIO;
 	if (!err && res >= 0) {
-		buf = malloc((size_t)res + 1);
-		err = buf ? read_until(p[0], buf, (size_t)res, deadline) : -ENOMEM;
+		buf = xmalloc((size_t)res + 1);
+		err = read_until(p[0], buf, (size_t)res, deadline);
 	}
 	close(p[0]);
 	if (err < 0) {
@@ -548,39 +548,29 @@ void rec_attach(struct rootfs *r, struct rfs_record *rec)
 char *rec_errors_text(struct rfs_record *rec, size_t *len)
 {
 	const struct rec_node *const *v;
-	size_t n, cap = 256, o;
-	char *s = malloc(cap);
+	char *s = NULL;
+	FILE *f = open_memstream(&s, len);
+	size_t n;
 
-	if (!s)
-		return NULL;
-	o = (size_t)snprintf(s, cap, "# op\terrno\tpath: what failed at capture, replayed as such\n%s",
-			     rec->live ? "=live\n" : "");
+	if (!f)
+		xalloc_fail();
+	fprintf(f, "# op\terrno\tpath: what failed at capture, replayed as such\n%s",
+		rec->live ? "=live\n" : "");
 	v = rec_nodes(rec, &n);
-	for (size_t i = 0; v && i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		const struct rec_node *x = v[i];
 
 		if (x->kind != REC_ERROR)
 			continue;
-		if (o + 2 * strlen(x->path) + 32 > cap) {
-			char *ns;
-
-			cap = (o + 2 * strlen(x->path) + 32) * 2;
-			ns = realloc(s, cap);
-			if (!ns) {
-				free(s);
-				return NULL;
-			}
-			s = ns;
-		}
-		o += (size_t)snprintf(s + o, cap - o, "%c\t%d\t", x->op, -x->err);
+		fprintf(f, "%c\t%d\t", x->op, -x->err);
 		for (const char *p = x->path; *p; p++) {
 			if (*p == '\t' || *p == '\n' || *p == '\\')
-				s[o++] = '\\';
-			s[o++] = *p == '\t' ? 't' : *p == '\n' ? 'n' : *p;
+				fputc('\\', f);
+			fputc(*p == '\t' ? 't' : *p == '\n' ? 'n' : *p, f);
 		}
-		s[o++] = '\n';
+		fputc('\n', f);
 	}
-	s[o] = '\0';
-	*len = o;
+	if (fclose(f) != 0)
+		xalloc_fail();
 	return s;
 }

@@ -137,35 +137,29 @@ const char *redact_kind_name(enum redact_kind k)
 	return names[k];
 }
 
-static int add_word(struct redactor *x, enum redact_kind k, const char *w)
+static void add_word(struct redactor *x, enum redact_kind k, const char *w)
 {
-	char **nv;
-
 	if (!w || strlen(w) < 2)
-		return 0;
+		return;
 	for (size_t i = 0; i < x->n_words[k]; i++)
 		if (strcmp(x->words[k][i], w) == 0)
-			return 0;
-	nv = realloc(x->words[k], (x->n_words[k] + 1) * sizeof(*nv));
-	if (!nv)
-		return -ENOMEM;
-	x->words[k] = nv;
-	nv[x->n_words[k]] = strdup(w);
-	return nv[x->n_words[k]++] ? 0 : -ENOMEM;
+			return;
+	x->words[k] = xreallocarray(x->words[k], x->n_words[k] + 1, sizeof(*x->words[k]));
+	x->words[k][x->n_words[k]++] = xstrdup(w);
 }
 
-static int add_host(struct redactor *x, const char *host)
+static void add_host(struct redactor *x, const char *host)
 {
 	char shortname[HOST_NAME_MAX + 1];
 	size_t n;
 
 	if (!host || !*host || strcmp(host, "(none)") == 0 || strncmp(host, "localhost", 9) == 0)
-		return 0;
+		return;
 	n = strcspn(host, ".\n");
 	snprintf(shortname, sizeof(shortname), "%.*s", (int)n, host);
-	if (host[n] == '.' && add_word(x, RD_HOST, host) < 0)
-		return -ENOMEM;
-	return add_word(x, RD_HOST, shortname);
+	if (host[n] == '.')
+		add_word(x, RD_HOST, host);
+	add_word(x, RD_HOST, shortname);
 }
 
 static bool person(const struct passwd *pw)
@@ -173,34 +167,32 @@ static bool person(const struct passwd *pw)
 	return pw && pw->pw_uid >= FIRST_USER_UID && pw->pw_uid < LAST_USER_UID;
 }
 
-int redactor_init(struct redactor *x, bool on, const char *host)
+void redactor_init(struct redactor *x, bool on, const char *host)
 {
 	char name[HOST_NAME_MAX + 1];
 	const char *sudo = getenv("SUDO_USER");
 	struct passwd *pw;
-	int err = 0;
 
 	memset(x, 0, sizeof(*x));
 	x->on = on;
 	if (!on)
-		return 0;
+		return;
 	if (gethostname(name, sizeof(name)) == 0) {
 		name[sizeof(name) - 1] = '\0';
-		err = add_host(x, name);
+		add_host(x, name);
 	}
-	if (!err && host)
-		err = add_host(x, host);
+	if (host)
+		add_host(x, host);
 	pw = getpwuid(getuid());
-	if (!err && person(pw))
-		err = add_word(x, RD_USER, pw->pw_name);
-	if (!err && sudo)
-		err = add_word(x, RD_USER, sudo);
+	if (person(pw))
+		add_word(x, RD_USER, pw->pw_name);
+	if (sudo)
+		add_word(x, RD_USER, sudo);
 	setpwent();
-	for (int i = 0; !err && i < MAX_ACCOUNTS && (pw = getpwent()); i++)
+	for (int i = 0; i < MAX_ACCOUNTS && (pw = getpwent()); i++)
 		if (person(pw))
-			err = add_word(x, RD_USER, pw->pw_name);
+			add_word(x, RD_USER, pw->pw_name);
 	endpwent();
-	return err;
 }
 
 void redactor_fini(struct redactor *x)
@@ -216,21 +208,13 @@ void redactor_fini(struct redactor *x)
 struct out {
 	char *s;
 	size_t len, cap;
-	bool oom;
 };
 
 static void put(struct out *o, const char *s, size_t n)
 {
 	if (o->len + n + 1 > o->cap) {
-		size_t cap = (o->len + n + 1) * 2;
-		char *ns = realloc(o->s, cap);
-
-		if (!ns) {
-			o->oom = true;
-			return;
-		}
-		o->s = ns;
-		o->cap = cap;
+		o->cap = (o->len + n + 1) * 2;
+		o->s = xrealloc(o->s, o->cap);
 	}
 	memcpy(o->s + o->len, s, n);
 	o->len += n;
@@ -367,10 +351,6 @@ char *redact(struct redactor *x, const char *data, size_t len, size_t *out_len)
 		put(&o, data, len);
 	if (!o.s)
 		put(&o, "", 0);
-	if (o.oom) {
-		free(o.s);
-		return NULL;
-	}
 	*out_len = o.len;
 	return o.s;
 }
@@ -404,10 +384,6 @@ char *redact_json(struct redactor *x, const char *json, size_t len, size_t *out_
 		i = end + 1;
 	}
 	put(&o, json + plain, len - plain);
-	if (o.oom) {
-		free(o.s);
-		return NULL;
-	}
 	*out_len = o.len;
 	return o.s;
 }

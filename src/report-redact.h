@@ -33,7 +33,7 @@ struct redactor {
 };
 
 /* host: the snapshot's /proc/sys/kernel/hostname when one was read, or NULL. */
-int redactor_init(struct redactor *x, bool on, const char *host);
+void redactor_init(struct redactor *x, bool on, const char *host);
 void redactor_fini(struct redactor *x);
 /* A redacted copy of data (malloc'd, NUL-terminated), length in *out_len. */
 char *redact(struct redactor *x, const char *data, size_t len, size_t *out_len);

@@ -51,28 +51,16 @@ static int add(struct members *m, char type, char *data, size_t len, const char 
 {
 	struct member *x;
 	va_list ap;
-	int n;
 
 	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 256;
-		struct member *nv = realloc(m->v, cap * sizeof(*nv));
-
-		if (!nv) {
-			free(data);
-			return -ENOMEM;
-		}
-		m->v = nv;
-		m->cap = cap;
+		m->cap = m->cap ? m->cap * 2 : 256;
+		m->v = xreallocarray(m->v, m->cap, sizeof(*m->v));
 	}
 	x = &m->v[m->n];
 	memset(x, 0, sizeof(*x));
 	va_start(ap, fmt);
-	n = vasprintf(&x->name, fmt, ap);
+	x->name = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0) {
-		free(data);
-		return -ENOMEM;
-	}
 	x->type = type;
 	x->data = data;
 	x->len = len;
@@ -126,8 +114,6 @@ static int add_tree(struct report_state *st, struct members *m)
 	int err = 0;
 
 	v = rec_nodes(st->rec, &n);
-	if (!v && n)
-		return -ENOMEM;
 	for (size_t i = 0; i < n && !err; i++) {
 		const struct rec_node *x = v[i];
 		size_t len = 0;
@@ -144,15 +130,15 @@ static int add_tree(struct report_state *st, struct members *m)
 			err = add(m, TAR_DIR, NULL, 0, SYSROOT "%s", x->path);
 			break;
 		case REC_FILE:
-			data = x->has_content ? redact(&st->redactor, x->data, x->len, &len) : strdup("");
-			err = data ? add(m, TAR_FILE, data, len, SYSROOT "%s", x->path) : -ENOMEM;
+			data = x->has_content ? redact(&st->redactor, x->data, x->len, &len)
+					      : xstrdup("");
+			err = add(m, TAR_FILE, data, len, SYSROOT "%s", x->path);
 			break;
 		case REC_LINK:
 			if (!report_keeps_link(x->path, x->data))
 				break;
-			data = strdup(x->data);
-			err = data ? add(m, TAR_SYMLINK, data, strlen(data), SYSROOT "%s", x->path)
-				   : -ENOMEM;
+			data = xstrdup(x->data);
+			err = add(m, TAR_SYMLINK, data, strlen(data), SYSROOT "%s", x->path);
 			break;
 		case REC_ERROR:
 			break;
@@ -161,7 +147,7 @@ static int add_tree(struct report_state *st, struct members *m)
 	if (!err) {
 		char *text = rec_errors_text(st->rec, &n);
 
-		err = text ? add(m, TAR_FILE, text, n, SYSROOT RFS_ERRORS_PATH) : -ENOMEM;
+		err = add(m, TAR_FILE, text, n, SYSROOT RFS_ERRORS_PATH);
 	}
 	return err;
 }
@@ -177,7 +163,7 @@ static int add_json(struct report_state *st, struct members *m)
 		if (c->skipped)
 			continue;
 		data = redact_json(&st->redactor, c->json, c->json_len, &len);
-		err = data ? add(m, TAR_FILE, data, len, TOP "json/%s.json", c->cmd->name) : -ENOMEM;
+		err = add(m, TAR_FILE, data, len, TOP "json/%s.json", c->cmd->name);
 		if (err)
 			return err;
 	}
@@ -207,22 +193,20 @@ static int fit(struct report_state *st, struct members *m, uint64_t reserve)
 		total += m->v[i].size;
 	if (total <= st->opts->max_size)
 		return 0;
-	files = malloc((m->n + 1) * sizeof(*files));
-	if (!files)
-		return -ENOMEM;
+	files = xcalloc(m->n + 1, sizeof(*files));
 	for (size_t i = 0; i < m->n; i++)
 		if (strncmp(m->v[i].name, SYSROOT, SYSROOT_LEN) == 0 &&
 		    strncmp(m->v[i].name + SYSROOT_LEN, "dmainspect/", 11) != 0)
 			files[nf++] = &m->v[i];
 	qsort(files, nf, sizeof(*files), cmp_size_desc);
-	st->left_out = calloc(nf + 1, sizeof(char *));
-	for (size_t i = 0; st->left_out && i < nf && total > st->opts->max_size; i++) {
+	st->left_out = xcalloc(nf + 1, sizeof(char *));
+	for (size_t i = 0; i < nf && total > st->opts->max_size; i++) {
 		files[i]->drop = true;
 		total -= files[i]->size;
-		st->left_out[st->n_left_out++] = strdup(files[i]->name + SYSROOT_LEN);
+		st->left_out[st->n_left_out++] = xstrdup(files[i]->name + SYSROOT_LEN);
 	}
 	free(files);
-	return st->left_out ? 0 : -ENOMEM;
+	return 0;
 }
 
 /* Root-relative path with proc/PID/... and its other numbers ("fd/N") generalised, for grouping. */
@@ -276,8 +260,8 @@ static struct group *failed_groups(struct rfs_record *rec, size_t *n)
 	size_t nv, k = 0;
 
 	v = rec_nodes(rec, &nv);
-	g = calloc(nv + 1, sizeof(*g));
-	for (size_t i = 0; g && v && i < nv; i++) {
+	g = xcalloc(nv + 1, sizeof(*g));
+	for (size_t i = 0; i < nv; i++) {
 		struct group x = { .err = v[i]->err, .count = 1 };
 		size_t j;
 
@@ -291,9 +275,8 @@ static struct group *failed_groups(struct rfs_record *rec, size_t *n)
 		else
 			g[k++] = x;
 	}
-	if (g)
-		qsort(g, k, sizeof(*g), cmp_group);
-	*n = g ? k : 0;
+	qsort(g, k, sizeof(*g), cmp_group);
+	*n = k;
 	return g;
 }
 
@@ -460,10 +443,9 @@ int report_write(struct report_state *st, struct di_ctx *ctx, struct bundle_out 
 	size_t len;
 	int err;
 
-	err = redactor_init(&st->redactor, !st->opts->no_redact,
-			    host && host->has_content ? host->data : NULL);
-	if (!err)
-		err = add_json(st, &m);
+	redactor_init(&st->redactor, !st->opts->no_redact,
+		      host && host->has_content ? host->data : NULL);
+	err = add_json(st, &m);
 	if (!err)
 		err = add_tree(st, &m);
 	if (!err)

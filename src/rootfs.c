@@ -47,11 +47,7 @@ int rfs_init(struct rootfs *r, const char *dir)
 		close(r->fd);
 		return err;
 	}
-	r->dir = strdup(dir);
-	if (!r->dir) {
-		close(r->fd);
-		return -ENOMEM;
-	}
+	r->dir = xstrdup(dir);
 	r->live = strcmp(dir, "/") == 0;
 	{
 		char proc[64];
@@ -382,17 +378,11 @@ static ssize_t read_fd_alloc(int fd, size_t max, char **out)
 	ssize_t ret;
 
 	for (;;) {
-		char *nbuf;
 		ssize_t n;
 
 		if (cap > max + 1)
 			cap = max + 1;
-		nbuf = realloc(buf, cap);
-		if (!nbuf) {
-			ret = -ENOMEM;
-			goto fail;
-		}
-		buf = nbuf;
+		buf = xrealloc(buf, cap);
 		n = read(fd, buf + len, cap - 1 - len);
 		if (n < 0) {
 			if (errno == EINTR)
@@ -715,18 +705,10 @@ static ssize_t read_kmsg_checked(const struct rootfs *r, size_t max, char **out)
 		if (len + (size_t)n + 2 > max)
 			break;	/* keep what fits: the oldest records */
 		if (len + (size_t)n + 2 > cap) {
-			char *nbuf;
-
 			cap = cap ? cap * 2 : 65536;
 			while (cap < len + (size_t)n + 2)
 				cap *= 2;
-			nbuf = realloc(buf, cap);
-			if (!nbuf) {
-				free(buf);
-				close(fd);
-				return -ENOMEM;
-			}
-			buf = nbuf;
+			buf = xrealloc(buf, cap);
 		}
 		memcpy(buf + len, rec, (size_t)n);
 		len += (size_t)n;
@@ -734,11 +716,8 @@ static ssize_t read_kmsg_checked(const struct rootfs *r, size_t max, char **out)
 			buf[len++] = '\n';
 	}
 	close(fd);
-	if (!buf) {
-		buf = strdup("");
-		if (!buf)
-			return -ENOMEM;
-	}
+	if (!buf)
+		buf = xstrdup("");
 	buf[len] = '\0';
 	*out = buf;
 	return (ssize_t)len;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "shared/util.h"
+#include "shared/xalloc.h"
 #include "tar.h"
 
 #define BLOCK 512
@@ -41,8 +42,10 @@ static int out_code(struct tar_out *t, lzma_action act)
 		}
 		if (ret == LZMA_STREAM_END)
 			return 0;
+		if (ret == LZMA_MEM_ERROR)
+			xalloc_fail();
 		if (ret != LZMA_OK)
-			return ret == LZMA_MEM_ERROR ? -ENOMEM : -EIO;
+			return -EIO;
 		if (act == LZMA_RUN && t->z.avail_in == 0)
 			return 0;
 	}
@@ -73,7 +76,7 @@ int tar_out_open(struct tar_out *t, int fd, time_t mtime)
 	t->mtime = mtime;
 	t->bytes = 0;
 	if (lzma_easy_encoder(&t->z, 6, LZMA_CHECK_CRC64) != LZMA_OK)
-		return -ENOMEM;
+		xalloc_fail();	/* only memory can fail with these fixed options */
 	t->z.next_out = t->buf;
 	t->z.avail_out = sizeof(t->buf);
 	return 0;
@@ -249,7 +252,7 @@ int tar_in_open(struct tar_in *t, int fd, uint64_t memlimit)
 	t->z = init;
 	t->fd = fd;
 	if (lzma_stream_decoder(&t->z, memlimit, LZMA_CONCATENATED) != LZMA_OK)
-		return -ENOMEM;
+		xalloc_fail();	/* only memory can fail with these fixed flags */
 	return 0;
 }
 
@@ -285,7 +288,7 @@ static ssize_t in_raw(struct tar_in *t, void *buf, size_t len)
 		if (ret == LZMA_FORMAT_ERROR)
 			return bad(t, "not an xz-compressed file");
 		if (ret == LZMA_MEM_ERROR)
-			return -ENOMEM;
+			xalloc_fail();
 		if (ret != LZMA_OK)
 			return bad(t, "the xz stream is corrupt or truncated");
 	}

@@ -61,9 +61,9 @@ void collect_arch(struct di_system *sys);
 /* Module parameters of drivers with a known procedure, iomem top, kernel version. */
 int collect_driver_facts(struct di_system *sys);
 
-int collect_groups(struct di_system *sys);
+void collect_groups(struct di_system *sys);
 int collect_devices(struct di_system *sys, struct di_names *names);
 /* Whether the device-tree node NODE (root-relative) has the property PROP. */
 bool dt_has(const struct rootfs *r, const char *node, const char *prop);
 /* Add the device PATH (root-relative, may be a link) leads to, unless listed. */
-int collect_device_at(struct di_system *sys, struct di_names *names, const char *path);
+void collect_device_at(struct di_system *sys, struct di_names *names, const char *path);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "collect.h"
+#include "shared/hashmap.h"
 
 #define DT_BASE "/sys/firmware/devicetree/base"
 
@@ -87,7 +88,7 @@ static void read_module(const struct di_system *sys, struct di_names *names, con
 			return;
 		n = rfs_link_name(sys->root, RFS_ROOT, path, buf, sizeof(buf));
 		if (n >= 0)
-			mod = strdup(buf);
+			mod = xstrdup(buf);
 	}
 	if (!mod && d->modalias.s) {
 		int err = names_module_for_alias(names, d->modalias.s, &mod);
@@ -353,120 +354,54 @@ static void collect_device(const struct di_system *sys, struct di_names *names, 
 }
 
 /*
- * The set of canonical paths already listed: one device is reached from its
- * bus, its IOMMU group and its IOMMU unit, and there may be thousands.
+ * Add the device that PATH (root-relative, may be a link) leads to, once:
+ * seen holds the canonical paths already listed, since one device is reached
+ * from its bus, its IOMMU group and its IOMMU unit, and there may be
+ * thousands.
  */
-struct seen {
-	char **slot;
-	size_t cap, n;
-};
-
-static size_t hash_str(const char *s)
-{
-	size_t h = 5381;
-
-	while (*s)
-		h = h * 33 + (unsigned char)*s++;
-	return h;
-}
-
-/* 1 when added, 0 when already there, -ENOMEM. */
-static int seen_add(struct seen *st, const char *key)
-{
-	size_t i;
-
-	if (2 * (st->n + 1) > st->cap) {
-		struct seen bigger = { .cap = st->cap ? st->cap * 2 : 256 };
-
-		bigger.slot = calloc(bigger.cap, sizeof(char *));
-		if (!bigger.slot)
-			return -ENOMEM;
-		for (size_t k = 0; k < st->cap; k++) {
-			if (!st->slot[k])
-				continue;
-			for (i = hash_str(st->slot[k]) % bigger.cap; bigger.slot[i];
-			     i = (i + 1) % bigger.cap)
-				;
-			bigger.slot[i] = st->slot[k];
-		}
-		bigger.n = st->n;
-		free(st->slot);
-		*st = bigger;
-	}
-	for (i = hash_str(key) % st->cap; st->slot[i]; i = (i + 1) % st->cap)
-		if (strcmp(st->slot[i], key) == 0)
-			return 0;
-	st->slot[i] = strdup(key);
-	if (!st->slot[i])
-		return -ENOMEM;
-	st->n++;
-	return 1;
-}
-
-static void seen_free(struct seen *st)
-{
-	for (size_t k = 0; k < st->cap; k++)
-		free(st->slot[k]);
-	free(st->slot);
-}
-
-/* Add the device that PATH (root-relative, may be a link) leads to, once. */
-static int add_device(struct di_system *sys, struct di_names *names, struct seen *seen,
+static void add_device(struct di_system *sys, struct di_names *names, struct hmap *seen,
 		      const char *path)
 {
 	char canon[PATH_MAX], buf[NAME_MAX + 1];
-	struct di_device *nd, *d;
+	struct di_device *d;
 	const char *base;
-	int dfd, err;
 	ssize_t n;
+	int dfd;
 
-	err = rfs_realpath(sys->root, path, canon, sizeof(canon));
-	if (err < 0)
-		return 0;	/* dangling link: nothing to show */
+	if (rfs_realpath(sys->root, path, canon, sizeof(canon)) < 0)
+		return;	/* dangling link: nothing to show */
 	if (strncmp(canon, "/sys/devices/", 13) != 0)
-		return 0;	/* devices live under /sys/devices, nowhere else */
-	err = seen_add(seen, canon);
-	if (err <= 0)
-		return err;	/* already listed, or out of memory */
+		return;	/* devices live under /sys/devices, nowhere else */
+	if (!strset_add(seen, canon))
+		return;	/* already listed */
 	dfd = rfs_open(sys->root, RFS_ROOT, canon + 1, O_PATH | O_DIRECTORY);
 	if (dfd < 0)
-		return 0;
+		return;
 
-	nd = realloc(sys->devs, (sys->n_devs + 1) * sizeof(*nd));
-	if (!nd) {
-		close(dfd);
-		return -ENOMEM;
-	}
-	sys->devs = nd;
+	sys->devs = xreallocarray(sys->devs, sys->n_devs + 1, sizeof(*sys->devs));
 	d = &sys->devs[sys->n_devs++];
 	memset(d, 0, sizeof(*d));
 	base = strrchr(canon, '/') + 1;
-	d->name = strdup(base);
-	d->path = strdup(canon);
+	d->name = xstrdup(base);
+	d->path = xstrdup(canon);
 	n = rfs_link_name(sys->root, dfd, "subsystem", buf, sizeof(buf));
-	d->bus = strdup(n >= 0 ? buf : "unknown");
-	if (!d->name || !d->path || !d->bus) {
-		close(dfd);
-		return -ENOMEM;
-	}
+	d->bus = xstrdup(n >= 0 ? buf : "unknown");
 	collect_device(sys, names, dfd, canon, d);
 	close(dfd);
-	return 0;
 }
 
 /* Add every entry of a directory of device links. */
-static int add_dir(struct di_system *sys, struct di_names *names, struct seen *seen,
+static int add_dir(struct di_system *sys, struct di_names *names, struct hmap *seen,
 		   const char *dir, const char *suffix,
 		   bool (*want)(const struct di_system *, const char *))
 {
 	char path[PATH_MAX], sub[PATH_MAX];
 	struct dirent *de;
-	int err = 0;
 	DIR *d = rfs_opendir(sys->root, RFS_ROOT, dir);
 
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(d)) && !err) {
+	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
 		if (!path_join(path, sizeof(path), dir, de->d_name))
@@ -475,10 +410,10 @@ static int add_dir(struct di_system *sys, struct di_names *names, struct seen *s
 			continue;
 		if (suffix && !path_join(sub, sizeof(sub), path, suffix))
 			continue;
-		err = add_device(sys, names, seen, suffix ? sub : path);
+		add_device(sys, names, seen, suffix ? sub : path);
 	}
 	closedir(d);
-	return err;
+	return 0;
 }
 
 /*
@@ -508,7 +443,7 @@ static bool dt_dma_device(const struct di_system *sys, const char *path)
 	return false;
 }
 
-static int for_each_unit_dir(struct di_system *sys, struct di_names *names, struct seen *seen,
+static int for_each_unit_dir(struct di_system *sys, struct di_names *names, struct hmap *seen,
 			     const char *top, const char *sub)
 {
 	char path[PATH_MAX];
@@ -547,22 +482,19 @@ static int cmp_device(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-int collect_device_at(struct di_system *sys, struct di_names *names, const char *path)
+void collect_device_at(struct di_system *sys, struct di_names *names, const char *path)
 {
-	struct seen seen = { 0 };
-	int err = 0;
+	struct hmap seen = { 0 };
 
-	for (size_t i = 0; i < sys->n_devs && err >= 0; i++)
-		err = seen_add(&seen, sys->devs[i].path);
-	if (err >= 0)
-		err = add_device(sys, names, &seen, path);
-	seen_free(&seen);
-	return err;
+	for (size_t i = 0; i < sys->n_devs; i++)
+		strset_add(&seen, sys->devs[i].path);
+	add_device(sys, names, &seen, path);
+	strset_free(&seen);
 }
 
 int collect_devices(struct di_system *sys, struct di_names *names)
 {
-	struct seen seen = { 0 };
+	struct hmap seen = { 0 };
 	int err;
 
 	err = add_dir(sys, names, &seen, "sys/bus/pci/devices", NULL, NULL);
@@ -576,7 +508,7 @@ int collect_devices(struct di_system *sys, struct di_names *names)
 		err = add_dir(sys, names, &seen, "sys/bus/platform/devices", NULL, dt_dma_device);
 	if (!err)
 		err = add_dir(sys, names, &seen, "sys/bus/amba/devices", NULL, dt_dma_device);
-	seen_free(&seen);
+	strset_free(&seen);
 	if (sys->n_devs)
 		qsort(sys->devs, sys->n_devs, sizeof(*sys->devs), cmp_device);
 	return err;

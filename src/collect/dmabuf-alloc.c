@@ -46,8 +46,7 @@ static int fail(char **why, int err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(why, fmt, ap) < 0)
-		*why = NULL;
+	*why = xvasprintf(fmt, ap);
 	va_end(ap);
 	return err;
 }
@@ -154,8 +153,7 @@ static int drm_dumb(int fd, uint32_t *handle, char **alloc)
 	if (drmIoctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c) < 0)
 		return -errno;
 	*handle = c.handle;
-	if (asprintf(alloc, "dumb buffer %ux%ux%u", DUMB_WIDTH, DUMB_HEIGHT, DUMB_BPP) < 0)
-		*alloc = NULL;
+	*alloc = xasprintf("dumb buffer %ux%ux%u", DUMB_WIDTH, DUMB_HEIGHT, DUMB_BPP);
 	return 0;
 }
 
@@ -174,8 +172,7 @@ static int virtgpu_resource(int fd, uint32_t *handle, char **alloc)
 	if (drmIoctl(fd, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE, &c) < 0)
 		return -errno;
 	*handle = c.bo_handle;
-	if (asprintf(alloc, "virtio-gpu 2D resource %ux%u", DUMB_WIDTH, DUMB_HEIGHT) < 0)
-		*alloc = NULL;
+	*alloc = xasprintf("virtio-gpu 2D resource %ux%u", DUMB_WIDTH, DUMB_HEIGHT);
 	return 0;
 }
 
@@ -221,10 +218,8 @@ static int drm_alloc(const struct rootfs *r, const char *path, int fd, const str
 	uint32_t handle = 0;
 	int err, card = -1;
 
-	tb->driver = strdup(v && v->name ? v->name : "unknown");
+	tb->driver = xstrdup(v && v->name ? v->name : "unknown");
 	drmFreeVersion(v);
-	if (!tb->driver)
-		return fail(why, -ENOMEM, "out of memory");
 	/*
 	 * DRM_CAP_PRIME decides nothing: since 6.6 every driver reports import
 	 * and export. The export itself is tried, and its error reported.
@@ -263,9 +258,8 @@ static int drm_alloc(const struct rootfs *r, const char *path, int fd, const str
 				    cpath, strerror(-err));
 		}
 		free(tb->allocation);
-		if (asprintf(&tb->allocation, "dumb buffer %ux%ux%u on %s (render nodes refuse "
-			     "dumb buffers)", DUMB_WIDTH, DUMB_HEIGHT, DUMB_BPP, cpath) < 0)
-			tb->allocation = NULL;
+		tb->allocation = xasprintf("dumb buffer %ux%ux%u on %s (render nodes refuse "
+			     "dumb buffers)", DUMB_WIDTH, DUMB_HEIGHT, DUMB_BPP, cpath);
 		fd = card;
 	}
 	err = drmPrimeHandleToFD(fd, handle, DRM_CLOEXEC | DRM_RDWR, &tb->fd);
@@ -287,14 +281,13 @@ static int heap_alloc(int fd, const struct node *n, struct test_buffer *tb, char
 		.fd_flags = O_RDWR | O_CLOEXEC,
 	};
 
-	tb->driver = strdup(n->name);
+	tb->driver = xstrdup(n->name);
 	if (ioctl(fd, DMA_HEAP_IOCTL_ALLOC, &d) < 0)
 		return fail(why, -errno, "DMA heap %s refused a %llu-byte allocation: %s", n->name,
 			    (unsigned long long)d.len, strerror(errno));
 	tb->fd = (int)d.fd;
-	if (asprintf(&tb->allocation, "%llu bytes from heap %s", (unsigned long long)d.len,
-		     n->name) < 0)
-		tb->allocation = NULL;
+	tb->allocation = xasprintf("%llu bytes from heap %s", (unsigned long long)d.len,
+		     n->name);
 	return 0;
 #else
 	return fail(why, -EOPNOTSUPP, "built without linux/dma-heap.h: DMA heaps are not supported");
@@ -334,7 +327,7 @@ static int udmabuf_alloc(const struct rootfs *r, int fd, struct test_buffer *tb,
 	struct udmabuf_create c = { .flags = UDMABUF_FLAGS_CLOEXEC, .size = (uint64_t)page };
 	int memfd = memfd_create("dmainspect-test", MFD_CLOEXEC | MFD_ALLOW_SEALING), err;
 
-	tb->driver = strdup("udmabuf");
+	tb->driver = xstrdup("udmabuf");
 	if (memfd < 0)
 		return fail(why, -errno, "memfd_create: %s", strerror(errno));
 	if (ftruncate(memfd, page) < 0 || fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK) < 0) {
@@ -348,8 +341,7 @@ static int udmabuf_alloc(const struct rootfs *r, int fd, struct test_buffer *tb,
 	close(memfd);
 	if (err < 0)
 		return udmabuf_refused(r, page, err, why);
-	if (asprintf(&tb->allocation, "%ld-byte memfd", page) < 0)
-		tb->allocation = NULL;
+	tb->allocation = xasprintf("%ld-byte memfd", page);
 	return 0;
 #else
 	(void)r;
@@ -369,7 +361,7 @@ int test_buffer_alloc(const struct rootfs *r, const char *path, struct test_buff
 	fd = open_node(r, path, &n, why);
 	if (fd < 0)
 		return fd;
-	tb->device = strdup(path);
+	tb->device = xstrdup(path);
 	switch (n.kind) {
 	case DEV_DRM_CARD:
 	case DEV_DRM_RENDER:

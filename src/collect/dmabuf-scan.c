@@ -40,13 +40,8 @@ struct recs {
 static struct rec *rec_new(struct recs *rv)
 {
 	if (rv->n == rv->cap) {
-		size_t cap = rv->cap ? rv->cap * 2 : 64;
-		struct rec *nv = realloc(rv->v, cap * sizeof(*nv));
-
-		if (!nv)
-			return NULL;
-		rv->v = nv;
-		rv->cap = cap;
+		rv->cap = rv->cap ? rv->cap * 2 : 64;
+		rv->v = xreallocarray(rv->v, rv->cap, sizeof(*rv->v));
 	}
 	memset(&rv->v[rv->n], 0, sizeof(rv->v[0]));
 	return &rv->v[rv->n++];
@@ -79,8 +74,6 @@ static int scan_fds(const struct rootfs *r, int pfd, DIR *fdd, int pid, struct r
 		if (n < 0 || !is_dmabuf_link(target))
 			continue;
 		rc = rec_new(rv);
-		if (!rc)
-			return -ENOMEM;
 		rc->pid = pid;
 		rc->fd = fd;
 		snprintf(path, sizeof(path), "fdinfo/%d", fd);
@@ -127,17 +120,13 @@ static int scan_maps(const struct rootfs *r, int pfd, int pid, struct recs *rv, 
 		if (found)
 			continue;
 		rc = rec_new(rv);
-		if (!rc) {
-			free(maps);
-			return -ENOMEM;
-		}
 		rc->pid = pid;
 		rc->fd = -1;
 		rc->mapped = true;
 		rc->ino = ino;
 		rc->ino_known = true;
 		if (name_len)
-			rc->map_name = strndup(name, name_len);
+			rc->map_name = xstrndup(name, name_len);
 	}
 	free(maps);
 	return 0;
@@ -252,8 +241,8 @@ static void from_recs(struct di_dmabuf *b, const struct rec *rs, size_t n)
 	}
 	if (!b->listed && !b->file_flags.err)
 		b->file_flags.err = b->file_mode.err = b->bufinfo_err;
-	b->holders = n ? calloc(n, sizeof(*b->holders)) : NULL;
-	for (size_t i = 0; b->holders && i < n; i++) {
+	b->holders = n ? xcalloc(n, sizeof(*b->holders)) : NULL;
+	for (size_t i = 0; i < n; i++) {
 		b->holders[i].pid = rs[i].pid;
 		b->holders[i].fd = rs[i].fd;
 		b->holders[i].mapped = rs[i].mapped;
@@ -267,13 +256,8 @@ static struct di_dmabuf *buf_new(struct di_bufset *s, size_t *cap)
 	struct di_dmabuf *b;
 
 	if (s->n_bufs == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 64;
-		struct di_dmabuf *nb = realloc(s->bufs, ncap * sizeof(*nb));
-
-		if (!nb)
-			return NULL;
-		s->bufs = nb;
-		*cap = ncap;
+		*cap = *cap ? *cap * 2 : 64;
+		s->bufs = xreallocarray(s->bufs, *cap, sizeof(*s->bufs));
 	}
 	b = &s->bufs[s->n_bufs++];
 	memset(b, 0, sizeof(*b));
@@ -289,7 +273,7 @@ static bool exporter_wanted(const struct bufs_filter *f, const struct di_dmabuf 
 }
 
 /* Merge bufinfo (sorted) and the holders (sorted) into one list of buffers. */
-static int merge(struct di_bufset *s, struct di_dmabuf *info, size_t ninfo, int info_err,
+static void merge(struct di_bufset *s, struct di_dmabuf *info, size_t ninfo, int info_err,
 		 const struct recs *rv, const struct bufs_filter *f)
 {
 	size_t i = 0, k = 0, cap = 0;
@@ -304,8 +288,6 @@ static int merge(struct di_bufset *s, struct di_dmabuf *info, size_t ninfo, int 
 		struct di_dmabuf *b = buf_new(s, &cap);
 		size_t kend = k;
 
-		if (!b)
-			return -ENOMEM;
 		if (take_info && take_recs && (!r0->ino_known || !in->inode.set ||
 					       r0->ino != (unsigned long long)in->inode.v))
 			take_recs = false;	/* different buffers: bufinfo's first */
@@ -331,7 +313,6 @@ static int merge(struct di_bufset *s, struct di_dmabuf *info, size_t ninfo, int 
 		if (!exporter_wanted(f, b) || (f->n_pids && !b->n_holders))
 			dmabuf_free(&s->bufs[--s->n_bufs]);
 	}
-	return 0;
 }
 
 static int cmp_buf(const void *a, const void *b)
@@ -372,7 +353,7 @@ static int cmp_proc(const void *a, const void *b)
 }
 
 /* Per-process totals: distinct buffers and their bytes. */
-static int totals_procs(const struct rootfs *r, struct di_bufset *s)
+static void totals_procs(const struct rootfs *r, struct di_bufset *s)
 {
 	struct pref *p;
 	size_t np = 0;
@@ -380,20 +361,14 @@ static int totals_procs(const struct rootfs *r, struct di_bufset *s)
 	for (size_t i = 0; i < s->n_bufs; i++)
 		np += s->bufs[i].n_holders;
 	if (!np)
-		return 0;
-	p = calloc(np, sizeof(*p));
-	if (!p)
-		return -ENOMEM;
+		return;
+	p = xcalloc(np, sizeof(*p));
 	np = 0;
 	for (size_t i = 0; i < s->n_bufs; i++)
 		for (size_t k = 0; k < s->bufs[i].n_holders; k++)
 			p[np++] = (struct pref){ s->bufs[i].holders[k].pid, i, &s->bufs[i].holders[k] };
 	qsort(p, np, sizeof(*p), cmp_pref);
-	s->procs = calloc(np, sizeof(*s->procs));
-	if (!s->procs) {
-		free(p);
-		return -ENOMEM;
-	}
+	s->procs = xcalloc(np, sizeof(*s->procs));
 	for (size_t i = 0; i < np;) {
 		struct di_proc *pr = &s->procs[s->n_procs++];
 		char path[40], comm[64];
@@ -403,12 +378,11 @@ static int totals_procs(const struct rootfs *r, struct di_bufset *s)
 		pr->pid = p[i].pid;
 		while (j < np && p[j].pid == pr->pid)
 			j++;
-		pr->refs = calloc(j - i, sizeof(*pr->refs));
+		pr->refs = xcalloc(j - i, sizeof(*pr->refs));
 		for (size_t k = i; k < j; k++) {
 			const struct di_dmabuf *b = &s->bufs[p[k].buf];
 
-			if (pr->refs)
-				pr->refs[pr->n_refs++] = (struct di_proc_ref){ b->inode, p[k].h->fd,
+			pr->refs[pr->n_refs++] = (struct di_proc_ref){ b->inode, p[k].h->fd,
 									      p[k].h->mapped };
 			if (k > i && p[k].buf == p[k - 1].buf)
 				continue;
@@ -428,7 +402,6 @@ static int totals_procs(const struct rootfs *r, struct di_bufset *s)
 	}
 	free(p);
 	qsort(s->procs, s->n_procs, sizeof(*s->procs), cmp_proc);
-	return 0;
 }
 
 static int cmp_exp(const void *a, const void *b)
@@ -442,7 +415,7 @@ static int cmp_exp(const void *a, const void *b)
 	return strcmp(x->exporter, y->exporter);
 }
 
-static int totals_exporters(struct di_bufset *s)
+static void totals_exporters(struct di_bufset *s)
 {
 	for (size_t i = 0; i < s->n_bufs; i++) {
 		const struct di_dmabuf *b = &s->bufs[i];
@@ -455,15 +428,11 @@ static int totals_exporters(struct di_bufset *s)
 				e = &s->exporters[k];
 		}
 		if (!e) {
-			struct di_exporter_total *ne = realloc(s->exporters,
-							       (s->n_exporters + 1) * sizeof(*ne));
-
-			if (!ne)
-				return -ENOMEM;
-			s->exporters = ne;
+			s->exporters = xreallocarray(s->exporters, s->n_exporters + 1,
+						     sizeof(*s->exporters));
 			e = &s->exporters[s->n_exporters++];
 			memset(e, 0, sizeof(*e));
-			e->exporter = b->exporter.s ? strdup(b->exporter.s) : NULL;
+			e->exporter = b->exporter.s ? xstrdup(b->exporter.s) : NULL;
 		}
 		e->count++;
 		if (b->size.set)
@@ -476,7 +445,6 @@ static int totals_exporters(struct di_bufset *s)
 	}
 	if (s->n_exporters)
 		qsort(s->exporters, s->n_exporters, sizeof(*s->exporters), cmp_exp);
-	return 0;
 }
 
 int bufs_collect(const struct rootfs *root, const struct bufs_filter *f, struct di_bufset *s)
@@ -494,7 +462,7 @@ int bufs_collect(const struct rootfs *root, const struct bufs_filter *f, struct 
 			qsort(info, ninfo, sizeof(*info), cmp_info);
 		if (rv.n)
 			qsort(rv.v, rv.n, sizeof(*rv.v), cmp_rec);
-		err = merge(s, info, ninfo, s->bufinfo_err, &rv, f);
+		merge(s, info, ninfo, s->bufinfo_err, &rv, f);
 	}
 	dmabufs_free(info, ninfo);
 	recs_free(&rv);
@@ -502,14 +470,11 @@ int bufs_collect(const struct rootfs *root, const struct bufs_filter *f, struct 
 		return err;
 	if (s->n_bufs)
 		qsort(s->bufs, s->n_bufs, sizeof(*s->bufs), cmp_buf);
-	err = totals_procs(root, s);
-	if (!err)
-		err = totals_exporters(s);
+	totals_procs(root, s);
+	totals_exporters(s);
 	if (f->n_pids)
 		s->unheld_err = -DB_EPIDFILTER;
 	else if (s->bufinfo_err)
 		s->unheld_err = s->bufinfo_err;
-	if (!err)
-		err = dmabuf_resolve_attachments(root, s->bufs, s->n_bufs);
-	return err;
+	return dmabuf_resolve_attachments(root, s->bufs, s->n_bufs);
 }

@@ -67,8 +67,7 @@ static int buf_fail(struct di_dmabuf *b, const char *fmt, ...)
 
 	free(b->error);
 	va_start(ap, fmt);
-	if (vasprintf(&b->error, fmt, ap) < 0)
-		b->error = NULL;
+	b->error = xvasprintf(fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -399,17 +398,16 @@ int bufinfo_read(const struct rootfs *r, struct di_dmabuf **info, size_t *n)
 
 static char *dup_or_empty(const char *s)
 {
-	return strdup(s ? s : "");
+	return xstrdup(s ? s : "");
 }
 
-static int sval_copy(struct sval *dst, const struct sval *src)
+static void sval_copy(struct sval *dst, const struct sval *src)
 {
 	dst->err = src->err;
-	dst->s = src->s ? strdup(src->s) : NULL;
-	return src->s && !dst->s ? -ENOMEM : 0;
+	dst->s = src->s ? xstrdup(src->s) : NULL;
 }
 
-static int copy_listing(struct di_dmabuf *b, const struct di_dmabuf *src)
+static void copy_listing(struct di_dmabuf *b, const struct di_dmabuf *src)
 {
 	b->listed = true;
 	b->file_flags = src->file_flags;
@@ -422,33 +420,20 @@ static int copy_listing(struct di_dmabuf *b, const struct di_dmabuf *src)
 		sval_set(&b->name, src->name.s);
 	if (!b->size.set)
 		b->size = src->size;
-	if (src->n_fences) {
-		b->fences = calloc(src->n_fences, sizeof(*b->fences));
-		if (!b->fences)
-			return -ENOMEM;
-	}
+	if (src->n_fences)
+		b->fences = xcalloc(src->n_fences, sizeof(*b->fences));
 	for (size_t i = 0; i < src->n_fences; i++) {
 		struct di_fence *f = &b->fences[b->n_fences++];
 
 		*f = src->fences[i];
 		f->usage = dup_or_empty(src->fences[i].usage);
-		f->driver.s = f->timeline.s = NULL;
-		if (!f->usage || sval_copy(&f->driver, &src->fences[i].driver) < 0 ||
-		    sval_copy(&f->timeline, &src->fences[i].timeline) < 0)
-			return -ENOMEM;
+		sval_copy(&f->driver, &src->fences[i].driver);
+		sval_copy(&f->timeline, &src->fences[i].timeline);
 	}
-	if (src->n_attachments) {
-		b->attachments = calloc(src->n_attachments, sizeof(*b->attachments));
-		if (!b->attachments)
-			return -ENOMEM;
-	}
-	for (size_t i = 0; i < src->n_attachments; i++) {
-		b->attachments[i].device = dup_or_empty(src->attachments[i].device);
-		b->n_attachments++;
-		if (!b->attachments[i].device)
-			return -ENOMEM;
-	}
-	return 0;
+	if (src->n_attachments)
+		b->attachments = xcalloc(src->n_attachments, sizeof(*b->attachments));
+	for (size_t i = 0; i < src->n_attachments; i++)
+		b->attachments[b->n_attachments++].device = dup_or_empty(src->attachments[i].device);
 }
 
 int bufinfo_merge(struct di_dmabuf *b, const struct di_dmabuf *info, size_t n, int info_err)
@@ -461,9 +446,12 @@ int bufinfo_merge(struct di_dmabuf *b, const struct di_dmabuf *info, size_t n, i
 		b->bufinfo_err = -DB_ENOINODE;
 		return 0;
 	}
-	for (size_t i = 0; i < n; i++)
-		if (info[i].inode.set && info[i].inode.v == b->inode.v)
-			return copy_listing(b, &info[i]);
+	for (size_t i = 0; i < n; i++) {
+		if (info[i].inode.set && info[i].inode.v == b->inode.v) {
+			copy_listing(b, &info[i]);
+			return 0;
+		}
+	}
 	b->bufinfo_err = -DB_ENOTLISTED;
 	return 0;
 }
@@ -499,17 +487,14 @@ static void add_named(const struct rootfs *root, struct di_system *sys, const ch
 static void fill_attachment(struct di_attachment *a, const struct di_device *d)
 {
 	a->known = true;
-	a->bus = strdup(d->bus);
-	a->driver = d->driver;
-	a->driver.s = d->driver.s ? strdup(d->driver.s) : NULL;
+	a->bus = xstrdup(d->bus);
+	sval_copy(&a->driver, &d->driver);
 	a->iommu_group = d->iommu_group;
-	a->iommu_domain = d->iommu_domain;
-	a->iommu_domain.s = d->iommu_domain.s ? strdup(d->iommu_domain.s) : NULL;
+	sval_copy(&a->iommu_domain, &d->iommu_domain);
 	a->dma_mask_bits = d->dma_mask_bits;
 	a->coherent_dma_mask_bits = d->coherent_dma_mask_bits;
 	a->dt_coherent = d->dt_coherent;
-	a->dt_coherent_from = d->dt_coherent_from;
-	a->dt_coherent_from.s = d->dt_coherent_from.s ? strdup(d->dt_coherent_from.s) : NULL;
+	sval_copy(&a->dt_coherent_from, &d->dt_coherent_from);
 }
 
 int dmabuf_resolve_attachments(const struct rootfs *root, struct di_dmabuf *bufs, size_t n)

@@ -101,13 +101,11 @@ int kernel_version_parse(const char *release, const char *version, const char *v
 	}
 	kv->set = true;
 	kv->sublevel = sub;
-	if (version && debian_sublevel(version, kv->major, kv->minor, &kv->sublevel, &word, &len)) {
-		if (asprintf(&kv->source, "'%.*s' (%s)", (int)len, word, version_src) < 0)
-			kv->source = NULL;
-	} else if (asprintf(&kv->source, "'%s' (/proc/sys/kernel/osrelease)", release) < 0) {
-		kv->source = NULL;
-	}
-	return kv->source ? 0 : (kv->err = -ENOMEM);
+	if (version && debian_sublevel(version, kv->major, kv->minor, &kv->sublevel, &word, &len))
+		kv->source = xasprintf("'%.*s' (%s)", (int)len, word, version_src);
+	else
+		kv->source = xasprintf("'%s' (/proc/sys/kernel/osrelease)", release);
+	return 0;
 }
 
 /*

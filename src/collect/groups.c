@@ -24,7 +24,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int collect_group(struct di_system *sys, int dirfd, struct di_group *g)
+static void collect_group(struct di_system *sys, int dirfd, struct di_group *g)
 {
 	char buf[64];
 	struct dirent *de;
@@ -39,20 +39,18 @@ static int collect_group(struct di_system *sys, int dirfd, struct di_group *g)
 
 	d = rfs_opendir(sys->root, dirfd, "devices");
 	if (!d)
-		return 0;
+		return;
 	while ((de = readdir(d)))
 		if (de->d_name[0] != '.')
 			strv_add(&g->devices, de->d_name);
 	closedir(d);
 	if (g->devices.n)
 		qsort(g->devices.v, g->devices.n, sizeof(char *), cmp_str);
-	return 0;
 }
 
-int collect_groups(struct di_system *sys)
+void collect_groups(struct di_system *sys)
 {
 	struct dirent *de;
-	int err = 0;
 	DIR *d;
 
 	d = rfs_opendir(sys->root, RFS_ROOT, "sys/kernel/iommu_groups");
@@ -60,7 +58,7 @@ int collect_groups(struct di_system *sys)
 		/* No directory: the kernel has no IOMMU support; not an error. */
 		if (errno != ENOENT)
 			sys->groups_dir.err = -errno;
-		return 0;
+		return;
 	}
 	ival_set(&sys->groups_dir, 1);
 	while ((de = readdir(d))) {
@@ -70,12 +68,7 @@ int collect_groups(struct di_system *sys)
 
 		if (id < 0)
 			continue;
-		ng = realloc(sys->groups, (sys->n_groups + 1) * sizeof(*ng));
-		if (!ng) {
-			err = -ENOMEM;
-			break;
-		}
-		sys->groups = ng;
+		sys->groups = xreallocarray(sys->groups, sys->n_groups + 1, sizeof(*sys->groups));
 		ng = &sys->groups[sys->n_groups++];
 		memset(ng, 0, sizeof(*ng));
 		ng->id = id;
@@ -84,13 +77,10 @@ int collect_groups(struct di_system *sys)
 			ng->type.err = gfd;
 			continue;
 		}
-		err = collect_group(sys, gfd, ng);
+		collect_group(sys, gfd, ng);
 		close(gfd);
-		if (err)
-			break;
 	}
 	closedir(d);
 	if (sys->n_groups)
 		qsort(sys->groups, sys->n_groups, sizeof(*sys->groups), cmp_group);
-	return err;
 }

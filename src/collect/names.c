@@ -233,7 +233,7 @@ static int module_lookup(struct di_names *n, const char *modalias, char **module
 	kmod_list_foreach(l, list) {
 		struct kmod_module *m = kmod_module_get_module(l);
 
-		*module = strdup(kmod_module_get_name(m));
+		*module = xstrdup(kmod_module_get_name(m));
 		kmod_module_unref(m);
 		break;
 	}
@@ -256,8 +256,8 @@ int names_module_for_alias(struct di_names *n, const char *modalias, char **modu
 			return -ENODATA;
 		if (json_object_object_get_ex(a, "module", &x) &&
 		    json_object_is_type(x, json_type_string)) {
-			*module = strdup(json_object_get_string(x));
-			return *module ? 0 : -ENOMEM;
+			*module = xstrdup(json_object_get_string(x));
+			return 0;
 		}
 		if (json_object_object_get_ex(a, "errno", &x) && json_object_get_int(x) > 0)
 			return -json_object_get_int(x);

@@ -83,16 +83,11 @@ static int read_node(struct di_system *sys, const char *name, uint32_t ac, uint3
 			compat = compats[i];
 	if (!compat)
 		return 0;
-	m = realloc(sw->rmem, (sw->n_rmem + 1) * sizeof(*m));
-	if (!m)
-		return -ENOMEM;
-	sw->rmem = m;
+	sw->rmem = xreallocarray(sw->rmem, sw->n_rmem + 1, sizeof(*sw->rmem));
 	m = &sw->rmem[sw->n_rmem++];
 	memset(m, 0, sizeof(*m));
-	m->name = strdup(name);
-	m->compatible = strdup(compat);
-	if (!m->name || !m->compatible)
-		return -ENOMEM;
+	m->name = xstrdup(name);
+	m->compatible = xstrdup(compat);
 	m->no_map = dt_has(r, node, "no-map");
 	m->reusable = dt_has(r, node, "reusable");
 	m->phandle = read_cells_prop(r, node, "phandle", read_cells_prop(r, node, "linux,phandle", 0));
@@ -151,7 +146,8 @@ int rmem_log_created(struct di_system *sys, const char *line, uint64_t base)
 
 		if (m->start.set && m->start.v == base) {
 			free(m->created_line);
-			return (m->created_line = strdup(line)) ? 0 : -ENOMEM;
+			m->created_line = xstrdup(line);
+			return 0;
 		}
 	}
 	return 0;
@@ -164,7 +160,8 @@ int rmem_log_initialized(struct di_system *sys, const char *line, const char *no
 	if (!m)
 		return 0;
 	free(m->initialized_line);
-	return (m->initialized_line = strdup(line)) ? 0 : -ENOMEM;
+	m->initialized_line = xstrdup(line);
+	return 0;
 }
 
 static struct di_rmem *rmem_by_phandle(const struct di_system *sys, uint32_t ph)

@@ -19,9 +19,8 @@ int system_collect(const struct rootfs *root, struct di_system *sys)
 	sys->root = root;
 	names_init(&names, root);
 	collect_arch(sys);
-	err = collect_groups(sys);
-	if (!err)
-		err = collect_devices(sys, &names);
+	collect_groups(sys);
+	err = collect_devices(sys, &names);
 	if (!err)
 		err = collect_facts(sys);
 	if (!err)

@@ -57,3 +57,28 @@ void hmap_free(struct hmap *m, void (*free_item)(void *item))
 	free(m->slot);
 	memset(m, 0, sizeof(*m));
 }
+
+static bool str_match(const void *item, const void *key)
+{
+	return strcmp(item, key) == 0;
+}
+
+bool strset_contains(const struct hmap *set, const char *s)
+{
+	return hmap_get(set, hmap_hash(HMAP_SEED, s, strlen(s)), str_match, s) != NULL;
+}
+
+bool strset_add(struct hmap *set, const char *s)
+{
+	size_t h = hmap_hash(HMAP_SEED, s, strlen(s));
+
+	if (hmap_get(set, h, str_match, s))
+		return false;
+	hmap_add(set, h, xstrdup(s));
+	return true;
+}
+
+void strset_free(struct hmap *set)
+{
+	hmap_free(set, free);
+}

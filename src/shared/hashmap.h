@@ -32,3 +32,8 @@ void *hmap_get(const struct hmap *m, size_t hash, hmap_match_fn match, const voi
 void hmap_add(struct hmap *m, size_t hash, void *item);
 /* Free the slots, and each item with free_item when given. */
 void hmap_free(struct hmap *m, void (*free_item)(void *item));
+
+/* A set of strings on the map (each a copy): true when s was added, false when there. */
+bool strset_add(struct hmap *set, const char *s);
+bool strset_contains(const struct hmap *set, const char *s);
+void strset_free(struct hmap *set);

@@ -21,7 +21,8 @@ static inline void tree_collect(struct di_system *sys, struct rootfs *r)
 	sys->root = r;
 	names_init(&names, r);
 	collect_arch(sys);
-	if (collect_groups(sys) < 0 || collect_devices(sys, &names) < 0 || collect_facts(sys) < 0)
+	collect_groups(sys);
+	if (collect_devices(sys, &names) < 0 || collect_facts(sys) < 0)
 		exit(99);
 	system_conclude(sys);
 	names_fini(&names);
