@@ -13,8 +13,8 @@ layers=(
 	"1 main.c cmd.h cmd-*.c report*.c report*.h bundle.c bundle.h"
 	"2 render/*"
 	"3 conclude.c conclude.h advise*.c advise*.h"
-	"5 collect/kmsg*.c collect/kmsg*.h collect/dmabuf-parse.c collect/dmabuf-parse.h"
 	"4 collect/*"
+	"5 parse/*"
 	"6 model.c model.h model-dmabuf.c model-dmabuf.h"
 	"7 rootfs.c rootfs.h record.c record.h tar.c tar.h"
 )

@@ -11,12 +11,10 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "parse/parse.h"
 
 /* Fill sys->units, cmdline, kmsg, iommu, faults, swiotlb, memenc, ram. */
 int collect_facts(struct di_system *sys);
-
-/* Pure: parse a kernel command line into c (whose raw is left alone). */
-int cmdline_parse(const char *s, struct di_cmdline *c);
 
 /* Pure: Intel VT-d cap and ecap registers. */
 void iommu_decode_intel(uint64_t cap, uint64_t ecap, struct di_iommu_caps *c);

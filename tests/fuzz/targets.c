@@ -14,9 +14,9 @@
 #include <string.h>
 
 #include "collect/collect.h"
-#include "collect/dmabuf-parse.h"
+#include "parse/dmabuf-parse.h"
 #include "collect/facts.h"
-#include "collect/kmsg.h"
+#include "parse/kmsg.h"
 #include "model-dmabuf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
