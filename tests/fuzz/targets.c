@@ -13,11 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collect/collect.h"
-#include "parse/dmabuf-parse.h"
-#include "collect/facts.h"
-#include "parse/kmsg.h"
 #include "model-dmabuf.h"
+#include "parse/dmabuf-parse.h"
+#include "parse/kmsg.h"
+#include "parse/parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -14,6 +14,7 @@
 #include "advise.h"
 #include "collect/collect.h"
 #include "conclude.h"
+#include "parse/parse.h"
 #include "tap.h"
 
 enum { NO = 0, YES = 1, NONE = -1 };
