@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "collect/dmabuf-parse.h"
+#include "parse/dmabuf-parse.h"
 #include "report-redact.h"
 
 #define MAX_ACCOUNTS 1000

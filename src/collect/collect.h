@@ -44,15 +44,6 @@ int names_module_for_alias(struct di_names *n, const char *modalias, char **modu
 bool names_module_builtin(struct di_names *n, const struct rootfs *root, const char *module);
 
 
-/* Pure: highest end among /proc/iomem's top-level lines; -EPERM when hidden. */
-int iomem_top(const char *text, uint64_t *top);
-/*
- * Pure: the upstream version from the release ("6.12.9-amd64") and, where
- * given, the utsname version or boot banner ("... Debian 6.1.192-2 ..."),
- * which version_src names.
- */
-int kernel_version_parse(const char *release, const char *version, const char *version_src,
-			 struct di_kver *kv);
 /* Fill the model from the reader: devices, groups, system-wide facts. */
 int system_collect(const struct rootfs *root, struct di_system *sys);
 

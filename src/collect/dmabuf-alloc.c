@@ -33,7 +33,7 @@
 #endif
 
 #include "dmabuf.h"
-#include "dmabuf-parse.h"
+#include "parse/dmabuf-parse.h"
 
 #define DUMB_WIDTH 64
 #define DUMB_HEIGHT 64

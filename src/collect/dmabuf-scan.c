@@ -18,7 +18,7 @@
 
 #include "collect.h"
 #include "dmabuf.h"
-#include "dmabuf-parse.h"
+#include "parse/dmabuf-parse.h"
 
 #define MAPS_MAX (64u << 20)
 

@@ -30,7 +30,7 @@
 
 #include "collect.h"
 #include "dmabuf.h"
-#include "dmabuf-parse.h"
+#include "parse/dmabuf-parse.h"
 
 #define DMA_BUF_MAGIC 0x444d4142	/* "DMAB", include/uapi/linux/magic.h */
 #define BUFINFO_PATH "sys/kernel/debug/dma_buf/bufinfo"

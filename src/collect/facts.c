@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "facts.h"
-#include "kmsg.h"
+#include "parse/kmsg.h"
 
 #define KMSG_MAX (32u << 20)	/* CONFIG_LOG_BUF_SHIFT is at most 25 */
 #define MAX_FAULTS 256

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * One fuzz target per parser of kernel text, chosen at build time with
- * -DFUZZ_<NAME>. Built against libFuzzer by 'make fuzz' (clang), and run by
- * 'make check' through tests/fuzz/driver.c over a seed corpus and
- * deterministic mutations of it. Each target checks the parser's own
- * promises, not only that it does not crash.
+ * One fuzz target per parser of kernel text (src/parse/), chosen at build
+ * time with -DFUZZ_<NAME>. Run by 'make check' through tests/fuzz/driver.c
+ * over a seed corpus and deterministic mutations of it; linked against
+ * libFuzzer instead with configure --enable-fuzzing-engine ('make fuzz').
+ * Each target checks the parser's own promises, not only that it does not
+ * crash.
  */
 #include "config.h"
 
@@ -13,11 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collect/collect.h"
-#include "collect/dmabuf-parse.h"
-#include "collect/facts.h"
-#include "collect/kmsg.h"
 #include "model-dmabuf.h"
+#include "parse/dmabuf-parse.h"
+#include "parse/kmsg.h"
+#include "parse/parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

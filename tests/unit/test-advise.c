@@ -18,6 +18,7 @@
 #include "collect/collect.h"
 #include "collect/facts.h"
 #include "conclude.h"
+#include "parse/parse.h"
 #include "tap.h"
 
 enum { NO = 0, YES = 1, NONE = -1 };

@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "collect/facts.h"
+#include "parse/parse.h"
 #include "tap.h"
 
 static void parse(const char *s, struct di_cmdline *c)

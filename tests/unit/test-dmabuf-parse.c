@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collect/dmabuf-parse.h"
+#include "parse/dmabuf-parse.h"
 #include "model-dmabuf.h"
 #include "tap.h"
 

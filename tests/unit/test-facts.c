@@ -14,6 +14,7 @@
 
 #include "advise.h"
 #include "collect-tree.h"
+#include "parse/parse.h"
 #include "tap.h"
 
 static void test_intel(void)

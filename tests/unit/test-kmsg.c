@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collect/kmsg.h"
+#include "parse/kmsg.h"
 #include "tap.h"
 
 static char *dup(const char *s)

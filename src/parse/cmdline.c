@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "facts.h"
+#include "parse.h"
 
 /* kstrtobool(): only the first one or two characters count. */
 static int parse_bool(const char *v, struct ival *out)
