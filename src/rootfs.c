@@ -82,6 +82,26 @@ void rfs_fini(struct rootfs *r)
  * on_link, when given, hears of every symlink followed: where it is
  * (canonical) and its target.
  */
+/* The next component of a path at *p into comp, *p moved past it: 1, 0 at the end, -errno. */
+static int next_component(char **p, char comp[NAME_MAX + 1])
+{
+	size_t len;
+
+	while (**p == '/')
+		(*p)++;
+	if (!**p)
+		return 0;
+	len = strcspn(*p, "/");
+	if (len > NAME_MAX)
+		return -ENAMETOOLONG;
+	memcpy(comp, *p, len);
+	comp[len] = '\0';
+	*p += len;
+	while (**p == '/')
+		(*p)++;
+	return 1;
+}
+
 static int resolve(int basefd, bool beneath, const char *path, bool follow_last,
 		   char *out, size_t cap,
 		   void (*on_link)(void *arg, const char *at, const char *target), void *arg)
@@ -96,25 +116,14 @@ static int resolve(int basefd, bool beneath, const char *path, bool follow_last,
 	out[0] = '\0';
 
 	char *p = rest;
-	while (*p) {
+	for (;;) {
 		char comp[NAME_MAX + 1];
-		size_t len;
 		struct stat st;
-
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		len = strcspn(p, "/");
-		if (len > NAME_MAX)
-			return -ENAMETOOLONG;
-		memcpy(comp, p, len);
-		comp[len] = '\0';
-		p += len;
-		while (*p == '/')
-			p++;
+		int got = next_component(&p, comp);
 		bool last = *p == '\0';
 
+		if (got <= 0)
+			return got;
 		if (strcmp(comp, ".") == 0)
 			continue;
 		if (strcmp(comp, "..") == 0) {
@@ -161,7 +170,6 @@ static int resolve(int basefd, bool beneath, const char *path, bool follow_last,
 		strcpy(out, cand);
 		outlen = strlen(out);
 	}
-	return 0;
 }
 
 static int open_path(const struct rootfs *r, int dirfd, const char *path, int flags)

@@ -389,6 +389,39 @@ static int parse_pax(struct tar_in *t, char *rec, size_t len, bool *has_path, bo
 	return 0;
 }
 
+/* The next header block, checked, with its member size: 1, 0 at the end, -errno. */
+static int read_header(struct tar_in *t, uint8_t h[BLOCK], uint64_t *size)
+{
+	unsigned int sum = 0;
+	ssize_t n = in_raw(t, h, BLOCK);
+	uint64_t v;
+	size_t i;
+
+	if (n < 0)
+		return (int)n;
+	if (n == 0) {
+		t->end = true;	/* no end-of-archive blocks: accept as GNU tar does */
+		return 0;
+	}
+	if (n != BLOCK)
+		return bad(t, "the archive ends in the middle of a header");
+	for (i = 0; i < BLOCK && !h[i]; i++)
+		;
+	if (i == BLOCK) {
+		t->end = true;
+		return 0;
+	}
+	for (i = 0; i < BLOCK; i++)
+		sum += (i >= 148 && i < 156) ? ' ' : h[i];
+	if (!number(h + 148, 8, &v) || (unsigned int)v != sum)
+		return bad(t, "not a tar archive (bad header checksum)");
+	if (memcmp(h + 257, "ustar", 5) != 0)
+		return bad(t, "not a POSIX or GNU tar archive");
+	if (!number(h + 124, 12, size))
+		return bad(t, "malformed member size");
+	return 1;
+}
+
 int tar_in_next(struct tar_in *t)
 {
 	bool has_path = false, has_link = false, has_size = false;
@@ -403,34 +436,12 @@ int tar_in_next(struct tar_in *t)
 	t->left = t->pad = 0;
 	for (;;) {
 		uint8_t h[BLOCK];
-		unsigned int sum = 0, want;
-		uint64_t size, v;
+		uint64_t size;
 		char name[101], prefix[156];
-		ssize_t n = in_raw(t, h, sizeof(h));
-		size_t i;
 
-		if (n < 0)
-			return (int)n;
-		if (n == 0) {
-			t->end = true;	/* no end-of-archive blocks: accept as GNU tar does */
-			return 0;
-		}
-		if (n != BLOCK)
-			return bad(t, "the archive ends in the middle of a header");
-		for (i = 0; i < BLOCK && !h[i]; i++)
-			;
-		if (i == BLOCK) {
-			t->end = true;
-			return 0;
-		}
-		for (i = 0; i < BLOCK; i++)
-			sum += (i >= 148 && i < 156) ? ' ' : h[i];
-		if (!number(h + 148, 8, &v) || (want = (unsigned int)v) != sum)
-			return bad(t, "not a tar archive (bad header checksum)");
-		if (memcmp(h + 257, "ustar", 5) != 0)
-			return bad(t, "not a POSIX or GNU tar archive");
-		if (!number(h + 124, 12, &size))
-			return bad(t, "malformed member size");
+		err = read_header(t, h, &size);
+		if (err <= 0)
+			return err;
 		t->type = h[156] ? (char)h[156] : TAR_FILE;
 		if (t->type == 'x' || t->type == 'g' || t->type == 'L' || t->type == 'K') {
 			char rec[PAX_MAX + 1];
