@@ -375,11 +375,9 @@ static int extract_members(struct tar_in *t, int top, struct parent_cache *pc, s
 
 static int extract(struct tar_in *t, int top, size_t *skipped, char *why, size_t cap)
 {
-	struct parent_cache *pc = malloc(sizeof(*pc));
+	struct parent_cache *pc = xmalloc(sizeof(*pc));
 	int err;
 
-	if (!pc)
-		return fail(why, cap, -ENOMEM, "%s", strerror(ENOMEM));
 	pc->fd = -1;
 	err = extract_members(t, top, pc, skipped, why, cap);
 	if (pc->fd >= 0)
@@ -400,8 +398,8 @@ static int find_sysroot(const char *dir, char **sysroot)
 		if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode))
 			return -ENOENT;
 	}
-	*sysroot = strdup(path);
-	return *sysroot ? 0 : -ENOMEM;
+	*sysroot = xstrdup(path);
+	return 0;
 }
 
 int bundle_open(const char *file, char **sysroot, char *why, size_t cap)
@@ -439,8 +437,10 @@ int bundle_open(const char *file, char **sysroot, char *why, size_t cap)
 		return fail(why, cap, err, "cannot make a temporary directory: %s", strerror(-err));
 	}
 	top = open(cleanup_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	t = malloc(sizeof(*t));
-	err = top < 0 ? -errno : !t ? -ENOMEM : tar_in_open(t, fd, XZ_MEMLIMIT);
+	err = top < 0 ? -errno : 0;
+	t = xmalloc(sizeof(*t));
+	if (!err)
+		err = tar_in_open(t, fd, XZ_MEMLIMIT);
 	if (err < 0) {
 		fail(why, cap, err, "%s", strerror(-err));
 	} else {

@@ -103,14 +103,15 @@ static void progress(const struct report_state *st, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static char *slurp(int fd, size_t *len)
+/* The whole of the file FD into *out (NUL-terminated); -errno when it cannot be read. */
+static int slurp(int fd, char **out, size_t *len)
 {
 	struct stat st;
 	char *buf;
 	ssize_t n = 0;
 
 	if (fstat(fd, &st) < 0 || lseek(fd, 0, SEEK_SET) < 0)
-		return NULL;
+		return -errno;
 	buf = xmalloc((size_t)st.st_size + 1);
 	while (n < st.st_size) {
 		ssize_t k = read(fd, buf + n, (size_t)(st.st_size - n));
@@ -120,8 +121,9 @@ static char *slurp(int fd, size_t *len)
 		n += k;
 	}
 	buf[n] = '\0';
+	*out = buf;
 	*len = (size_t)n;
-	return buf;
+	return 0;
 }
 
 /* Run one command with --json, its stdout and stderr kept in memory. */
@@ -152,12 +154,10 @@ restore:
 	dup2(saved_out, STDOUT_FILENO);
 	dup2(saved_err, STDERR_FILENO);
 	clearerr(stdout);
-	if (!ret) {
-		cap->json = slurp(out, &cap->json_len);
-		cap->messages = slurp(err, &cap->messages_len);
-		if (!cap->json || !cap->messages)
-			ret = -ENOMEM;
-	}
+	if (!ret)
+		ret = slurp(out, &cap->json, &cap->json_len);
+	if (!ret)
+		ret = slurp(err, &cap->messages, &cap->messages_len);
 done:
 	if (out >= 0)
 		close(out);
@@ -183,8 +183,6 @@ static int collect(struct di_ctx *ctx, struct report_state *st)
 	int err = 0;
 
 	st->rec = rec_new(&ro);
-	if (!st->rec)
-		return -ENOMEM;
 	rec_attach(&ctx->root, st->rec);
 	for (size_t i = 0; (c = command_at(i)); i++) {
 		struct captured *cap = &st->cmds[st->n_cmds];

@@ -387,7 +387,7 @@ static char *readme(struct report_state *st, const struct di_ctx *ctx, size_t *l
 	FILE *f = open_memstream(&buf, len);
 
 	if (!f)
-		return NULL;
+		xalloc_fail();
 	gmtime_r(&st->created, &tm);
 	strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S UTC", &tm);
 	kernel_release(st, ctx, rel, sizeof(rel));
@@ -428,10 +428,8 @@ static char *readme(struct report_state *st, const struct di_ctx *ctx, size_t *l
 		fprintf(f, "  A replay finds them missing: its JSON differs there.\n");
 	}
 	readme_messages(f, st);
-	if (fclose(f) != 0) {
-		free(buf);
-		return NULL;
-	}
+	if (fclose(f) != 0)
+		xalloc_fail();
 	return buf;
 }
 
@@ -439,8 +437,6 @@ int report_write(struct report_state *st, struct di_ctx *ctx, struct bundle_out 
 {
 	const struct rec_node *host = rec_find(st->rec, "proc/sys/kernel/hostname");
 	struct members m = { 0 };
-	char *text;
-	size_t len;
 	int err;
 
 	redactor_init(&st->redactor, !st->opts->no_redact,
@@ -450,11 +446,10 @@ int report_write(struct report_state *st, struct di_ctx *ctx, struct bundle_out 
 		err = add_tree(st, &m);
 	if (!err)
 		err = fit(st, &m, README_RESERVE);
-	text = err ? NULL : readme(st, ctx, &len);
-	if (!err && !text)
-		err = -ENOMEM;
 	if (!err) {
 		struct tar_out *t = &b->tar;
+		size_t len;
+		char *text = readme(st, ctx, &len);
 
 		err = tar_out_file(t, TOP "README", text, len);
 		for (size_t i = 0; i < m.n && !err; i++) {
@@ -470,8 +465,8 @@ int report_write(struct report_state *st, struct di_ctx *ctx, struct bundle_out 
 				err = tar_out_file(t, x->name, x->data, x->len);
 		}
 		st->bytes = t->bytes;
+		free(text);
 	}
-	free(text);
 	members_free(&m);
 	return err;
 }

@@ -50,7 +50,7 @@ int system_collect(const struct rootfs *root, struct di_system *sys);
 /* The architecture (sys->arch, sys->x86): read first, device coherency depends on it. */
 void collect_arch(struct di_system *sys);
 /* Module parameters of drivers with a known procedure, iomem top, kernel version. */
-int collect_driver_facts(struct di_system *sys);
+void collect_driver_facts(struct di_system *sys);
 
 void collect_groups(struct di_system *sys);
 int collect_devices(struct di_system *sys, struct di_names *names);

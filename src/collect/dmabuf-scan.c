@@ -57,7 +57,7 @@ static void recs_free(struct recs *rv)
 }
 
 /* The fds of one process that are dma-bufs. */
-static int scan_fds(const struct rootfs *r, int pfd, DIR *fdd, int pid, struct recs *rv)
+static void scan_fds(const struct rootfs *r, int pfd, DIR *fdd, int pid, struct recs *rv)
 {
 	struct dirent *de;
 
@@ -81,8 +81,8 @@ static int scan_fds(const struct rootfs *r, int pfd, DIR *fdd, int pid, struct r
 		if (n < 0) {
 			rc->fi.exp_name.err = rc->fi.size.err = rc->fi.count.err = (int)n;
 			rc->fi.flags.err = (int)n;
-		} else if (parse_fdinfo(text, &rc->fi) == -ENOMEM) {
-			return -ENOMEM;
+		} else {
+			parse_fdinfo(text, &rc->fi);
 		}
 		if (rc->fi.ino.set) {
 			rc->ino = (unsigned long long)rc->fi.ino.v;
@@ -93,11 +93,10 @@ static int scan_fds(const struct rootfs *r, int pfd, DIR *fdd, int pid, struct r
 			rc->ino_known = true;
 		}
 	}
-	return 0;
 }
 
 /* Mappings of dma-bufs: mark the fds mapped, add the buffers mapped only. */
-static int scan_maps(const struct rootfs *r, int pfd, int pid, struct recs *rv, size_t first)
+static void scan_maps(const struct rootfs *r, int pfd, int pid, struct recs *rv, size_t first)
 {
 	const char *pos, *name;
 	unsigned long long ino;
@@ -105,7 +104,7 @@ static int scan_maps(const struct rootfs *r, int pfd, int pid, struct recs *rv, 
 	char *maps;
 
 	if (rfs_read_alloc(r, pfd, "maps", MAPS_MAX, &maps) < 0)
-		return 0;	/* no maps (kernel thread, exited): fds are what we have */
+		return;	/* no maps (kernel thread, exited): fds are what we have */
 	pos = maps;
 	while (maps_next_dmabuf(&pos, &ino, &name, &name_len)) {
 		bool found = false;
@@ -129,20 +128,19 @@ static int scan_maps(const struct rootfs *r, int pfd, int pid, struct recs *rv, 
 			rc->map_name = xstrndup(name, name_len);
 	}
 	free(maps);
-	return 0;
 }
 
-static int scan_pid(const struct rootfs *r, int pid, struct recs *rv, struct di_bufset *s)
+static void scan_pid(const struct rootfs *r, int pid, struct recs *rv, struct di_bufset *s)
 {
 	char path[32];
 	size_t first = rv->n;
-	int pfd, err;
+	int pfd;
 	DIR *fdd;
 
 	snprintf(path, sizeof(path), "proc/%d", pid);
 	pfd = rfs_open(r, RFS_ROOT, path, O_PATH | O_DIRECTORY);
 	if (pfd < 0)
-		return 0;	/* exited meanwhile */
+		return;	/* exited meanwhile */
 	fdd = rfs_opendir(r, pfd, "fd");
 	if (!fdd) {
 		if (errno != ENOENT) {
@@ -151,15 +149,13 @@ static int scan_pid(const struct rootfs *r, int pid, struct recs *rv, struct di_
 				s->unreadable_err = -errno;
 		}
 		close(pfd);
-		return 0;
+		return;
 	}
 	s->procs_scanned++;
-	err = scan_fds(r, pfd, fdd, pid, rv);
+	scan_fds(r, pfd, fdd, pid, rv);
 	closedir(fdd);
-	if (!err)
-		err = scan_maps(r, pfd, pid, rv, first);
+	scan_maps(r, pfd, pid, rv, first);
 	close(pfd);
-	return err;
 }
 
 static bool pid_wanted(const struct bufs_filter *f, int pid)
@@ -172,25 +168,23 @@ static bool pid_wanted(const struct bufs_filter *f, int pid)
 	return false;
 }
 
-static int scan_proc(const struct rootfs *r, const struct bufs_filter *f, struct recs *rv,
-		     struct di_bufset *s)
+static void scan_proc(const struct rootfs *r, const struct bufs_filter *f, struct recs *rv,
+		      struct di_bufset *s)
 {
 	struct dirent *de;
-	int err = 0;
 	DIR *d = rfs_opendir(r, RFS_ROOT, "proc");
 
 	if (!d) {
 		s->proc_err = -errno;
-		return 0;
+		return;
 	}
-	while ((de = readdir(d)) && !err) {
+	while ((de = readdir(d))) {
 		int pid = parse_id(de->d_name);
 
 		if (pid > 0 && pid_wanted(f, pid))
-			err = scan_pid(r, pid, rv, s);
+			scan_pid(r, pid, rv, s);
 	}
 	closedir(d);
-	return err;
 }
 
 static int cmp_rec(const void *a, const void *b)
@@ -452,22 +446,17 @@ int bufs_collect(const struct rootfs *root, const struct bufs_filter *f, struct 
 	struct di_dmabuf *info = NULL;
 	struct recs rv = { 0 };
 	size_t ninfo = 0;
-	int err;
 
 	memset(s, 0, sizeof(*s));
 	s->bufinfo_err = bufinfo_read(root, &info, &ninfo);
-	err = scan_proc(root, f, &rv, s);
-	if (!err) {
-		if (ninfo)
-			qsort(info, ninfo, sizeof(*info), cmp_info);
-		if (rv.n)
-			qsort(rv.v, rv.n, sizeof(*rv.v), cmp_rec);
-		merge(s, info, ninfo, s->bufinfo_err, &rv, f);
-	}
+	scan_proc(root, f, &rv, s);
+	if (ninfo)
+		qsort(info, ninfo, sizeof(*info), cmp_info);
+	if (rv.n)
+		qsort(rv.v, rv.n, sizeof(*rv.v), cmp_rec);
+	merge(s, info, ninfo, s->bufinfo_err, &rv, f);
 	dmabufs_free(info, ninfo);
 	recs_free(&rv);
-	if (err)
-		return err;
 	if (s->n_bufs)
 		qsort(s->bufs, s->n_bufs, sizeof(*s->bufs), cmp_buf);
 	totals_procs(root, s);

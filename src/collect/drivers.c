@@ -76,7 +76,7 @@ static void read_params(struct di_system *sys, struct di_device *d, const char *
 	}
 }
 
-int collect_driver_facts(struct di_system *sys)
+void collect_driver_facts(struct di_system *sys)
 {
 	char *text;
 	ssize_t n;
@@ -93,15 +93,11 @@ int collect_driver_facts(struct di_system *sys)
 	n = rfs_read_alloc(sys->root, RFS_ROOT, "proc/sys/kernel/version", 512, &text);
 	if (n >= 0) {
 		text[strcspn(text, "\n")] = '\0';
-		err = kernel_version_parse(sys->osrelease.s, text, "/proc/sys/kernel/version",
-					   &sys->kver);
+		kernel_version_parse(sys->osrelease.s, text, "/proc/sys/kernel/version", &sys->kver);
 		free(text);
 	} else {
-		err = kernel_version_parse(sys->osrelease.s, sys->kmsg.banner, "kernel log",
-					   &sys->kver);
+		kernel_version_parse(sys->osrelease.s, sys->kmsg.banner, "kernel log", &sys->kver);
 	}
-	if (err == -ENOMEM)
-		return err;
 	if (!sys->kver.set)
 		sys->kver.err = sys->osrelease.err ? sys->osrelease.err : -ENODATA;
 
@@ -128,5 +124,4 @@ int collect_driver_facts(struct di_system *sys)
 			if (strcmp(d->module.s, known[k].module) == 0)
 				read_params(sys, d, known[k].params);
 	}
-	return 0;
 }

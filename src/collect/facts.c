@@ -28,7 +28,7 @@ static const char *const fault_kinds[] = {
 	[FAULT_INTEL_IR] = "intel-intr-remap",
 };
 
-static int add_fault(struct di_system *sys, const struct kmsg_fault *f, long long usec)
+static void add_fault(struct di_system *sys, const struct kmsg_fault *f, long long usec)
 {
 	const char *kind = fault_kinds[f->kind];
 	struct di_fault *e = NULL;
@@ -38,17 +38,12 @@ static int add_fault(struct di_system *sys, const struct kmsg_fault *f, long lon
 			e = &sys->faults[i];
 	if (!e) {
 		if (sys->n_faults == MAX_FAULTS)
-			return 0;
-		e = realloc(sys->faults, (sys->n_faults + 1) * sizeof(*e));
-		if (!e)
-			return -ENOMEM;
-		sys->faults = e;
+			return;
+		sys->faults = xreallocarray(sys->faults, sys->n_faults + 1, sizeof(*sys->faults));
 		e = &sys->faults[sys->n_faults++];
 		memset(e, 0, sizeof(*e));
 		e->kind = kind;
-		e->logged_as = strdup(f->device);
-		if (!e->logged_as)
-			return -ENOMEM;
+		e->logged_as = xstrdup(f->device);
 	}
 	e->count++;
 	e->last_usec = usec;
@@ -56,12 +51,11 @@ static int add_fault(struct di_system *sys, const struct kmsg_fault *f, long lon
 		uval_set(&e->last_address, f->addr);
 	free(e->last_access);
 	free(e->last_detail);
-	e->last_access = f->access[0] ? strdup(f->access) : NULL;
-	e->last_detail = f->detail[0] ? strdup(f->detail) : NULL;
-	return 0;
+	e->last_access = f->access[0] ? xstrdup(f->access) : NULL;
+	e->last_detail = f->detail[0] ? xstrdup(f->detail) : NULL;
 }
 
-static int add_full(struct di_system *sys, const struct kmsg_swiotlb_full *f)
+static void add_full(struct di_system *sys, const struct kmsg_swiotlb_full *f)
 {
 	struct di_swiotlb *sw = &sys->swiotlb;
 
@@ -75,7 +69,6 @@ static int add_full(struct di_system *sys, const struct kmsg_swiotlb_full *f)
 	if (f->device[0] && !strv_contains(&sw->full_devices, f->device) &&
 	    sw->full_devices.n < MAX_FAULTS)
 		strv_add(&sw->full_devices, f->device);
-	return 0;
 }
 
 struct scan {
@@ -89,19 +82,19 @@ struct scan {
 	struct kmsg_smmu_block smmu;
 };
 
-/* An SMMUv3 event line: each event, whatever lines it spans, is one fault. */
-static int smmu_line(struct di_system *sys, struct scan *sc, const struct kmsg_line *l)
+/* An SMMUv3 event line: each event, whatever lines it spans, is one fault. Whether taken. */
+static bool smmu_line(struct di_system *sys, struct scan *sc, const struct kmsg_line *l)
 {
 	struct kmsg_fault out[2];
-	int n = kmsg_smmu_feed(&sc->smmu, l->text, l->usec, out), err = 0;
+	int n = kmsg_smmu_feed(&sc->smmu, l->text, l->usec, out);
 
-	for (int i = 0; i < n && !err; i++)
-		err = add_fault(sys, &out[i], out[i].usec);
-	return n < 0 ? 1 : err;
+	for (int i = 0; i < n; i++)
+		add_fault(sys, &out[i], out[i].usec);
+	return n >= 0;
 }
 
 /* vmwgfx's "[drm] DMA map mode:" line: the driver's own answer, kept on its device. */
-static int vmwgfx_line(struct di_system *sys, const char *text)
+static bool vmwgfx_line(struct di_system *sys, const char *text)
 {
 	static const enum dma_mode modes[] = {
 		[VMW_COHERENT] = MODE_ALLOC_COHERENT, [VMW_POPULATE] = MODE_MAP_POPULATE,
@@ -112,7 +105,7 @@ static int vmwgfx_line(struct di_system *sys, const char *text)
 	char dev[64];
 
 	if (!kmsg_parse_vmwgfx_mode(text, dev, sizeof(dev), &m))
-		return 1;
+		return false;
 	if (dev[0]) {
 		d = system_find_device(sys, dev);
 	} else {
@@ -121,20 +114,20 @@ static int vmwgfx_line(struct di_system *sys, const char *text)
 			if (!sys->devs[i].module.s || strcmp(sys->devs[i].module.s, "vmwgfx") != 0)
 				continue;
 			if (d)
-				return 0;
+				return true;
 			d = &sys->devs[i];
 		}
 	}
 	if (!d)
-		return 0;
+		return true;
 	free(d->logged_mode_line);
-	d->logged_mode_line = strdup(text);
+	d->logged_mode_line = xstrdup(text);
 	d->logged_mode = modes[m];
-	return d->logged_mode_line ? 0 : -ENOMEM;
+	return true;
 }
 
-/* Device-tree DMA lines: coherency (dynamic debug), reserved-memory pools. */
-static int dt_line(struct di_system *sys, const char *text)
+/* Device-tree DMA lines: coherency (dynamic debug), reserved-memory pools. Whether taken. */
+static bool dt_line(struct di_system *sys, const char *text)
 {
 	enum kmsg_rmem_kind kind;
 	struct di_device *d;
@@ -145,23 +138,23 @@ static int dt_line(struct di_system *sys, const char *text)
 	if (kmsg_parse_dt_coherent(text, dev, sizeof(dev), &coherent)) {
 		if ((d = system_find_device(sys, dev)))
 			ival_set(&d->dt_coherent_log, coherent);
-		return 0;
+		return true;
 	}
 	if (kmsg_parse_rmem_assigned(text, dev, sizeof(dev), node, sizeof(node))) {
 		d = system_find_device(sys, dev);
 		if (d && !strv_contains(&d->rmem_assigned, node))
 			strv_add(&d->rmem_assigned, node);
-		return 0;
+		return true;
 	}
 	if (kmsg_parse_rmem_created(text, &kind, &base, &mib))
-		return rmem_log_created(sys, text, base);
-	if (kmsg_parse_rmem_initialized(text, node, sizeof(node), compat, sizeof(compat)))
-		return rmem_log_initialized(sys, text, node);
-	if (kmsg_parse_swiotlb_adjusted(text, &mib)) {
+		rmem_log_created(sys, text, base);
+	else if (kmsg_parse_rmem_initialized(text, node, sizeof(node), compat, sizeof(compat)))
+		rmem_log_initialized(sys, text, node);
+	else if (kmsg_parse_swiotlb_adjusted(text, &mib))
 		ival_set(&sys->swiotlb.adjusted_mb, (long long)mib);
-		return 0;
-	}
-	return 1;
+	else
+		return false;
+	return true;
 }
 
 /* The entry for the SMMU DEV, new when it has none; NULL when the table is full. */
@@ -181,8 +174,8 @@ static struct smmu_seen *smmu_entry(struct scan *sc, const char *dev)
 	return s;
 }
 
-/* An SMMU's probe lines: 0 when taken, 1 when the line is none of them. */
-static int smmu_probe_line(struct scan *sc, const char *text)
+/* An SMMU's probe lines: whether the line is one of them. */
+static bool smmu_probe_line(struct scan *sc, const char *text)
 {
 	unsigned int a = 0, b = 0, ias, oas;
 	enum kmsg_smmu_v2_item item;
@@ -198,13 +191,13 @@ static int smmu_probe_line(struct scan *sc, const char *text)
 			s->features = feat;
 			snprintf(s->line, sizeof(s->line), "%s", text);
 		}
-		return 0;
+		return true;
 	}
 	item = kmsg_parse_smmu_v2_probe(text, dev, sizeof(dev), &a, &b);
 	if (item == V2_NONE)
-		return 1;
+		return false;
 	if (!(s = smmu_entry(sc, dev)))
-		return 0;
+		return true;
 	switch (item) {
 	case V2_VERSION: s->version = (int)a; break;
 	case V2_S1: s->s1 = true; break;
@@ -215,10 +208,10 @@ static int smmu_probe_line(struct scan *sc, const char *text)
 	case V2_S2_BITS: s->s2_ipa = a; s->s2_pa = b; break;
 	case V2_NONE: break;
 	}
-	return 0;
+	return true;
 }
 
-static int scan_line(struct di_system *sys, struct scan *sc, const struct kmsg_line *l)
+static void scan_line(struct di_system *sys, struct scan *sc, const struct kmsg_line *l)
 {
 	struct di_iommu_policy *p = &sys->iommu;
 	struct kmsg_swiotlb_full full;
@@ -227,21 +220,19 @@ static int scan_line(struct di_system *sys, struct scan *sc, const struct kmsg_l
 	bool b, cmd, has2;
 	uint64_t x, y, z;
 	unsigned int enc;
-	int err;
 
 	if (kmsg_is_boot_banner(l->text)) {
 		ival_set(&sys->kmsg.from_boot, 1);
 		free(sys->kmsg.banner);
-		sys->kmsg.banner = strdup(l->text);
-		return sys->kmsg.banner ? 0 : -ENOMEM;
+		sys->kmsg.banner = xstrdup(l->text);
+		return;
 	}
-	if ((err = smmu_line(sys, sc, l)) <= 0 || (err = vmwgfx_line(sys, l->text)) <= 0 ||
-	    (err = dt_line(sys, l->text)) <= 0)
-		return err;
+	if (smmu_line(sys, sc, l) || vmwgfx_line(sys, l->text) || dt_line(sys, l->text))
+		return;
 	if (kmsg_is_memenc_bounce(l->text)) {
-		if (!sys->memenc.bounce_line && !(sys->memenc.bounce_line = strdup(l->text)))
-			return -ENOMEM;
-		return 0;
+		if (!sys->memenc.bounce_line)
+			sys->memenc.bounce_line = xstrdup(l->text);
+		return;
 	}
 	if (kmsg_parse_default_domain(l->text, type, sizeof(type), &cmd)) {
 		sval_set(&p->default_domain, type);
@@ -252,37 +243,38 @@ static int scan_line(struct di_system *sys, struct scan *sc, const struct kmsg_l
 	} else if (kmsg_parse_dmar_fault(l->text, &f) || kmsg_parse_amd_fault(l->text, &f) ||
 		   kmsg_parse_smmu_fault(l->text, &f)) {
 		/* SMMUv2 context faults here; SMMUv3 events went to smmu_line(). */
-		return add_fault(sys, &f, l->usec);
+		add_fault(sys, &f, l->usec);
+		return;
 	} else if (kmsg_parse_swiotlb_full(l->text, &full)) {
-		return add_full(sys, &full);
+		add_full(sys, &full);
+		return;
 	} else if (kmsg_parse_swiotlb_mapped(l->text, &x, &y, &z)) {
 		sc->sw.mapped = true;
 		sc->sw.torn_down = false;
 		sc->sw.start = x;
 		sc->sw.end = y;
 		sc->sw.mb = z;
-		return 0;
+		return;
 	} else if (strcmp(l->text, "software IO TLB: tearing down default memory pool") == 0) {
 		sc->sw.torn_down = true;
-		return 0;
+		return;
 	} else if (kmsg_is_swiotlb_in_use(l->text)) {
 		ival_set(&sys->swiotlb.in_use_log, 1);
 	} else if ((enc = kmsg_parse_mem_encrypt(l->text))) {
 		sc->memenc |= enc;
-		if (!sc->memenc_line && !(sc->memenc_line = strdup(l->text)))
-			return -ENOMEM;
-		return 0;
-	} else if ((err = smmu_probe_line(sc, l->text)) <= 0) {
-		return err;
+		if (!sc->memenc_line)
+			sc->memenc_line = xstrdup(l->text);
+		return;
+	} else if (smmu_probe_line(sc, l->text)) {
+		return;
 	} else if (kmsg_parse_amd_efr(l->text, &x, &y, &has2)) {
 		if (sc->n_efr < MAX_EFR)
 			sc->efr[sc->n_efr++] = (struct efr_seen){ x, has2 ? y : 0, has2 };
-		return 0;
+		return;
 	}
 	if (kmsg_is_iommu_policy_line(l->text) && p->log_lines.n < MAX_POLICY_LINES &&
 	    !strv_contains(&p->log_lines, l->text))
 		strv_add(&p->log_lines, l->text);
-	return 0;
 }
 
 /* Why the log is unreadable, as precisely as the system tells. */
@@ -299,14 +291,13 @@ static const char *kmsg_hint(struct di_system *sys, int err)
 	return NULL;
 }
 
-static int scan_kmsg(struct di_system *sys, struct scan *sc)
+static void scan_kmsg(struct di_system *sys, struct scan *sc)
 {
 	struct kmsg_iter it;
 	struct kmsg_line l;
 	struct kmsg_fault f;
 	char *buf;
 	ssize_t n = rfs_read_kmsg(sys->root, KMSG_MAX, &buf);
-	int err = 0;
 
 	sys->kmsg.source = rfs_as_live(sys->root) ? "/dev/kmsg" : "dev/kmsg in the snapshot";
 	if (n < 0) {
@@ -314,25 +305,24 @@ static int scan_kmsg(struct di_system *sys, struct scan *sc)
 		sys->kmsg.from_boot.err = (int)n;
 		sys->swiotlb.in_use_log.err = (int)n;
 		note_unreadable(sys, sys->kmsg.source, (int)n, kmsg_hint(sys, (int)n));
-		return 0;
+		return;
 	}
 	ival_set(&sys->kmsg.readable, 1);
 	ival_set(&sys->kmsg.from_boot, 0);
 	kmsg_iter_init(&it, buf, (size_t)n);
-	while (!err && kmsg_next(&it, &l)) {
+	while (kmsg_next(&it, &l)) {
 		sys->kmsg.lines++;
-		err = scan_line(sys, sc, &l);
+		scan_line(sys, sc, &l);
 	}
 	free(buf);
-	if (!err && kmsg_smmu_end(&sc->smmu, &f))
-		err = add_fault(sys, &f, f.usec);
+	if (kmsg_smmu_end(&sc->smmu, &f))
+		add_fault(sys, &f, f.usec);
 	if (!sys->swiotlb.in_use_log.set)
 		ival_set(&sys->swiotlb.in_use_log, 0);
-	return err;
 }
 
 /* A log's "bb:dd.f" is the PCI function whose sysfs name ends so, if only one does. */
-static int resolve_faults(struct di_system *sys)
+static void resolve_faults(struct di_system *sys)
 {
 	for (size_t i = 0; i < sys->n_faults; i++) {
 		struct di_fault *f = &sys->faults[i];
@@ -349,11 +339,8 @@ static int resolve_faults(struct di_system *sys)
 				hits++;
 			}
 		}
-		f->device = strdup(hits == 1 ? match : f->logged_as);
-		if (!f->device)
-			return -ENOMEM;
+		f->device = xstrdup(hits == 1 ? match : f->logged_as);
 	}
-	return 0;
 }
 
 /* A whole word of /proc/cpuinfo's first "flags" line. */
@@ -450,32 +437,22 @@ static void collect_cmdline(struct di_system *sys)
 	cmdline_parse(buf, &sys->cmdline);
 }
 
-int collect_facts(struct di_system *sys)
+void collect_facts(struct di_system *sys)
 {
 	struct scan sc = { 0 };
-	int err = 0;
 
 	if (sys->groups_dir.err)
 		note_unreadable(sys, "/sys/kernel/iommu_groups", sys->groups_dir.err, NULL);
 	collect_cmdline(sys);
-	err = collect_rmem(sys);
-	if (!err)
-		err = scan_kmsg(sys, &sc);
-	if (!err)
-		collect_memenc(sys, &sc);
+	collect_rmem(sys);
+	scan_kmsg(sys, &sc);
+	collect_memenc(sys, &sc);
 	free(sc.memenc_line);
-	if (!err)
-		err = collect_iommu_units(sys, &(struct unit_log){ sc.efr, sc.n_efr, sc.smmu_units,
-								    sc.n_smmu_units });
-	if (!err)
-		err = collect_reserved_regions(sys);
-	if (!err)
-		err = resolve_faults(sys);
-	if (!err)
-		err = collect_ram(sys);
-	if (!err)
-		err = collect_swiotlb(sys, &sc.sw);
-	if (!err)
-		err = rmem_collect_devices(sys);
-	return err;
+	collect_iommu_units(sys, &(struct unit_log){ sc.efr, sc.n_efr, sc.smmu_units,
+						     sc.n_smmu_units });
+	collect_reserved_regions(sys);
+	resolve_faults(sys);
+	collect_ram(sys);
+	collect_swiotlb(sys, &sc.sw);
+	rmem_collect_devices(sys);
 }

@@ -14,7 +14,7 @@
 #include "parse/parse.h"
 
 /* Fill sys->units, cmdline, kmsg, iommu, faults, swiotlb, memenc, ram. */
-int collect_facts(struct di_system *sys);
+void collect_facts(struct di_system *sys);
 
 /* What the kernel log says about IOMMU units. */
 struct unit_log {
@@ -24,8 +24,8 @@ struct unit_log {
 	size_t n_smmu;
 };
 
-int collect_iommu_units(struct di_system *sys, const struct unit_log *log);
-int collect_reserved_regions(struct di_system *sys);
+void collect_iommu_units(struct di_system *sys, const struct unit_log *log);
+void collect_reserved_regions(struct di_system *sys);
 
 
 /* What the kernel log says about the default SWIOTLB pool. */
@@ -35,16 +35,16 @@ struct swiotlb_log {
 	uint64_t start, end, mb;
 };
 
-int collect_swiotlb(struct di_system *sys, const struct swiotlb_log *log);
-int collect_ram(struct di_system *sys);
+void collect_swiotlb(struct di_system *sys, const struct swiotlb_log *log);
+void collect_ram(struct di_system *sys);
 
 
 /* Reserved-memory DMA pools of the device tree (rmem.c). */
-int collect_rmem(struct di_system *sys);
+void collect_rmem(struct di_system *sys);
 /* The log's "Reserved memory: created ... at BASE" and "initialized node NAME" lines. */
-int rmem_log_created(struct di_system *sys, const char *line, uint64_t base);
-int rmem_log_initialized(struct di_system *sys, const char *line, const char *node);
+void rmem_log_created(struct di_system *sys, const char *line, uint64_t base);
+void rmem_log_initialized(struct di_system *sys, const char *line, const char *node);
 /* Each device's memory regions, once the pools and the log are read. */
-int rmem_collect_devices(struct di_system *sys);
+void rmem_collect_devices(struct di_system *sys);
 
 

@@ -17,13 +17,12 @@
 #include "facts.h"
 #include "parse/parse.h"
 
-int collect_reserved_regions(struct di_system *sys)
+void collect_reserved_regions(struct di_system *sys)
 {
 	for (size_t i = 0; i < sys->n_groups; i++) {
 		struct di_group *g = &sys->groups[i];
 		char path[64], *text;
 		ssize_t n;
-		int err;
 
 		g->type_meaning = iommu_domain_meaning(g->type.s);
 		snprintf(path, sizeof(path), "sys/kernel/iommu_groups/%d/reserved_regions", g->id);
@@ -32,12 +31,9 @@ int collect_reserved_regions(struct di_system *sys)
 			g->resv_err = (int)n;
 			continue;
 		}
-		err = parse_reserved_regions(text, &g->resv, &g->n_resv);
+		parse_reserved_regions(text, &g->resv, &g->n_resv);
 		free(text);
-		if (err)
-			return err;
 	}
-	return 0;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -56,7 +52,7 @@ static void read_attr(const struct rootfs *r, int dfd, const char *path, struct 
 		v->err = (int)n;
 }
 
-static int intel_unit(struct di_system *sys, int dfd, struct di_iommu_unit *u)
+static void intel_unit(struct di_system *sys, int dfd, struct di_iommu_unit *u)
 {
 	uint64_t cap, ecap;
 
@@ -65,24 +61,22 @@ static int intel_unit(struct di_system *sys, int dfd, struct di_iommu_unit *u)
 	read_attr(sys->root, dfd, "intel-iommu/cap", &u->cap);
 	read_attr(sys->root, dfd, "intel-iommu/ecap", &u->ecap);
 	if (!u->cap.s || !u->ecap.s) {
-		u->caps_error = strdup("intel-iommu/cap or ecap is unreadable");
-		return u->caps_error ? 0 : -ENOMEM;
+		u->caps_error = xstrdup("intel-iommu/cap or ecap is unreadable");
+		return;
 	}
 	if (!parse_u64_hex(u->cap.s, &cap) || !parse_u64_hex(u->ecap.s, &ecap)) {
-		u->caps_error = strdup("intel-iommu/cap or ecap is not a hexadecimal number");
-		return u->caps_error ? 0 : -ENOMEM;
+		u->caps_error = xstrdup("intel-iommu/cap or ecap is not a hexadecimal number");
+		return;
 	}
 	iommu_decode_intel(cap, ecap, &u->caps);
-	u->caps_source = strdup("intel-iommu/cap and intel-iommu/ecap");
-	return u->caps_source ? 0 : -ENOMEM;
+	u->caps_source = xstrdup("intel-iommu/cap and intel-iommu/ecap");
 }
 
-static int amd_unit(struct di_system *sys, int dfd, struct di_iommu_unit *u,
-		    const struct efr_seen *log, size_t n_log)
+static void amd_unit(struct di_system *sys, int dfd, struct di_iommu_unit *u,
+		     const struct efr_seen *log, size_t n_log)
 {
 	struct uval cap = { 0 };
 	uint64_t v;
-	int err = 0;
 
 	u->kind = "amd-vi";
 	read_attr(sys->root, dfd, "amd-iommu/cap", &u->cap);
@@ -90,136 +84,130 @@ static int amd_unit(struct di_system *sys, int dfd, struct di_iommu_unit *u,
 	if (u->cap.s && parse_u64_hex(u->cap.s, &v) && v <= 0xffffffff)
 		uval_set(&cap, v);
 	if (u->features.s)
-		err = amd_features_split(u->features.s, log, n_log, u);
-	else if (!(u->caps_error = strdup("amd-iommu/features is unreadable")))
-		err = -ENOMEM;
+		amd_features_split(u->features.s, log, n_log, u);
+	else
+		u->caps_error = xstrdup("amd-iommu/features is unreadable");
 	iommu_decode_amd(&cap, &u->efr, &u->caps);
-	return err;
 }
 
 /*
  * A unit with a parent lives in <parent>/iommu/<unit> (its class directory);
  * Intel's units are virtual: /sys/devices/virtual/iommu/dmarN.
  */
-static int unit_parent(struct di_system *sys, const char *path, struct di_iommu_unit *u)
+static void unit_parent(struct di_system *sys, const char *path, struct di_iommu_unit *u)
 {
 	char canon[PATH_MAX], *slash;
 	int err = rfs_realpath(sys->root, path, canon, sizeof(canon));
 
 	if (err < 0) {
 		u->parent.err = err;
-		return 0;
+		return;
 	}
 	slash = strrchr(canon, '/');
 	*slash = '\0';
 	slash = strrchr(canon, '/');
 	if (!slash || strcmp(slash, "/iommu") != 0 || strcmp(canon, "/sys/devices/virtual/iommu") == 0)
-		return 0;
+		return;
 	*slash = '\0';
 	slash = strrchr(canon, '/');
 	sval_set(&u->parent, slash + 1);
-	return u->parent.err;
 }
 
 /* An SMMU: its kind from the name, its capabilities from its probe lines in the log. */
-static int smmu_unit(const struct di_system *sys, const char *name, struct di_iommu_unit *u,
-		     const struct unit_log *log)
+static void smmu_unit(const struct di_system *sys, const char *name, struct di_iommu_unit *u,
+		      const struct unit_log *log)
 {
 	const struct ival *logged = &sys->kmsg.readable;
 	bool v3 = strncmp(name, "smmu3.", 6) == 0;
 
 	/* drivers/iommu/arm/arm-smmu-v3: "smmu3.%pa"; arm-smmu (v1/v2): "smmu.%pa". */
-	if (v3)
+	if (v3) {
 		u->kind = "arm-smmu-v3";
-	else if (strncmp(name, "smmu.", 5) == 0)
+	} else if (strncmp(name, "smmu.", 5) == 0) {
 		u->kind = "arm-smmu-v2";
-	else
-		return (u->caps_error = strdup("the kernel exports no capability registers for "
-					       "this unit")) ? 0 : -ENOMEM;
+	} else {
+		u->caps_error = xstrdup("the kernel exports no capability registers for this unit");
+		return;
+	}
 	for (size_t i = 0; u->parent.s && i < log->n_smmu; i++) {
 		const struct smmu_seen *s = &log->smmu[i];
-		int n;
 
 		if (strcmp(s->dev, u->parent.s) != 0 || s->v3 != v3 || (!v3 && !s->version))
 			continue;
 		iommu_decode_smmu(s, &u->caps);
-		if (v3)
-			n = asprintf(&u->features.s, "0x%08x", s->features) < 0 ? -1 :
-			    asprintf(&u->caps_source, "kernel log: '%s' (ARM_SMMU_FEAT_* of Linux 6.12)",
-				     s->line);
-		else
-			n = asprintf(&u->caps_source, "kernel log: arm-smmu %s's probe report "
-				     "('SMMUv%d with:' and the lines after it)", s->dev, s->version);
-		return n < 0 ? -ENOMEM : 0;
+		if (v3) {
+			u->features.s = xasprintf("0x%08x", s->features);
+			u->caps_source = xasprintf("kernel log: '%s' (ARM_SMMU_FEAT_* of Linux 6.12)",
+						   s->line);
+		} else {
+			u->caps_source = xasprintf("kernel log: arm-smmu %s's probe report "
+						   "('SMMUv%d with:' and the lines after it)",
+						   s->dev, s->version);
+		}
+		return;
 	}
 	if (!logged->set)
-		return asprintf(&u->caps_error, "the kernel exports no capability registers for "
-				"this unit, and the kernel log, where its probe reported them, could "
-				"not be read (%s)", di_strerror(logged->err)) < 0 ? -ENOMEM : 0;
-	u->caps_error = strdup(v3 ? "the kernel exports no capability registers for this unit, "
-			       "and the log has no '... oas ... (features ...)' line for it" :
-			       "the kernel exports no capability registers for this unit, and the "
-			       "log has no 'SMMUv2 with:' report for it");
-	return u->caps_error ? 0 : -ENOMEM;
+		u->caps_error = xasprintf("the kernel exports no capability registers for this "
+					  "unit, and the kernel log, where its probe reported "
+					  "them, could not be read (%s)", di_strerror(logged->err));
+	else
+		u->caps_error = xstrdup(v3 ? "the kernel exports no capability registers for this "
+					"unit, and the log has no '... oas ... (features ...)' line "
+					"for it" :
+					"the kernel exports no capability registers for this unit, "
+					"and the log has no 'SMMUv2 with:' report for it");
 }
 
-static int collect_unit(struct di_system *sys, const char *name, struct di_iommu_unit *u,
-			const struct unit_log *log)
+static void collect_unit(struct di_system *sys, const char *name, struct di_iommu_unit *u,
+			 const struct unit_log *log)
 {
 	char path[PATH_MAX];
 	struct dirent *de;
-	int dfd, err = 0, fd;
+	int dfd, fd;
 	DIR *d;
 
-	u->name = strdup(name);
-	if (!u->name)
-		return -ENOMEM;
+	u->name = xstrdup(name);
 	u->kind = "other";
 	snprintf(path, sizeof(path), "sys/class/iommu/%s", name);
 	dfd = rfs_open(sys->root, RFS_ROOT, path, O_PATH | O_DIRECTORY);
 	if (dfd < 0) {
 		u->parent.err = dfd;
-		return 0;
+		return;
 	}
-	err = unit_parent(sys, path, u);
-	if (err)
-		goto out;
+	unit_parent(sys, path, u);
 
 	if ((fd = rfs_open(sys->root, dfd, "intel-iommu", O_PATH | O_DIRECTORY)) >= 0) {
 		close(fd);
-		err = intel_unit(sys, dfd, u);
+		intel_unit(sys, dfd, u);
 	} else if ((fd = rfs_open(sys->root, dfd, "amd-iommu", O_PATH | O_DIRECTORY)) >= 0) {
 		close(fd);
-		err = amd_unit(sys, dfd, u, log->efr, log->n_efr);
+		amd_unit(sys, dfd, u, log->efr, log->n_efr);
 	} else {
-		err = smmu_unit(sys, name, u, log);
+		smmu_unit(sys, name, u, log);
 	}
 
 	d = rfs_opendir(sys->root, dfd, "devices");
-	while (d && !err && (de = readdir(d)))
+	while (d && (de = readdir(d)))
 		if (de->d_name[0] != '.')
 			strv_add(&u->devices, de->d_name);
 	if (d)
 		closedir(d);
-out:
 	close(dfd);
 	if (u->devices.n)
 		qsort(u->devices.v, u->devices.n, sizeof(char *), cmp_str);
-	return err;
 }
 
-int collect_iommu_units(struct di_system *sys, const struct unit_log *log)
+void collect_iommu_units(struct di_system *sys, const struct unit_log *log)
 {
 	struct strv names = { 0 };
 	struct dirent *de;
-	int err = 0;
 	DIR *d = rfs_opendir(sys->root, RFS_ROOT, "sys/class/iommu");
 
 	if (!d) {
 		/* No class directory: a kernel without IOMMU support. */
 		if (errno != ENOENT)
 			note_unreadable(sys, "/sys/class/iommu", -errno, NULL);
-		return 0;
+		return;
 	}
 	while ((de = readdir(d)))
 		if (de->d_name[0] != '.')
@@ -229,10 +217,9 @@ int collect_iommu_units(struct di_system *sys, const struct unit_log *log)
 		qsort(names.v, names.n, sizeof(char *), cmp_str);
 	if (names.n)
 		sys->units = xcalloc(names.n, sizeof(*sys->units));
-	for (size_t i = 0; !err && i < names.n; i++) {
-		err = collect_unit(sys, names.v[i], &sys->units[i], log);
+	for (size_t i = 0; i < names.n; i++) {
+		collect_unit(sys, names.v[i], &sys->units[i], log);
 		sys->n_units++;
 	}
 	strv_free(&names);
-	return err;
 }

@@ -61,7 +61,7 @@ static bool strlist_has(const char *s, size_t n, const char *want)
 	return false;
 }
 
-static int read_node(struct di_system *sys, const char *name, uint32_t ac, uint32_t sc)
+static void read_node(struct di_system *sys, const char *name, uint32_t ac, uint32_t sc)
 {
 	static const char *const compats[] = { "restricted-dma-pool", "shared-dma-pool" };
 	const struct rootfs *r = sys->root;
@@ -73,16 +73,16 @@ static int read_node(struct di_system *sys, const char *name, uint32_t ac, uint3
 	ssize_t n;
 
 	if ((size_t)snprintf(node, sizeof(node), "%s/%s", RMEM_DIR, name) >= sizeof(node))
-		return 0;
+		return;
 	n = read_prop(r, node, "compatible", buf, PROP_MAX);
 	if (n <= 0)
-		return 0;
+		return;
 	buf[n] = '\0';
 	for (size_t i = 0; i < sizeof(compats) / sizeof(compats[0]) && !compat; i++)
 		if (strlist_has((const char *)buf, (size_t)n, compats[i]))
 			compat = compats[i];
 	if (!compat)
-		return 0;
+		return;
 	sw->rmem = xreallocarray(sw->rmem, sw->n_rmem + 1, sizeof(*sw->rmem));
 	m = &sw->rmem[sw->n_rmem++];
 	memset(m, 0, sizeof(*m));
@@ -104,7 +104,6 @@ static int read_node(struct di_system *sys, const char *name, uint32_t ac, uint3
 		buf[n] = '\0';
 		sval_set(&m->status, (const char *)buf);
 	}
-	return 0;
 }
 
 static int cmp_rmem(const void *a, const void *b)
@@ -112,34 +111,32 @@ static int cmp_rmem(const void *a, const void *b)
 	return strcmp(((const struct di_rmem *)a)->name, ((const struct di_rmem *)b)->name);
 }
 
-int collect_rmem(struct di_system *sys)
+void collect_rmem(struct di_system *sys)
 {
 	struct di_swiotlb *sw = &sys->swiotlb;
 	DIR *d = rfs_opendir(sys->root, RFS_ROOT, RMEM_DIR);
 	struct dirent *de;
 	uint32_t ac, sc;
-	int err = 0;
 
 	if (!d) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			ival_set(&sw->rmem_dir, 0);
 		else
 			sw->rmem_dir.err = -errno;
-		return 0;
+		return;
 	}
 	ival_set(&sw->rmem_dir, 1);
 	ac = read_cells_prop(sys->root, RMEM_DIR, "#address-cells", 2);
 	sc = read_cells_prop(sys->root, RMEM_DIR, "#size-cells", 1);
-	while (!err && (de = readdir(d)))
+	while ((de = readdir(d)))
 		if (de->d_name[0] != '.')
-			err = read_node(sys, de->d_name, ac, sc);	/* a property file has no compatible */
+			read_node(sys, de->d_name, ac, sc);	/* a property file has no compatible */
 	closedir(d);
 	if (sw->n_rmem)
 		qsort(sw->rmem, sw->n_rmem, sizeof(*sw->rmem), cmp_rmem);
-	return err;
 }
 
-int rmem_log_created(struct di_system *sys, const char *line, uint64_t base)
+void rmem_log_created(struct di_system *sys, const char *line, uint64_t base)
 {
 	for (size_t i = 0; i < sys->swiotlb.n_rmem; i++) {
 		struct di_rmem *m = &sys->swiotlb.rmem[i];
@@ -147,21 +144,19 @@ int rmem_log_created(struct di_system *sys, const char *line, uint64_t base)
 		if (m->start.set && m->start.v == base) {
 			free(m->created_line);
 			m->created_line = xstrdup(line);
-			return 0;
+			return;
 		}
 	}
-	return 0;
 }
 
-int rmem_log_initialized(struct di_system *sys, const char *line, const char *node)
+void rmem_log_initialized(struct di_system *sys, const char *line, const char *node)
 {
 	struct di_rmem *m = system_find_rmem(sys, node);
 
 	if (!m)
-		return 0;
+		return;
 	free(m->initialized_line);
 	m->initialized_line = xstrdup(line);
-	return 0;
 }
 
 static struct di_rmem *rmem_by_phandle(const struct di_system *sys, uint32_t ph)
@@ -188,38 +183,32 @@ static ssize_t memory_region(const struct rootfs *r, const char *node, unsigned 
  * of the node DMA is configured from; of_reserved_mem_device_init(): the
  * first entry of the device's own.
  */
-static int device_regions(struct di_system *sys, struct di_device *d)
+static void device_regions(struct di_system *sys, struct di_device *d)
 {
 	unsigned char buf[PROP_MAX];
 	ssize_t n = d->of_node.s ? memory_region(sys->root, d->of_node.s, buf, sizeof(buf)) : -ENOENT;
 	bool own = n > 0;
-	int err = 0;
 
 	if (n <= 0 && d->dma_of_node.s)
 		n = memory_region(sys->root, d->dma_of_node.s, buf, sizeof(buf));
 	if (n < 0 && n != -ENOENT)
 		note_unreadable(sys, "a device-tree memory-region", (int)n, d->name);
-	for (ssize_t i = 0; !err && i + 4 <= n; i += 4) {
+	for (ssize_t i = 0; i + 4 <= n; i += 4) {
 		struct di_rmem *m = rmem_by_phandle(sys, (uint32_t)be_cells(buf + i, 1));
 
 		if (!m)
 			continue;
 		strv_add(&d->memory_regions, m->name);
-		if (!err && !strv_contains(&m->devices, d->name))
+		if (!strv_contains(&m->devices, d->name))
 			strv_add(&m->devices, d->name);
-		if (!err && own && i == 0 && strcmp(m->compatible, "shared-dma-pool") == 0 &&
-		    !m->reusable)
+		if (own && i == 0 && strcmp(m->compatible, "shared-dma-pool") == 0 && !m->reusable)
 			sval_set(&d->coherent_pool, m->name);
 	}
-	return err;
 }
 
-int rmem_collect_devices(struct di_system *sys)
+void rmem_collect_devices(struct di_system *sys)
 {
-	int err = 0;
-
-	for (size_t i = 0; !err && i < sys->n_devs; i++)
+	for (size_t i = 0; i < sys->n_devs; i++)
 		if (sys->devs[i].of_node.s || sys->devs[i].dma_of_node.s)
-			err = device_regions(sys, &sys->devs[i]);
-	return err;
+			device_regions(sys, &sys->devs[i]);
 }

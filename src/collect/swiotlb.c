@@ -53,22 +53,18 @@ static void read_count(const struct rootfs *r, int dfd, const char *name, struct
 static struct di_swiotlb_pool *new_pool(struct di_swiotlb *sw, const char *name,
 					const char *source)
 {
-	struct di_swiotlb_pool *p = realloc(sw->pools, (sw->n_pools + 1) * sizeof(*p));
+	struct di_swiotlb_pool *p;
 
-	if (!p)
-		return NULL;
-	sw->pools = p;
+	sw->pools = xreallocarray(sw->pools, sw->n_pools + 1, sizeof(*sw->pools));
 	p = &sw->pools[sw->n_pools];
 	memset(p, 0, sizeof(*p));
-	p->name = strdup(name);
-	if (!p->name)
-		return NULL;
+	p->name = xstrdup(name);
 	p->source = source;
 	sw->n_pools++;
 	return p;
 }
 
-/* One debugfs pool directory: 1 read, 0 when it holds no io_tlb_nslabs, or -errno. */
+/* One debugfs pool directory: 1 read, 0 when it holds no io_tlb_nslabs. */
 static int read_pool(struct di_system *sys, int dfd, const char *name, bool restricted)
 {
 	struct ival nslabs = { 0 };
@@ -78,8 +74,6 @@ static int read_pool(struct di_system *sys, int dfd, const char *name, bool rest
 	if (!nslabs.set && !nslabs.err)
 		return 0;	/* 6.1: an empty directory when there is no pool */
 	p = new_pool(&sys->swiotlb, name, "debugfs");
-	if (!p)
-		return -ENOMEM;
 	p->nslabs = nslabs;
 	if (nslabs.set && nslabs.v < (1LL << 40))
 		ival_set(&p->size_bytes, nslabs.v << IO_TLB_SHIFT);
@@ -128,12 +122,11 @@ static bool have_pool(const struct di_swiotlb *sw, const char *name)
  * reserved-memory node, holding io_tlb_nslabs. SKIP names what is no pool
  * there, and a name already read is not counted twice.
  */
-static int read_restricted(struct di_system *sys, DIR *d, const char *const *skip)
+static void read_restricted(struct di_system *sys, DIR *d, const char *const *skip)
 {
 	struct dirent *de;
-	int ret = 0;
 
-	while (ret >= 0 && (de = readdir(d))) {
+	while ((de = readdir(d))) {
 		bool skipped = de->d_name[0] == '.';
 		int fd;
 
@@ -145,10 +138,9 @@ static int read_restricted(struct di_system *sys, DIR *d, const char *const *ski
 		fd = rfs_open(sys->root, dirfd(d), de->d_name, O_PATH | O_DIRECTORY);
 		if (fd < 0)
 			continue;
-		ret = read_pool(sys, fd, de->d_name, true);
+		read_pool(sys, fd, de->d_name, true);
 		close(fd);
 	}
-	return ret < 0 ? ret : 0;
 }
 
 /*
@@ -158,17 +150,15 @@ static int read_restricted(struct di_system *sys, DIR *d, const char *const *ski
  * Not "swiotlb" (the default pool), not "tracing" (entering it would
  * automount tracefs).
  */
-static int read_top_pools(struct di_system *sys)
+static void read_top_pools(struct di_system *sys)
 {
 	static const char *const skip[] = { "swiotlb", "tracing", NULL };
 	DIR *d = rfs_opendir(sys->root, RFS_ROOT, "sys/kernel/debug");
-	int err;
 
 	if (!d)
-		return 0;	/* the swiotlb directory's absence says why */
-	err = read_restricted(sys, d, skip);
+		return;	/* the swiotlb directory's absence says why */
+	read_restricted(sys, d, skip);
 	closedir(d);
-	return err;
 }
 
 static int cmp_pool(const void *a, const void *b)
@@ -177,33 +167,28 @@ static int cmp_pool(const void *a, const void *b)
 		      ((const struct di_swiotlb_pool *)b)->name);
 }
 
-static int read_debugfs(struct di_system *sys)
+static void read_debugfs(struct di_system *sys)
 {
 	static const char *const none[] = { NULL };
 	struct di_swiotlb *sw = &sys->swiotlb;
-	int ret, err = 0;
+	int ret;
 	DIR *d = rfs_opendir(sys->root, RFS_ROOT, DEBUGFS);
 
 	if (!d) {
 		sw->debugfs.err = -errno;
 		note_unreadable(sys, "/" DEBUGFS, sw->debugfs.err, debugfs_hint(sys, sw->debugfs.err));
-	} else {
-		ival_set(&sw->debugfs, 1);
-		ret = read_pool(sys, dirfd(d), "default", false);
-		if (ret < 0) {
-			closedir(d);
-			return ret;
-		}
-		ival_set(&sw->default_pool, ret);
-		sw->default_pool_source = ret ? "debugfs" : "debugfs (empty swiotlb directory)";
-		err = read_restricted(sys, d, none);
-		closedir(d);
+		return;
 	}
-	return err;
+	ival_set(&sw->debugfs, 1);
+	ret = read_pool(sys, dirfd(d), "default", false);
+	ival_set(&sw->default_pool, ret);
+	sw->default_pool_source = ret ? "debugfs" : "debugfs (empty swiotlb directory)";
+	read_restricted(sys, d, none);
+	closedir(d);
 }
 
 /* Without debugfs: what the boot log and the command line establish. */
-static int default_from_log(struct di_system *sys, const struct swiotlb_log *log)
+static void default_from_log(struct di_system *sys, const struct swiotlb_log *log)
 {
 	struct di_swiotlb *sw = &sys->swiotlb;
 	const struct di_cmdline *c = &sys->cmdline;
@@ -213,12 +198,10 @@ static int default_from_log(struct di_system *sys, const struct swiotlb_log *log
 	if (c->swiotlb_force.set && c->swiotlb_force.v == 0) {
 		ival_set(&sw->default_pool, 0);
 		sw->default_pool_source = "kernel command line: swiotlb=noforce allocates no pool";
-		return 0;
+		return;
 	}
 	if (log->mapped && !log->torn_down) {
 		p = new_pool(sw, "default", "kernel log");
-		if (!p)
-			return -ENOMEM;
 		uval_set(&p->start, log->start);
 		uval_set(&p->end, log->end);
 		ival_set(&p->size_bytes, (long long)(log->end - log->start));
@@ -226,18 +209,16 @@ static int default_from_log(struct di_system *sys, const struct swiotlb_log *log
 		p->used.err = p->hiwater.err = sw->debugfs.err;
 		ival_set(&sw->default_pool, 1);
 		sw->default_pool_source = "kernel log: 'software IO TLB: mapped'";
-		return 0;
+		return;
 	}
 	if (log->torn_down) {
 		ival_set(&sw->default_pool, 0);
 		sw->default_pool_source = "kernel log: 'software IO TLB: tearing down default memory pool'";
-		return 0;
+		return;
 	}
 	if (force || (sys->memenc.guest.set && sys->memenc.guest.v)) {
 		/* A forced pool is never freed, and 6.1 does not always log it. */
 		p = new_pool(sw, "default", "kernel command line");
-		if (!p)
-			return -ENOMEM;
 		if (c->swiotlb_nslabs.set)
 			p->nslabs = c->swiotlb_nslabs;
 		else if (force && !(sys->memenc.guest.set && sys->memenc.guest.v))
@@ -250,27 +231,24 @@ static int default_from_log(struct di_system *sys, const struct swiotlb_log *log
 		ival_set(&sw->default_pool, 1);
 		sw->default_pool_source = force ? "kernel command line: swiotlb=force keeps the pool"
 						: "memory encryption forces a pool";
-		return 0;
+		return;
 	}
 	sw->default_pool.err = sw->debugfs.err;
-	return 0;
 }
 
-int collect_swiotlb(struct di_system *sys, const struct swiotlb_log *log)
+void collect_swiotlb(struct di_system *sys, const struct swiotlb_log *log)
 {
 	struct di_swiotlb *sw = &sys->swiotlb;
-	int err = read_debugfs(sys);
 	size_t first;
 
-	if (!err && !sw->debugfs.set)
-		err = default_from_log(sys, log);
-	if (!err)
-		err = read_top_pools(sys);
+	read_debugfs(sys);
+	if (!sw->debugfs.set)
+		default_from_log(sys, log);
+	read_top_pools(sys);
 	/* The default pool first, then restricted pools by name, wherever each was. */
 	first = sw->n_pools && strcmp(sw->pools[0].name, "default") == 0;
-	if (!err && sw->n_pools > first + 1)
+	if (sw->n_pools > first + 1)
 		qsort(sw->pools + first, sw->n_pools - first, sizeof(*sw->pools), cmp_pool);
-	return err;
 }
 
 static int cmp_ll_desc(const void *a, const void *b)
@@ -281,7 +259,7 @@ static int cmp_ll_desc(const void *a, const void *b)
 }
 
 /* The end of the highest online memory block: readable without root. */
-int collect_ram(struct di_system *sys)
+void collect_ram(struct di_system *sys)
 {
 	struct di_ram *ram = &sys->ram;
 	unsigned long long bs;
@@ -289,7 +267,7 @@ int collect_ram(struct di_system *sys)
 	size_t n = 0, cap = 0;
 	struct dirent *de;
 	char buf[64];
-	int err = 0;
+	int err;
 	DIR *d;
 
 	err = rfs_read_line(sys->root, RFS_ROOT, "sys/devices/system/memory/block_size_bytes", buf,
@@ -306,35 +284,30 @@ int collect_ram(struct di_system *sys)
 		note_unreadable(sys, "/sys/devices/system/memory/block_size_bytes", err,
 				err == -ENOENT && rfs_as_live(sys->root)
 				? "a kernel without memory block sysfs (CONFIG_MEMORY_HOTPLUG)" : NULL);
-		return 0;
+		return;
 	}
 	uval_set(&ram->block_size, bs);
 	d = rfs_opendir(sys->root, RFS_ROOT, "sys/devices/system/memory");
 	if (!d) {
 		ram->top.err = -errno;
 		note_unreadable(sys, "/sys/devices/system/memory", ram->top.err, NULL);
-		return 0;
+		return;
 	}
-	while (!err && (de = readdir(d))) {
+	while ((de = readdir(d))) {
 		int id;
 
 		if (strncmp(de->d_name, "memory", 6) != 0 || (id = parse_id(de->d_name + 6)) < 0)
 			continue;
 		if (n == cap) {
-			long long *ni = realloc(ids, (cap = cap ? cap * 2 : 64) * sizeof(*ids));
-
-			if (!ni) {
-				err = -ENOMEM;
-				break;
-			}
-			ids = ni;
+			cap = cap ? cap * 2 : 64;
+			ids = xreallocarray(ids, cap, sizeof(*ids));
 		}
 		ids[n++] = id;
 	}
 	closedir(d);
 	if (n)
 		qsort(ids, n, sizeof(*ids), cmp_ll_desc);
-	for (size_t i = 0; !err && i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		char path[64];
 		ssize_t r;
 
@@ -346,7 +319,6 @@ int collect_ram(struct di_system *sys)
 		break;
 	}
 	free(ids);
-	if (!err && !ram->top.set)
+	if (!ram->top.set)
 		ram->top.err = -ENOENT;
-	return err;
 }

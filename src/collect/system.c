@@ -21,10 +21,10 @@ int system_collect(const struct rootfs *root, struct di_system *sys)
 	collect_arch(sys);
 	collect_groups(sys);
 	err = collect_devices(sys, &names);
-	if (!err)
-		err = collect_facts(sys);
-	if (!err)
-		err = collect_driver_facts(sys);
+	if (!err) {
+		collect_facts(sys);
+		collect_driver_facts(sys);
+	}
 	names_fini(&names);
 	return err;
 }

@@ -73,11 +73,8 @@ int parse_fdinfo(const char *text, struct fdinfo *fi)
 		if (!colon)
 			goto next;
 		/* The kernel writes "key:\tvalue"; take the value as it is. */
-		val = strndup(colon + 1 + (colon[1] == '\t'), (size_t)(eol - colon - 1 - (colon[1] == '\t')));
-		if (!val) {
-			fdinfo_free(fi);
-			return -ENOMEM;
-		}
+		val = xstrndup(colon + 1 + (colon[1] == '\t'),
+			       (size_t)(eol - colon - 1 - (colon[1] == '\t')));
 		for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
 			if (klen == strlen(nums[i].key) && strncmp(p, nums[i].key, klen) == 0)
 				set_num((struct ival *)((char *)fi + nums[i].off), val, nums[i].base);
@@ -144,7 +141,7 @@ static int cut_status(char *s)
 /*
  * 7.x: "<context>:<seqno> <timeline> <driver>", both names empty once
  * signalled. The driver is the last word, the timeline all before it.
- * Returns 0, -EINVAL when REST is not in this format, -ENOMEM.
+ * Returns 0, or -EINVAL when REST is not in this format.
  */
 static int fence_7x(const char *rest, struct di_fence *f)
 {
@@ -173,9 +170,9 @@ static int fence_7x(const char *rest, struct di_fence *f)
 		f->driver.err = f->timeline.err = -DB_ESIGNALLEDNAMES;
 		return 0;
 	}
-	f->timeline.s = strndup(names, (size_t)(last - names));
-	f->driver.s = strdup(last + 1);
-	return f->timeline.s && f->driver.s ? 0 : -ENOMEM;
+	f->timeline.s = xstrndup(names, (size_t)(last - names));
+	f->driver.s = xstrdup(last + 1);
+	return 0;
 }
 
 /* The last "seq " that starts a word of S, or NULL. */
@@ -192,7 +189,7 @@ static const char *last_seq(const char *s)
 /*
  * 5.19 to 6.x: "<driver> <timeline> seq <n>"; before 5.19 (after a space):
  * "<driver> <timeline>". The driver is the first word, the timeline all
- * after it. Returns 0, -EINVAL for no driver, -ENOMEM.
+ * after it. Returns 0, or -EINVAL for no driver.
  */
 static int fence_6x(const char *rest, struct di_fence *f)
 {
@@ -206,7 +203,7 @@ static int fence_6x(const char *rest, struct di_fence *f)
 		return -EINVAL;
 	sp = strchrnul(rest, ' ');
 	f->context.err = -DB_ENOTPRINTED;
-	f->driver.s = strndup(rest, (size_t)(sp - rest));
+	f->driver.s = xstrndup(rest, (size_t)(sp - rest));
 	rest = *sp ? sp + 1 : sp;
 	tl_len = strlen(rest);
 	seq = last_seq(rest);
@@ -219,8 +216,8 @@ static int fence_6x(const char *rest, struct di_fence *f)
 	} else {
 		f->seqno.err = -DB_ENOTPRINTED;
 	}
-	f->timeline.s = strndup(rest, tl_len);
-	return f->driver.s && f->timeline.s ? 0 : -ENOMEM;
+	f->timeline.s = xstrndup(rest, tl_len);
+	return 0;
 }
 
 static void fence_free(struct di_fence *f)
@@ -234,60 +231,47 @@ static void fence_free(struct di_fence *f)
 /*
  * "\t<usage> fence:<rest> [un]signalled" (5.19 and later) or
  * "\t<Exclusive|Shared> fence: <rest> [un]signalled" (before). A line in
- * neither form is skipped. Returns 0 or -ENOMEM.
+ * neither form is skipped.
  */
-static int parse_fence(char *line, struct di_dmabuf *b)
+static void parse_fence(char *line, struct di_dmabuf *b)
 {
 	char *colon = strstr(line, "fence:"), *rest;
-	struct di_fence *nf, f = { 0 };
+	struct di_fence f = { 0 };
 	int status, err;
 
 	if (!colon || colon == line || colon[-1] != ' ')
-		return 0;
+		return;
 	colon[-1] = '\0';
 	rest = colon + 6;
 	status = cut_status(rest);
 	if (status < 0)
-		return 0;
+		return;
 	err = *rest != ' ' ? fence_7x(rest, &f) : -EINVAL;
 	if (err == -EINVAL) {
 		fence_free(&f);
 		err = fence_6x(rest, &f);
 	}
-	if (err == 0) {
-		f.usage = strdup(line);
-		err = f.usage ? 0 : -ENOMEM;
-	}
 	if (err < 0) {
 		fence_free(&f);
-		return err == -EINVAL ? 0 : err;
+		return;
 	}
+	f.usage = xstrdup(line);
 	f.signalled = status == 1;
 	for (char *c = f.usage; *c; c++)
 		*c = (char)tolower((unsigned char)*c);
-	nf = realloc(b->fences, (b->n_fences + 1) * sizeof(*nf));
-	if (!nf) {
-		fence_free(&f);
-		return -ENOMEM;
-	}
-	b->fences = nf;
+	b->fences = xreallocarray(b->fences, b->n_fences + 1, sizeof(*b->fences));
 	b->fences[b->n_fences++] = f;
-	return 0;
 }
 
-static int add_attachment(struct di_dmabuf *b, const char *name)
+static void add_attachment(struct di_dmabuf *b, const char *name)
 {
-	struct di_attachment *na = realloc(b->attachments, (b->n_attachments + 1) * sizeof(*na));
+	struct di_attachment *a;
 
-	if (!na)
-		return -ENOMEM;
-	b->attachments = na;
-	memset(&na[b->n_attachments], 0, sizeof(*na));
-	na[b->n_attachments].device = strdup(name);
-	if (!na[b->n_attachments].device)
-		return -ENOMEM;
-	b->n_attachments++;
-	return 0;
+	b->attachments = xreallocarray(b->attachments, b->n_attachments + 1,
+				       sizeof(*b->attachments));
+	a = &b->attachments[b->n_attachments++];
+	memset(a, 0, sizeof(*a));
+	a->device = xstrdup(name);
 }
 
 /* "%08zu\t%08x\t%08x\t%08ld\t%s\t%08lu\t%s": the last two since 5.3. */
@@ -337,17 +321,14 @@ static int parse_buffer_line(char *line, struct di_dmabuf *b)
 
 int parse_bufinfo(const char *text, struct di_dmabuf **out, size_t *n)
 {
-	char *copy = strdup(text), *p, *eol;
+	char *copy = xstrdup(text), *p, *eol;
 	struct di_dmabuf *bufs = NULL, *cur = NULL;
 	size_t nb = 0;
 	bool header = false, attached = false;
-	int err = 0;
 
 	*out = NULL;
 	*n = 0;
-	if (!copy)
-		return -ENOMEM;
-	for (p = copy; *p && !err; p = eol) {
+	for (p = copy; *p; p = eol) {
 		eol = strchrnul(p, '\n');
 		if (*eol)
 			*eol++ = '\0';
@@ -356,13 +337,7 @@ int parse_bufinfo(const char *text, struct di_dmabuf **out, size_t *n)
 		if (strcmp(p, "Dma-buf Objects:") == 0) {
 			header = true;
 		} else if (isdigit((unsigned char)p[0])) {
-			struct di_dmabuf *nbufs = realloc(bufs, (nb + 1) * sizeof(*nbufs));
-
-			if (!nbufs) {
-				err = -ENOMEM;
-				break;
-			}
-			bufs = nbufs;
+			bufs = xreallocarray(bufs, nb + 1, sizeof(*bufs));
 			if (parse_buffer_line(p, &bufs[nb]) < 0) {
 				dmabuf_free(&bufs[nb]);
 				cur = NULL;	/* a line we cannot read: skip its block */
@@ -372,22 +347,20 @@ int parse_bufinfo(const char *text, struct di_dmabuf **out, size_t *n)
 			attached = false;
 		} else if (p[0] == '\t' && cur) {
 			if (attached)
-				err = add_attachment(cur, p + 1);
+				add_attachment(cur, p + 1);
 			else if (strcmp(p + 1, "Attached Devices:") == 0)
 				attached = true;
 			else
-				err = parse_fence(p + 1, cur);
+				parse_fence(p + 1, cur);
 		} else if (strncmp(p, "Total ", 6) == 0) {
 			cur = NULL;	/* "Total N devices attached", "Total N objects, N bytes" */
 			attached = false;
 		}
 	}
 	free(copy);
-	if (!err && !header && nb == 0)
-		err = -EINVAL;
-	if (err) {
+	if (!header && nb == 0) {
 		dmabufs_free(bufs, nb);
-		return err;
+		return -EINVAL;
 	}
 	*out = bufs;
 	*n = nb;

@@ -19,7 +19,7 @@ struct fdinfo {
 /*
  * Parse fdinfo text. The first occurrence of a key wins, so that a name
  * holding a newline cannot override the lines before it. Returns 0, or
- * -ENOMSG when the text has no exp_name (not a dma-buf), -ENOMEM.
+ * -ENOMSG when the text has no exp_name (not a dma-buf).
  */
 int parse_fdinfo(const char *text, struct fdinfo *fi);
 void fdinfo_free(struct fdinfo *fi);
@@ -27,7 +27,7 @@ void fdinfo_free(struct fdinfo *fi);
 /*
  * Parse debugfs dma_buf/bufinfo into buffers (inode, size, exporter, name,
  * file_flags, file_mode, file_count, fences, attachment names; listed set).
- * Returns 0, -EINVAL when the text is no bufinfo, -ENOMEM.
+ * Returns 0, or -EINVAL when the text is no bufinfo.
  */
 int parse_bufinfo(const char *text, struct di_dmabuf **out, size_t *n);
 

@@ -89,8 +89,8 @@ bool parse_u64_hex(const char *s, uint64_t *v)
 	return !errno && end != s && *end == '\0';
 }
 
-int amd_features_split(const char *raw, const struct efr_seen *log, size_t n_log,
-		       struct di_iommu_unit *u)
+void amd_features_split(const char *raw, const struct efr_seen *log, size_t n_log,
+			struct di_iommu_unit *u)
 {
 	const char *colon = strchr(raw, ':');
 	char a_s[32];
@@ -101,8 +101,8 @@ int amd_features_split(const char *raw, const struct efr_seen *log, size_t n_log
 		if (!parse_u64_hex(raw, &a))
 			goto bad;
 		uval_set(&u->efr, a);
-		u->caps_source = strdup("amd-iommu/features (the EFR alone, before Linux 6.1)");
-		return u->caps_source ? 0 : -ENOMEM;
+		u->caps_source = xstrdup("amd-iommu/features (the EFR alone, before Linux 6.1)");
+		return;
 	}
 	if ((size_t)(colon - raw) >= sizeof(a_s))
 		goto bad;
@@ -137,18 +137,17 @@ int amd_features_split(const char *raw, const struct efr_seen *log, size_t n_log
 		how = "amd-iommu/features: the non-zero half is the EFR";
 	}
 	if (!how) {
-		u->caps_error = strdup("amd-iommu/features holds two non-zero halves and the kernel "
-				       "log does not say which is the EFR (Linux 6.1 prints EFR2:EFR, "
-				       "6.12 EFR:EFR2)");
-		return u->caps_error ? 0 : -ENOMEM;
+		u->caps_error = xstrdup("amd-iommu/features holds two non-zero halves and the kernel "
+					"log does not say which is the EFR (Linux 6.1 prints EFR2:EFR, "
+					"6.12 EFR:EFR2)");
+		return;
 	}
 	uval_set(&u->efr2, a);
 	uval_set(&u->efr, b);
-	u->caps_source = strdup(how);
-	return u->caps_source ? 0 : -ENOMEM;
+	u->caps_source = xstrdup(how);
+	return;
 bad:
-	u->caps_error = strdup("amd-iommu/features is not in a known format");
-	return u->caps_error ? 0 : -ENOMEM;
+	u->caps_error = xstrdup("amd-iommu/features is not in a known format");
 }
 
 /* "0x" and 1 to 16 hex digits, then the character stop. */
@@ -189,7 +188,7 @@ static bool resv_line(const char *line, size_t len, struct di_resv *r, char *typ
 	return true;
 }
 
-int parse_reserved_regions(const char *text, struct di_resv **out, size_t *n)
+void parse_reserved_regions(const char *text, struct di_resv **out, size_t *n)
 {
 	const char *line = text;
 
@@ -198,22 +197,16 @@ int parse_reserved_regions(const char *text, struct di_resv **out, size_t *n)
 	while (*line) {
 		const char *cur = line, *nl = strchr(line, '\n');
 		size_t len = nl ? (size_t)(nl - line) : strlen(line);
-		struct di_resv r, *nr;
+		struct di_resv r;
 		char type[32];
 
 		line += len + (nl ? 1 : 0);
 		if (!resv_line(cur, len, &r, type, sizeof(type)))
 			continue;
-		nr = realloc(*out, (*n + 1) * sizeof(**out));
-		if (!nr)
-			return -ENOMEM;
-		*out = nr;
-		r.type = strdup(type);
-		if (!r.type)
-			return -ENOMEM;
-		nr[(*n)++] = r;
+		*out = xreallocarray(*out, *n + 1, sizeof(**out));
+		r.type = xstrdup(type);
+		(*out)[(*n)++] = r;
 	}
-	return 0;
 }
 
 /*

@@ -17,7 +17,7 @@
 void cmdline_parse(const char *s, struct di_cmdline *c);
 
 /* Reserved_regions text into regions; malformed lines are skipped. */
-int parse_reserved_regions(const char *text, struct di_resv **out, size_t *n);
+void parse_reserved_regions(const char *text, struct di_resv **out, size_t *n);
 
 /* Highest end among /proc/iomem's top-level lines; -EPERM when hidden. */
 int iomem_top(const char *text, uint64_t *top);
@@ -49,8 +49,8 @@ struct efr_seen {
  * 6.1, "EFR:EFR2" in 6.12). Sets u->efr/efr2 and u->caps_source, or
  * u->caps_error when the order cannot be told.
  */
-int amd_features_split(const char *raw, const struct efr_seen *log, size_t n_log,
-		       struct di_iommu_unit *u);
+void amd_features_split(const char *raw, const struct efr_seen *log, size_t n_log,
+			struct di_iommu_unit *u);
 
 /*
  * What an SMMU's probe said in the kernel log: SMMUv3's "ias N-bit, oas

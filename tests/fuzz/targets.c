@@ -120,12 +120,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct di_resv *r = NULL;
 	size_t n = 0;
 
-	if (parse_reserved_regions(s, &r, &n) == 0) {
-		for (size_t i = 0; i < n; i++) {
-			if (r[i].end < r[i].start || !r[i].type)
-				abort();	/* inclusive ranges never run backwards */
-			free(r[i].type);
-		}
+	parse_reserved_regions(s, &r, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].end < r[i].start || !r[i].type)
+			abort();	/* inclusive ranges never run backwards */
+		free(r[i].type);
 	}
 	free(r);
 	free(s);

@@ -22,8 +22,9 @@ static inline void tree_collect(struct di_system *sys, struct rootfs *r)
 	names_init(&names, r);
 	collect_arch(sys);
 	collect_groups(sys);
-	if (collect_devices(sys, &names) < 0 || collect_facts(sys) < 0)
+	if (collect_devices(sys, &names) < 0)
 		exit(99);
+	collect_facts(sys);
 	system_conclude(sys);
 	names_fini(&names);
 }
