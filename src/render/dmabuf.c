@@ -406,10 +406,11 @@ static void listing_text(const struct di_dmabuf *b)
 
 static void buf_text(const struct di_dmabuf *b, const struct render_opts *ro)
 {
-	const char *bold = ro->color ? "\033[1m" : "", *off = ro->color ? "\033[0m" : "";
-	char *s = NULL, *mi;
+	char *s = color_text(ro, "bold", b->argument), *mi;
 
-	printf("%s%s%s", bold, b->argument, off);
+	printf("%s", s ? s : b->argument);
+	free(s);
+	s = NULL;
 	if (b->source == SRC_PROCESS && b->argument && strchr(b->argument, ':'))
 		printf(" (fd %d of process %d)", b->src_fd, b->src_pid);
 	else if (b->src_allocation)

@@ -62,17 +62,9 @@ void facts_to_json(const struct di_system *sys, struct json_object *top)
 
 void facts_print_unreadable(const struct di_system *sys, const struct render_opts *ro)
 {
-	const char *bold = ro->color ? "\033[1m" : "", *off = ro->color ? "\033[0m" : "";
-
 	if (!sys->unreadable.n)
 		return;
-	printf("\n%sNot readable%s\n", bold, off);
+	print_heading(ro, "Not readable", false);
 	for (size_t i = 0; i < sys->unreadable.n; i++)
 		printf("  %s\n", sys->unreadable.v[i]);
-}
-
-void print_heading(const struct render_opts *ro, const char *title, bool first)
-{
-	printf("%s%s%s%s\n", first ? "" : "\n", ro->color ? "\033[1m" : "", title,
-	       ro->color ? "\033[0m" : "");
 }
