@@ -9,13 +9,9 @@
 
 void json_add_uval(struct json_object *o, const char *key, const struct uval *v)
 {
-	char k[128];
-
 	json_object_object_add(o, key, v->set ? json_object_new_uint64(v->v) : NULL);
-	if (!v->set && v->err) {
-		snprintf(k, sizeof(k), "%s_error", key);
-		json_object_object_add(o, k, json_object_new_string(di_strerror(v->err)));
-	}
+	if (!v->set && v->err)
+		json_add_error(o, key, v->err);
 }
 
 /* Seconds since boot with microseconds, as the log shows them; null without. */

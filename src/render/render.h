@@ -29,7 +29,7 @@ typedef void field_json_fn(const struct field *f, const void *obj, struct json_o
 /* One field of an object: drives JSON keys and types, text columns, help. */
 struct field {
 	const char *key;	/* JSON key, also the -o column name */
-	const char *header;	/* text column header */
+	const char *header;	/* text column header (NULL: in no table) */
 	enum field_type type;
 	size_t off;		/* offset of the value in the object */
 	bool column;		/* in the default table */
@@ -50,15 +50,17 @@ void json_add_ival(struct json_object *o, const char *key, const struct ival *v,
 void json_add_sval(struct json_object *o, const char *key, const struct sval *v);
 void json_add_strv(struct json_object *o, const char *key, const struct strv *v);
 void json_add_str(struct json_object *o, const char *key, const char *s);
-/* "<key>_error": the name of err; or a null <key> with it where err is set. */
+/* "<key>_error": the name of err. */
 void json_add_error(struct json_object *o, const char *key, int err);
+/* A null <key>, with "<key>_error" where err says why. */
 void json_add_null(struct json_object *o, const char *key, int err);
 struct json_object *json_new_top(void);
 /* Print and release; returns 0 or -errno of the write. */
 int json_print(struct json_object *top);
 
-/* Field values as text: "unknown" with the reason, "-" when not applicable. */
+/* Where the field's value lies in OBJ. */
 const void *field_value(const struct field *f, const void *obj);
+/* Field values as text: "unknown" with the reason, "-" when not applicable. */
 char *field_text(const struct field *f, const void *obj, bool details);
 /* An unknown value: "unknown (reason)" with details, "?" without, "-" without a reason. */
 char *unknown_text(int err, bool details);
