@@ -39,12 +39,14 @@ static char *address_space(const struct di_attachment *a)
 
 static void attachment_notes(struct di_dmabuf *b)
 {
-	char *first = NULL, *list = NULL;
-	bool differ = false, coh = false, noncoh = false;
+	char *first = NULL, *list = NULL;	/* list: "DEVICE: SPACE, ..." */
+	size_t len = 0;
+	FILE *lf = open_memstream(&list, &len);
+	bool differ = false, coh = false, noncoh = false, any = false;
 
 	for (size_t i = 0; i < b->n_attachments; i++) {
 		const struct di_attachment *a = &b->attachments[i];
-		char *sp = address_space(a), *nl = NULL;
+		char *sp = address_space(a);
 
 		if (a->dt_coherent.set) {
 			coh |= a->dt_coherent.v != 0;
@@ -56,11 +58,18 @@ static void attachment_notes(struct di_dmabuf *b)
 			first = strdup(sp);
 		else if (strcmp(first, sp) != 0)
 			differ = true;
-		if (asprintf(&nl, "%s%s%s: %s", list ? list : "", list ? ", " : "", a->device, sp) < 0)
-			nl = NULL;
-		free(list);
-		list = nl;
+		if (lf)
+			fprintf(lf, "%s%s: %s", any ? ", " : "", a->device, sp);
+		any = true;
 		free(sp);
+	}
+	if (lf) {
+		bool bad = ferror(lf);
+
+		if (fclose(lf) != 0 || bad) {
+			free(list);
+			list = NULL;
+		}
 	}
 	if (differ)
 		strv_addf(&b->notes, "the attached devices use different DMA address spaces (%s): the "

@@ -13,12 +13,19 @@
 
 #define SCHEMA_VERSION 1
 
-static void add_error(struct json_object *o, const char *key, int err)
+void json_add_error(struct json_object *o, const char *key, int err)
 {
 	char k[128];
 
 	snprintf(k, sizeof(k), "%s_error", key);
 	json_object_object_add(o, k, json_object_new_string(di_strerror(err)));
+}
+
+void json_add_null(struct json_object *o, const char *key, int err)
+{
+	json_object_object_add(o, key, NULL);
+	if (err)
+		json_add_error(o, key, err);
 }
 
 void json_add_ival(struct json_object *o, const char *key, const struct ival *v, bool boolean)
@@ -29,14 +36,14 @@ void json_add_ival(struct json_object *o, const char *key, const struct ival *v,
 	else
 		json_object_object_add(o, key, NULL);
 	if (!v->set && v->err)
-		add_error(o, key, v->err);
+		json_add_error(o, key, v->err);
 }
 
 void json_add_sval(struct json_object *o, const char *key, const struct sval *v)
 {
 	json_object_object_add(o, key, v->s ? json_object_new_string(v->s) : NULL);
 	if (!v->s && v->err)
-		add_error(o, key, v->err);
+		json_add_error(o, key, v->err);
 }
 
 void json_add_strv(struct json_object *o, const char *key, const struct strv *v)
@@ -74,62 +81,23 @@ int json_print(struct json_object *top)
 	return err;
 }
 
-static const void *field_ptr(const struct field *f, const void *obj)
+const void *field_value(const struct field *f, const void *obj)
 {
 	return (const char *)obj + f->off;
 }
 
-char *field_text(const struct field *f, const void *obj, bool details)
+const struct field *field_find(const struct field *fields, size_t n, const char *key)
 {
-	const struct ival *iv = field_ptr(f, obj);
-	const struct sval *sv = field_ptr(f, obj);
-	const struct strv *v = field_ptr(f, obj);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(fields[i].key, key) == 0)
+			return &fields[i];
+	return NULL;
+}
+
+char *unknown_text(int err, bool details)
+{
 	char *s = NULL;
-	int err = 0;
 
-	switch (f->type) {
-	case FT_STR:
-		if (sv->s)
-			return strdup(sv->s);
-		err = sv->err;
-		break;
-	case FT_INT:
-	case FT_ID16:
-	case FT_ID24:
-	case FT_BOOL:
-		if (iv->set) {
-			int n;
-
-			if (f->type == FT_BOOL)
-				return strdup(iv->v ? "yes" : "no");
-			if (f->type == FT_ID16)
-				n = asprintf(&s, "%04llx", iv->v);
-			else if (f->type == FT_ID24)
-				n = asprintf(&s, "%06llx", iv->v);
-			else
-				n = asprintf(&s, "%lld", iv->v);
-			return n < 0 ? NULL : s;
-		}
-		err = iv->err;
-		break;
-	case FT_STRV: {
-		size_t len = 1;
-
-		for (size_t i = 0; i < v->n; i++)
-			len += strlen(v->v[i]) + 1;
-		s = calloc(1, len);
-		for (size_t i = 0; s && i < v->n; i++) {
-			if (i)
-				strcat(s, ",");
-			strcat(s, v->v[i]);
-		}
-		if (s && !*s) {
-			free(s);
-			return strdup("-");
-		}
-		return s;
-	}
-	}
 	if (!err)
 		return strdup("-");
 	if (!details)
@@ -139,11 +107,71 @@ char *field_text(const struct field *f, const void *obj, bool details)
 	return s;
 }
 
+static char *strv_text(const struct strv *v)
+{
+	struct strbuf sb;
+	char *s;
+
+	if (!strbuf_open(&sb))
+		return NULL;
+	for (size_t i = 0; i < v->n; i++)
+		fprintf(sb.f, "%s%s", i ? "," : "", v->v[i]);
+	s = strbuf_take(&sb);
+	if (s && !*s) {
+		free(s);
+		return strdup("-");
+	}
+	return s;
+}
+
+static char *ival_text(const struct field *f, const struct ival *iv, bool details)
+{
+	char *s = NULL;
+	int n;
+
+	if (!iv->set)
+		return unknown_text(iv->err, details);
+	if (f->type == FT_BOOL)
+		return strdup(iv->v ? "yes" : "no");
+	if (f->type == FT_ID16)
+		n = asprintf(&s, "%04llx", iv->v);
+	else if (f->type == FT_ID24)
+		n = asprintf(&s, "%06llx", iv->v);
+	else
+		n = asprintf(&s, "%lld", iv->v);
+	return n < 0 ? NULL : s;
+}
+
+char *field_text(const struct field *f, const void *obj, bool details)
+{
+	const void *p = field_value(f, obj);
+	const struct sval *sv = p;
+
+	switch (f->type) {
+	case FT_STR:
+		return sv->s ? strdup(sv->s) : unknown_text(sv->err, details);
+	case FT_INT:
+	case FT_ID16:
+	case FT_ID24:
+	case FT_BOOL:
+		return ival_text(f, p, details);
+	case FT_STRV:
+		return strv_text(p);
+	case FT_CSTR:
+		return strdup(*(char *const *)p ? *(char *const *)p : "-");
+	case FT_CBOOL:
+		return strdup(*(const bool *)p ? "yes" : "no");
+	case FT_CUSTOM:
+		return f->text ? f->text(f, obj, details) : strdup("-");
+	}
+	return NULL;
+}
+
 void fields_to_json(const struct field *fields, size_t n, const void *obj, struct json_object *o)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct field *f = &fields[i];
-		const void *p = field_ptr(f, obj);
+		const void *p = field_value(f, obj);
 
 		switch (f->type) {
 		case FT_STR:
@@ -159,6 +187,16 @@ void fields_to_json(const struct field *fields, size_t n, const void *obj, struc
 			break;
 		case FT_STRV:
 			json_add_strv(o, f->key, p);
+			break;
+		case FT_CSTR:
+			json_add_str(o, f->key, *(char *const *)p);
+			break;
+		case FT_CBOOL:
+			json_object_object_add(o, f->key, json_object_new_boolean(*(const bool *)p));
+			break;
+		case FT_CUSTOM:
+			if (f->json)
+				f->json(f, obj, o);
 			break;
 		}
 	}
@@ -182,6 +220,62 @@ const char *color_for(const struct render_opts *ro, const char *what)
 	if (strcmp(what, "map-bind") == 0 || strcmp(what, "map-populate") == 0)
 		return "green";
 	return NULL;
+}
+
+/* libsmartcols' sequences around a marker cell give the colour's on and off. */
+char *color_text(const struct render_opts *ro, const char *color, const char *text)
+{
+	struct libscols_table *tb;
+	struct libscols_line *ln;
+	char *seq = NULL, *mark, *s = NULL;
+
+	if (!ro->color || !color)
+		return strdup(text);
+	tb = scols_new_table();
+	if (!tb)
+		return NULL;
+	scols_table_enable_colors(tb, 1);
+	scols_table_enable_noheadings(tb, 1);
+	ln = scols_table_new_column(tb, "", 0, 0) ? scols_table_new_line(tb, NULL) : NULL;
+	if (ln && scols_line_set_data(ln, 0, "|") == 0 &&
+	    scols_cell_set_color(scols_line_get_cell(ln, 0), color) == 0 &&
+	    scols_print_table_to_string(tb, &seq) == 0 && (mark = strchr(seq, '|'))) {
+		*mark = '\0';
+		if (asprintf(&s, "%s%s%s", seq, text, mark + 1) < 0)
+			s = NULL;
+	} else {
+		s = strdup(text);
+	}
+	free(seq);
+	scols_unref_table(tb);
+	return s;
+}
+
+void print_heading(const struct render_opts *ro, const char *title, bool first)
+{
+	char *s = color_text(ro, "bold", title);
+
+	printf("%s%s\n", first ? "" : "\n", s ? s : title);
+	free(s);
+}
+
+FILE *strbuf_open(struct strbuf *sb)
+{
+	sb->s = NULL;
+	sb->len = 0;
+	sb->f = open_memstream(&sb->s, &sb->len);
+	return sb->f;
+}
+
+char *strbuf_take(struct strbuf *sb)
+{
+	bool bad = ferror(sb->f);
+
+	if (fclose(sb->f) != 0 || bad) {
+		free(sb->s);
+		return NULL;
+	}
+	return sb->s;
 }
 
 struct table {

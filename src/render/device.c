@@ -86,13 +86,12 @@ void advice_text(const struct di_device *d, const struct render_opts *ro, const 
 {
 	const struct advice *a = &d->advice;
 	const struct di_prediction *p = &a->prediction;
-	const char *mode = dma_mode_name(a->mode), *c = color_for(ro, mode);
-	const char *on = c && ro->color ? (strcmp(c, "yellow") == 0 ? "\033[33m" :
-					   strcmp(c, "green") == 0 ? "\033[32m" : "\033[31m") : "";
-	const char *off = *on ? "\033[0m" : "";
+	const char *mode = dma_mode_name(a->mode);
+	char *m = color_text(ro, color_for(ro, mode), mode);
 	bool logged = p->source && strcmp(p->source, "kernel log") == 0;
 
-	printf("%smode: %s%s%s (path %s)\n", indent, on, mode, off, dma_path_name(a->path));
+	printf("%smode: %s (path %s)\n", indent, m ? m : mode, dma_path_name(a->path));
+	free(m);
 	for (size_t i = 0; i < a->reasons.n; i++)
 		printf("%s  because %s\n", indent, a->reasons.v[i]);
 	for (size_t i = 0; i < a->notes.n; i++)
@@ -147,9 +146,10 @@ static int render_table(const struct di_system *sys, const struct render_opts *r
 
 static void details(const struct di_device *d, const struct render_opts *ro)
 {
-	const char *bold = ro->color ? "\033[1m" : "", *off = ro->color ? "\033[0m" : "";
+	char *name = color_text(ro, "bold", d->name);
 
-	printf("%s%s%s (%s)\n", bold, d->name, off, d->path);
+	printf("%s (%s)\n", name ? name : d->name, d->path);
+	free(name);
 	for (size_t i = 0; i < n_device_fields; i++) {
 		char *s = field_text(&device_fields[i], d, true);
 

@@ -9,13 +9,9 @@
 
 void json_add_uval(struct json_object *o, const char *key, const struct uval *v)
 {
-	char k[128];
-
 	json_object_object_add(o, key, v->set ? json_object_new_uint64(v->v) : NULL);
-	if (!v->set && v->err) {
-		snprintf(k, sizeof(k), "%s_error", key);
-		json_object_object_add(o, k, json_object_new_string(di_strerror(v->err)));
-	}
+	if (!v->set && v->err)
+		json_add_error(o, key, v->err);
 }
 
 /* Seconds since boot with microseconds, as the log shows them; null without. */
@@ -62,17 +58,9 @@ void facts_to_json(const struct di_system *sys, struct json_object *top)
 
 void facts_print_unreadable(const struct di_system *sys, const struct render_opts *ro)
 {
-	const char *bold = ro->color ? "\033[1m" : "", *off = ro->color ? "\033[0m" : "";
-
 	if (!sys->unreadable.n)
 		return;
-	printf("\n%sNot readable%s\n", bold, off);
+	print_heading(ro, "Not readable", false);
 	for (size_t i = 0; i < sys->unreadable.n; i++)
 		printf("  %s\n", sys->unreadable.v[i]);
-}
-
-void print_heading(const struct render_opts *ro, const char *title, bool first)
-{
-	printf("%s%s%s%s\n", first ? "" : "\n", ro->color ? "\033[1m" : "", title,
-	       ro->color ? "\033[0m" : "");
 }

@@ -16,16 +16,27 @@ enum field_type {
 	FT_ID24,	/* struct ival, 6 hex digits in text, integer in JSON */
 	FT_BOOL,	/* struct ival, 0/1 */
 	FT_STRV,	/* struct strv */
+	FT_CSTR,	/* char *: a string, or null ("-") */
+	FT_CBOOL,	/* bool: true or false ("yes" or "no") */
+	FT_CUSTOM,	/* written by the field's text and json hooks */
 };
+
+struct field;
+/* The hooks of an FT_CUSTOM field; OBJ is the whole object, f->off locates the value. */
+typedef char *field_text_fn(const struct field *f, const void *obj, bool details);
+typedef void field_json_fn(const struct field *f, const void *obj, struct json_object *o);
 
 /* One field of an object: drives JSON keys and types, text columns, help. */
 struct field {
 	const char *key;	/* JSON key, also the -o column name */
-	const char *header;	/* text column header */
+	const char *header;	/* text column header (NULL: in no table) */
 	enum field_type type;
 	size_t off;		/* offset of the value in the object */
 	bool column;		/* in the default table */
 	const char *help;
+	const char *label;	/* label of a details row, where not the key */
+	field_text_fn *text;	/* FT_CUSTOM */
+	field_json_fn *json;	/* FT_CUSTOM */
 };
 
 struct render_opts {
@@ -39,12 +50,22 @@ void json_add_ival(struct json_object *o, const char *key, const struct ival *v,
 void json_add_sval(struct json_object *o, const char *key, const struct sval *v);
 void json_add_strv(struct json_object *o, const char *key, const struct strv *v);
 void json_add_str(struct json_object *o, const char *key, const char *s);
+/* "<key>_error": the name of err. */
+void json_add_error(struct json_object *o, const char *key, int err);
+/* A null <key>, with "<key>_error" where err says why. */
+void json_add_null(struct json_object *o, const char *key, int err);
 struct json_object *json_new_top(void);
 /* Print and release; returns 0 or -errno of the write. */
 int json_print(struct json_object *top);
 
+/* Where the field's value lies in OBJ. */
+const void *field_value(const struct field *f, const void *obj);
 /* Field values as text: "unknown" with the reason, "-" when not applicable. */
 char *field_text(const struct field *f, const void *obj, bool details);
+/* An unknown value: "unknown (reason)" with details, "?" without, "-" without a reason. */
+char *unknown_text(int err, bool details);
+/* The field whose key is KEY, or NULL. */
+const struct field *field_find(const struct field *fields, size_t n, const char *key);
 void fields_to_json(const struct field *fields, size_t n, const void *obj, struct json_object *o);
 void fields_help(FILE *out, const struct field *fields, size_t n);
 
@@ -58,6 +79,24 @@ int table_print(struct table *t);
 
 /* Colour for a state word, or NULL. */
 const char *color_for(const struct render_opts *ro, const char *what);
+/*
+ * TEXT between libsmartcols' sequence for COLOR (one of its colour names:
+ * "bold", "red", "yellow"...) and its reset when colour is on, else a copy.
+ * NULL only without memory.
+ */
+char *color_text(const struct render_opts *ro, const char *color, const char *text);
+/* A heading line, bold with colour, after an empty line unless FIRST. */
+void print_heading(const struct render_opts *ro, const char *title, bool first);
+
+/* A string built with stdio: strbuf_open(), fprintf(sb.f, ...), strbuf_take(). */
+struct strbuf {
+	FILE *f;
+	char *s;
+	size_t len;
+};
+FILE *strbuf_open(struct strbuf *sb);
+/* The string (free() it), or NULL when a write or the memory failed. */
+char *strbuf_take(struct strbuf *sb);
 
 extern const struct field device_fields[];
 extern const size_t n_device_fields;
@@ -72,7 +111,6 @@ void json_add_uval(struct json_object *o, const char *key, const struct uval *v)
 struct json_object *json_usec(long long usec);
 void facts_to_json(const struct di_system *sys, struct json_object *top);
 void facts_print_unreadable(const struct di_system *sys, const struct render_opts *ro);
-void print_heading(const struct render_opts *ro, const char *title, bool first);
 
 extern const struct field iommu_cap_fields[];
 extern const size_t n_iommu_cap_fields;

@@ -272,6 +272,25 @@ static void bits_text(char *buf, size_t cap, const struct ival *v)
 		snprintf(buf, cap, "?");
 }
 
+/* One device: "NAME  DRIVER  masks S/C bits  DOMAIN  can bounce: VERDICT", its reasons below. */
+static void print_mask(const struct di_system *sys, const struct di_bounce *b,
+		       const struct render_opts *ro)
+{
+	const struct di_device *d = system_find_device(sys, b->device);
+	const char *verdict = !b->can_bounce.set ? "unknown" : b->can_bounce.v ? "yes" : "no";
+	const char *c = color_for(ro, b->can_bounce.set && b->can_bounce.v ? "bounce" : NULL);
+	char *v = color_text(ro, c, verdict), ms[24], cs[24];
+
+	bits_text(ms, sizeof(ms), &d->dma_mask_bits);
+	bits_text(cs, sizeof(cs), &d->coherent_dma_mask_bits);
+	printf("  %s  %s  masks %s/%s bits  %s  can bounce: %s\n", d->name,
+	       d->driver.s ? d->driver.s : "(no driver)", ms, cs,
+	       d->iommu_domain.s ? d->iommu_domain.s : "no IOMMU domain", v ? v : verdict);
+	for (size_t k = 0; k < b->reasons.n; k++)
+		printf("      %s\n", b->reasons.v[k]);
+	free(v);
+}
+
 static void print_masks(const struct di_system *sys, const struct render_opts *ro)
 {
 	print_heading(ro, "Device masks beside the top of RAM", false);
@@ -280,24 +299,8 @@ static void print_masks(const struct di_system *sys, const struct render_opts *r
 		       (unsigned long long)sys->ram.top.v, (unsigned long long)(sys->ram.top.v >> 20));
 	else
 		printf("  top of RAM: unknown (%s)\n", di_strerror(sys->ram.top.err));
-	for (size_t i = 0; i < sys->swiotlb.n_bounce; i++) {
-		const struct di_bounce *b = &sys->swiotlb.bounce[i];
-		const struct di_device *d = system_find_device(sys, b->device);
-		const char *verdict = !b->can_bounce.set ? "unknown" : b->can_bounce.v ? "yes" : "no";
-		const char *c = color_for(ro, b->can_bounce.set && b->can_bounce.v ? "bounce" : NULL);
-
-		char ms[24], cs[24];
-
-		bits_text(ms, sizeof(ms), &d->dma_mask_bits);
-		bits_text(cs, sizeof(cs), &d->coherent_dma_mask_bits);
-		printf("  %s  %s  masks %s/%s bits  %s  can bounce: %s%s%s\n", d->name,
-		       d->driver.s ? d->driver.s : "(no driver)", ms, cs,
-		       d->iommu_domain.s ? d->iommu_domain.s : "no IOMMU domain",
-		       c ? "\033[33m" : "", verdict,
-		       c ? "\033[0m" : "");
-		for (size_t k = 0; k < b->reasons.n; k++)
-			printf("      %s\n", b->reasons.v[k]);
-	}
+	for (size_t i = 0; i < sys->swiotlb.n_bounce; i++)
+		print_mask(sys, &sys->swiotlb.bounce[i], ro);
 }
 
 int render_swiotlb(const struct di_system *sys, const struct render_opts *ro)
