@@ -22,19 +22,15 @@
 /* How an attached device addresses memory, for comparing devices. */
 static char *address_space(const struct di_attachment *a)
 {
-	char *s = NULL;
 	const char *dom = a->iommu_domain.s;
 
 	if (!a->known)
 		return NULL;
-	if (a->iommu_group.set && dom && strcmp(dom, "identity") != 0) {
-		if (asprintf(&s, "IOMMU group %lld (%s)", a->iommu_group.v, dom) < 0)
-			return NULL;
-		return s;
-	}
+	if (a->iommu_group.set && dom && strcmp(dom, "identity") != 0)
+		return xasprintf("IOMMU group %lld (%s)", a->iommu_group.v, dom);
 	if (a->iommu_group.set && !dom)
 		return NULL;	/* a group whose domain type is unknown */
-	return strdup(a->iommu_group.set ? "untranslated (identity domain)" : "untranslated (no IOMMU group)");
+	return xstrdup(a->iommu_group.set ? "untranslated (identity domain)" : "untranslated (no IOMMU group)");
 }
 
 static void attachment_notes(struct di_dmabuf *b)
@@ -55,7 +51,7 @@ static void attachment_notes(struct di_dmabuf *b)
 		if (!sp)
 			continue;
 		if (!first)
-			first = strdup(sp);
+			first = xstrdup(sp);
 		else if (strcmp(first, sp) != 0)
 			differ = true;
 		if (lf)

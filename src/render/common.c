@@ -96,15 +96,11 @@ const struct field *field_find(const struct field *fields, size_t n, const char 
 
 char *unknown_text(int err, bool details)
 {
-	char *s = NULL;
-
 	if (!err)
-		return strdup("-");
+		return xstrdup("-");
 	if (!details)
-		return strdup("?");
-	if (asprintf(&s, "unknown (%s)", di_strerror(err)) < 0)
-		return NULL;
-	return s;
+		return xstrdup("?");
+	return xasprintf("unknown (%s)", di_strerror(err));
 }
 
 static char *strv_text(const struct strv *v)
@@ -119,27 +115,22 @@ static char *strv_text(const struct strv *v)
 	s = strbuf_take(&sb);
 	if (s && !*s) {
 		free(s);
-		return strdup("-");
+		return xstrdup("-");
 	}
 	return s;
 }
 
 static char *ival_text(const struct field *f, const struct ival *iv, bool details)
 {
-	char *s = NULL;
-	int n;
-
 	if (!iv->set)
 		return unknown_text(iv->err, details);
 	if (f->type == FT_BOOL)
-		return strdup(iv->v ? "yes" : "no");
+		return xstrdup(iv->v ? "yes" : "no");
 	if (f->type == FT_ID16)
-		n = asprintf(&s, "%04llx", iv->v);
-	else if (f->type == FT_ID24)
-		n = asprintf(&s, "%06llx", iv->v);
-	else
-		n = asprintf(&s, "%lld", iv->v);
-	return n < 0 ? NULL : s;
+		return xasprintf("%04llx", iv->v);
+	if (f->type == FT_ID24)
+		return xasprintf("%06llx", iv->v);
+	return xasprintf("%lld", iv->v);
 }
 
 char *field_text(const struct field *f, const void *obj, bool details)
@@ -149,7 +140,7 @@ char *field_text(const struct field *f, const void *obj, bool details)
 
 	switch (f->type) {
 	case FT_STR:
-		return sv->s ? strdup(sv->s) : unknown_text(sv->err, details);
+		return sv->s ? xstrdup(sv->s) : unknown_text(sv->err, details);
 	case FT_INT:
 	case FT_ID16:
 	case FT_ID24:
@@ -158,11 +149,11 @@ char *field_text(const struct field *f, const void *obj, bool details)
 	case FT_STRV:
 		return strv_text(p);
 	case FT_CSTR:
-		return strdup(*(char *const *)p ? *(char *const *)p : "-");
+		return xstrdup(*(char *const *)p ? *(char *const *)p : "-");
 	case FT_CBOOL:
-		return strdup(*(const bool *)p ? "yes" : "no");
+		return xstrdup(*(const bool *)p ? "yes" : "no");
 	case FT_CUSTOM:
-		return f->text ? f->text(f, obj, details) : strdup("-");
+		return f->text ? f->text(f, obj, details) : xstrdup("-");
 	}
 	return NULL;
 }
@@ -230,10 +221,10 @@ char *color_text(const struct render_opts *ro, const char *color, const char *te
 	char *seq = NULL, *mark, *s = NULL;
 
 	if (!ro->color || !color)
-		return strdup(text);
+		return xstrdup(text);
 	tb = scols_new_table();
 	if (!tb)
-		return NULL;
+		xalloc_fail();
 	scols_table_enable_colors(tb, 1);
 	scols_table_enable_noheadings(tb, 1);
 	ln = scols_table_new_column(tb, "", 0, 0) ? scols_table_new_line(tb, NULL) : NULL;
@@ -241,10 +232,9 @@ char *color_text(const struct render_opts *ro, const char *color, const char *te
 	    scols_cell_set_color(scols_line_get_cell(ln, 0), color) == 0 &&
 	    scols_print_table_to_string(tb, &seq) == 0 && (mark = strchr(seq, '|'))) {
 		*mark = '\0';
-		if (asprintf(&s, "%s%s%s", seq, text, mark + 1) < 0)
-			s = NULL;
+		s = xasprintf("%s%s%s", seq, text, mark + 1);
 	} else {
-		s = strdup(text);
+		s = xstrdup(text);
 	}
 	free(seq);
 	scols_unref_table(tb);
@@ -285,15 +275,11 @@ struct table {
 
 struct table *table_new(const struct render_opts *ro)
 {
-	struct table *t = calloc(1, sizeof(*t));
+	struct table *t = xcalloc(1, sizeof(*t));
 
-	if (!t)
-		return NULL;
 	t->tb = scols_new_table();
-	if (!t->tb) {
-		free(t);
-		return NULL;
-	}
+	if (!t->tb)
+		xalloc_fail();
 	scols_table_enable_colors(t->tb, ro->color);
 	return t;
 }
@@ -304,6 +290,19 @@ void table_column(struct table *t, const char *header, bool right)
 							     right ? SCOLS_FL_RIGHT : 0);
 
 	if (cl && scols_table_colors_wanted(t->tb))
+		scols_cell_set_color(scols_column_get_header(cl), "bold");
+}
+
+void table_column_lines(struct table *t, const char *header)
+{
+	struct libscols_column *cl = scols_table_new_column(t->tb, header, 0, SCOLS_FL_WRAP);
+
+	if (!cl)
+		return;
+	/* The line breaks are the point; the other cells print as printf would. */
+	scols_table_enable_noencoding(t->tb, 1);
+	scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize, scols_wrapnl_nextchunk, NULL);
+	if (scols_table_colors_wanted(t->tb))
 		scols_cell_set_color(scols_column_get_header(cl), "bold");
 }
 

@@ -115,8 +115,6 @@ static int render_table(const struct di_system *sys, const struct render_opts *r
 	struct table *t = table_new(ro);
 	size_t col;
 
-	if (!t)
-		return -ENOMEM;
 	table_column(t, "DEVICE", false);
 	for (size_t i = 0; i < n_device_fields; i++)
 		if (device_fields[i].column)

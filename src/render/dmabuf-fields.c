@@ -53,11 +53,9 @@ static const char *mode_access(long long m)
 /* A number in decimal, or why it is unknown. */
 static char *num_text(const struct ival *v, bool details)
 {
-	char *s = NULL;
-
 	if (!v->set)
 		return unknown_text(v->err, details);
-	return asprintf(&s, "%lld", v->v) < 0 ? NULL : s;
+	return xasprintf("%lld", v->v);
 }
 
 /* open(2) flags: octal and their names; JSON: the number and "<key>_decoded". */
@@ -105,11 +103,9 @@ static void oflags_json(const struct field *f, const void *obj, struct json_obje
 static char *fmode_text(const struct field *f, const void *obj, bool details)
 {
 	const struct ival *v = field_value(f, obj);
-	char *s = NULL;
-
 	if (!v->set)
 		return unknown_text(v->err, details);
-	return asprintf(&s, "0x%llx (%s)", v->v, mode_access(v->v)) < 0 ? NULL : s;
+	return xasprintf("0x%llx (%s)", v->v, mode_access(v->v));
 }
 
 static void fmode_json(const struct field *f, const void *obj, struct json_object *o)
@@ -126,13 +122,9 @@ static void fmode_json(const struct field *f, const void *obj, struct json_objec
 static char *probe_text(const struct field *f, const void *obj, bool details)
 {
 	const struct di_probe *p = field_value(f, obj);
-	char *s = NULL;
-
 	if (p->ok.set && p->ok.v)
-		return strdup("yes");
-	if (asprintf(&s, "%s (%s)", p->ok.set ? "no" : "unknown", di_strerror(p->ok.err)) < 0)
-		return NULL;
-	return s;
+		return xstrdup("yes");
+	return xasprintf("%s (%s)", p->ok.set ? "no" : "unknown", di_strerror(p->ok.err));
 }
 
 static void probe_json(const struct field *f, const void *obj, struct json_object *o)
@@ -154,7 +146,7 @@ static char *map_info_text(const struct field *f, const void *obj, bool details)
 	const struct ival *v = field_value(f, obj);
 	const char *name = v->set ? map_info_name(v->v) : NULL;
 
-	return name ? strdup(name) : num_text(v, details);
+	return name ? xstrdup(name) : num_text(v, details);
 }
 
 static void map_info_json(const struct field *f, const void *obj, struct json_object *o)
@@ -235,11 +227,7 @@ static void listed_json(const struct field *f, const void *obj, struct json_obje
 
 static char *unlisted_text(const struct di_dmabuf *b)
 {
-	char *s = NULL;
-
-	if (asprintf(&s, "unknown (%s)", di_strerror(b->bufinfo_err)) < 0)
-		return NULL;
-	return s;
+	return xasprintf("unknown (%s)", di_strerror(b->bufinfo_err));
 }
 
 static void fence_line(FILE *f, const struct di_fence *fc)
@@ -314,9 +302,9 @@ static char *attachments_text(const struct field *f, const void *obj, bool detai
 	struct strbuf sb;
 
 	if (!b->listed)
-		return details ? unlisted_text(b) : strdup("?");
+		return details ? unlisted_text(b) : xstrdup("?");
 	if (!details && !b->n_attachments)
-		return strdup("-");
+		return xstrdup("-");
 	if (!strbuf_open(&sb))
 		return NULL;
 	if (details)
@@ -353,7 +341,7 @@ static char *holders_text(const struct field *f, const void *obj, bool details)
 	struct strbuf sb;
 
 	if (!b->n_holders)
-		return strdup("-");
+		return xstrdup("-");
 	if (!strbuf_open(&sb))
 		return NULL;
 	for (size_t i = 0; i < b->n_holders; i++) {

@@ -225,8 +225,6 @@ static int buffers_table(const struct di_bufset *s, const struct render_opts *ro
 {
 	struct table *t = table_new(ro);
 
-	if (!t)
-		return -ENOMEM;
 	for (size_t c = 0; c < N_OF(bufs_columns); c++) {
 		const struct field *f = buf_field(bufs_columns[c]);
 
@@ -244,8 +242,6 @@ static int exporters_table(const struct di_bufset *s, const struct render_opts *
 {
 	struct table *t = table_new(ro);
 
-	if (!t)
-		return -ENOMEM;
 	table_column(t, "EXPORTER", false);
 	table_column(t, "BUFFERS", true);
 	table_column(t, "BYTES", true);
@@ -286,8 +282,6 @@ static int procs_table(const struct di_bufset *s, const struct render_opts *ro)
 {
 	struct table *t = table_new(ro);
 
-	if (!t)
-		return -ENOMEM;
 	table_column(t, "PID", true);
 	table_column(t, "COMM", false);
 	table_column(t, "BUFFERS", true);
@@ -298,7 +292,7 @@ static int procs_table(const struct di_bufset *s, const struct render_opts *ro)
 
 		table_row(t);
 		cell_num(t, 0, p->pid);
-		cell_owned(t, 1, p->comm.s ? strdup(p->comm.s) : unknown_text(p->comm.err, true));
+		cell_owned(t, 1, p->comm.s ? xstrdup(p->comm.s) : unknown_text(p->comm.err, true));
 		cell_num(t, 2, (long long)p->n_buffers);
 		cell_num(t, 3, p->bytes);
 		cell_owned(t, 4, holds_text(p));

@@ -73,6 +73,8 @@ void fields_help(FILE *out, const struct field *fields, size_t n);
 struct table;
 struct table *table_new(const struct render_opts *ro);
 void table_column(struct table *t, const char *header, bool right);
+/* A last column whose cells hold several lines, one per '\n'. */
+void table_column_lines(struct table *t, const char *header);
 void table_row(struct table *t);
 void table_cell(struct table *t, size_t col, const char *text, const char *color);
 int table_print(struct table *t);

@@ -272,35 +272,58 @@ static void bits_text(char *buf, size_t cap, const struct ival *v)
 		snprintf(buf, cap, "?");
 }
 
-/* One device: "NAME  DRIVER  masks S/C bits  DOMAIN  can bounce: VERDICT", its reasons below. */
-static void print_mask(const struct di_system *sys, const struct di_bounce *b,
-		       const struct render_opts *ro)
+/* One row: the device, its masks and domain, whether it can bounce, and why (a line a reason). */
+static void mask_row(struct table *t, const struct di_system *sys, const struct di_bounce *b,
+		     const struct render_opts *ro)
 {
 	const struct di_device *d = system_find_device(sys, b->device);
-	const char *verdict = !b->can_bounce.set ? "unknown" : b->can_bounce.v ? "yes" : "no";
-	const char *c = color_for(ro, b->can_bounce.set && b->can_bounce.v ? "bounce" : NULL);
-	char *v = color_text(ro, c, verdict), ms[24], cs[24];
+	char ms[24], cs[24], *why = NULL;
+	size_t len;
+	FILE *f = open_memstream(&why, &len);
 
+	if (!f)
+		xalloc_fail();
+	for (size_t k = 0; k < b->reasons.n; k++)
+		fprintf(f, "%s%s", k ? "\n" : "", b->reasons.v[k]);
+	if (fclose(f) != 0)
+		xalloc_fail();
 	bits_text(ms, sizeof(ms), &d->dma_mask_bits);
 	bits_text(cs, sizeof(cs), &d->coherent_dma_mask_bits);
-	printf("  %s  %s  masks %s/%s bits  %s  can bounce: %s\n", d->name,
-	       d->driver.s ? d->driver.s : "(no driver)", ms, cs,
-	       d->iommu_domain.s ? d->iommu_domain.s : "no IOMMU domain", v ? v : verdict);
-	for (size_t k = 0; k < b->reasons.n; k++)
-		printf("      %s\n", b->reasons.v[k]);
-	free(v);
+	table_row(t);
+	table_cell(t, 0, d->name, NULL);
+	table_cell(t, 1, d->driver.s, NULL);
+	table_cell(t, 2, ms, NULL);
+	table_cell(t, 3, cs, NULL);
+	table_cell(t, 4, d->iommu_domain.s, NULL);
+	table_cell(t, 5, !b->can_bounce.set ? "unknown" : b->can_bounce.v ? "yes" : "no",
+		   color_for(ro, b->can_bounce.set && b->can_bounce.v ? "bounce" : NULL));
+	table_cell(t, 6, why, NULL);
+	free(why);
 }
 
 static void print_masks(const struct di_system *sys, const struct render_opts *ro)
 {
+	struct table *t;
+
 	print_heading(ro, "Device masks beside the top of RAM", false);
 	if (sys->ram.top.set)
 		printf("  top of RAM: 0x%llx (%llu MiB, end of the highest online memory block)\n",
 		       (unsigned long long)sys->ram.top.v, (unsigned long long)(sys->ram.top.v >> 20));
 	else
 		printf("  top of RAM: unknown (%s)\n", di_strerror(sys->ram.top.err));
+	if (!sys->swiotlb.n_bounce)
+		return;
+	t = table_new(ro);
+	table_column(t, "DEVICE", false);
+	table_column(t, "DRIVER", false);
+	table_column(t, "MASK", true);
+	table_column(t, "CMASK", true);
+	table_column(t, "DOMAIN", false);
+	table_column(t, "BOUNCE", false);
+	table_column_lines(t, "WHY");
 	for (size_t i = 0; i < sys->swiotlb.n_bounce; i++)
-		print_mask(sys, &sys->swiotlb.bounce[i], ro);
+		mask_row(t, sys, &sys->swiotlb.bounce[i], ro);
+	table_print(t);
 }
 
 int render_swiotlb(const struct di_system *sys, const struct render_opts *ro)
