@@ -52,11 +52,11 @@ static int inspect(struct di_ctx *ctx, const char *arg, struct di_dmabuf *b)
 	}
 	/* bufinfo is read while the fd is open: a test buffer lives no longer. */
 	err = bufinfo_read(&ctx->root, &info, &ninfo);
-	err = bufinfo_merge(b, info, ninfo, err);
+	bufinfo_merge(b, info, ninfo, err);
 	dmabufs_free(info, ninfo);
 	if (fd >= 0 && b->source != SRC_FD)
 		close(fd);	/* a duplicate, or a test buffer: freed here */
-	return err < 0 ? -1 : 0;
+	return 0;
 }
 
 static int buf_run(struct di_ctx *ctx, int argc, char **argv)
@@ -73,7 +73,7 @@ static int buf_run(struct di_ctx *ctx, int argc, char **argv)
 	bufs = xcalloc(n, sizeof(*bufs));
 	for (size_t i = 0; i < n; i++) {
 		if (inspect(ctx, argv[i + 1], &bufs[i]) < 0) {
-			di_err("buf %s: %s", argv[i + 1], bufs[i].error ? bufs[i].error : "out of memory");
+			di_err("buf %s: %s", argv[i + 1], bufs[i].error);
 			failed++;
 		}
 	}

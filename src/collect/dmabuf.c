@@ -436,24 +436,23 @@ static void copy_listing(struct di_dmabuf *b, const struct di_dmabuf *src)
 		b->attachments[b->n_attachments++].device = dup_or_empty(src->attachments[i].device);
 }
 
-int bufinfo_merge(struct di_dmabuf *b, const struct di_dmabuf *info, size_t n, int info_err)
+void bufinfo_merge(struct di_dmabuf *b, const struct di_dmabuf *info, size_t n, int info_err)
 {
 	if (info_err) {
 		b->bufinfo_err = info_err;
-		return 0;
+		return;
 	}
 	if (!b->inode.set) {
 		b->bufinfo_err = -DB_ENOINODE;
-		return 0;
+		return;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (info[i].inode.set && info[i].inode.v == b->inode.v) {
 			copy_listing(b, &info[i]);
-			return 0;
+			return;
 		}
 	}
 	b->bufinfo_err = -DB_ENOTLISTED;
-	return 0;
 }
 
 /* A device the collector does not list (say a platform device): find it by name. */

@@ -41,7 +41,7 @@ int dmabuf_collect_snapshot(const struct rootfs *root, const char *arg, struct d
 /* Read and parse debugfs bufinfo. Returns 0 or -errno. */
 int bufinfo_read(const struct rootfs *r, struct di_dmabuf **info, size_t *n);
 /* Copy what bufinfo says about b (matched by inode), or note why it cannot. */
-int bufinfo_merge(struct di_dmabuf *b, const struct di_dmabuf *info, size_t n, int info_err);
+void bufinfo_merge(struct di_dmabuf *b, const struct di_dmabuf *info, size_t n, int info_err);
 /* Fill each attachment's group, domain and masks from the device collector. */
 int dmabuf_resolve_attachments(const struct rootfs *root, struct di_dmabuf *bufs, size_t n);
 
