@@ -184,7 +184,7 @@ static int collect(struct di_ctx *ctx, struct report_state *st)
 
 	st->rec = rec_new(&ro);
 	rec_attach(&ctx->root, st->rec);
-	for (size_t i = 0; (c = command_at(i)); i++) {
+	for (size_t i = 0; (c = ctx->command_at(i)); i++) {
 		struct captured *cap = &st->cmds[st->n_cmds];
 
 		if (c == &cmd_report || st->n_cmds == MAX_COMMANDS)

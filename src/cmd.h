@@ -19,6 +19,8 @@ struct di_ctx {
 	struct rootfs root;
 	struct render_opts ro;
 	const char *sysroot;
+	/* The command table, in order; NULL past its end (for report, which runs the others). */
+	const struct command *(*command_at)(size_t i);
 };
 
 /* A command-specific option; drives getopt, --help and the completion test. */
@@ -43,6 +45,7 @@ struct command {
 	int (*run)(struct di_ctx *ctx, int argc, char **argv);
 };
 
+/* "dmainspect: ..." on stderr, after what stdout holds so far (cmd.c). */
 void di_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Run of a command without operands: collect, conclude, advise, render; an exit status. */
@@ -57,5 +60,3 @@ extern const struct command cmd_bufs;
 extern const struct command cmd_advise;
 extern const struct command cmd_report;
 
-/* The command table, in order; NULL past its end. */
-const struct command *command_at(size_t i);

@@ -30,7 +30,7 @@ static const struct command *const commands[] = {
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
-const struct command *command_at(size_t i)
+static const struct command *command_at(size_t i)
 {
 	return i < N_COMMANDS ? commands[i] : NULL;
 }
@@ -48,17 +48,6 @@ static const struct {
 	{ "version", 'V', NULL, "show the version and built-in features, and exit" },
 };
 
-void di_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fputs("dmainspect: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static const struct command *find_command(const char *name)
 {
@@ -325,7 +314,7 @@ static int command_argv(struct globals *g)
 
 int main(int argc, char **argv)
 {
-	struct di_ctx ctx = { 0 };
+	struct di_ctx ctx = { .command_at = command_at };
 	struct globals g = { 0 };
 	char **rest __attribute__((cleanup(freep))) = NULL;
 	int ret;

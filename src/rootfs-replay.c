@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rootfs-replay.h"
+#include "rootfs.h"
 #include "shared/hashmap.h"
 #include "shared/xalloc.h"
 
@@ -62,21 +63,18 @@ static bool parse_line(char *line, char *op, int *err, char **path)
 	return true;
 }
 
-void rfs_replay_load(struct rootfs *r)
+struct rfs_replay *rfs_replay_parse(char *text, bool *live)
 {
-	char *text, *line, *save = NULL;
-	struct rfs_replay *rp;
+	struct rfs_replay *rp = xcalloc(1, sizeof(*rp));
+	char *line, *save = NULL;
 
-	if (rfs_read_plain(r, RFS_ROOT, RFS_ERRORS_PATH, 16u << 20, &text) < 0)
-		return;
-	rp = xcalloc(1, sizeof(*rp));
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		struct failure *f;
 		char op, *path;
 		int err;
 
 		if (strcmp(line, "=live") == 0)
-			r->replays_live = true;
+			*live = true;
 		if (line[0] == '#' || !parse_line(line, &op, &err, &path) ||
 		    hmap_get(&rp->failures, failure_hash(op, path), failure_match,
 			     &(struct failure_key){ op, path }))
@@ -87,26 +85,24 @@ void rfs_replay_load(struct rootfs *r)
 		strcpy(f->path, path);
 		hmap_add(&rp->failures, failure_hash(op, path), f);
 	}
-	free(text);
-	r->replay = rp;
+	return rp;
 }
 
-void rfs_replay_free(struct rootfs *r)
+void rfs_replay_free(struct rfs_replay *rp)
 {
-	if (!r->replay)
+	if (!rp)
 		return;
-	hmap_free(&r->replay->failures, free);
-	free(r->replay);
-	r->replay = NULL;
+	hmap_free(&rp->failures, free);
+	free(rp);
 }
 
-int rfs_replay_error(const struct rootfs *r, char op, const char *key)
+int rfs_replay_error(const struct rfs_replay *rp, char op, const char *key)
 {
 	struct failure_key k = { op, key };
 	const struct failure *f;
 
-	if (!r->replay)
+	if (!rp)
 		return 0;
-	f = hmap_get(&r->replay->failures, failure_hash(op, key), failure_match, &k);
+	f = hmap_get(&rp->failures, failure_hash(op, key), failure_match, &k);
 	return f ? f->err : 0;
 }

@@ -6,10 +6,12 @@
  */
 #pragma once
 
-#include "rootfs.h"
+#include <stdbool.h>
 
-/* Load a snapshot's recorded failures; absent is fine. */
-void rfs_replay_load(struct rootfs *r);
-void rfs_replay_free(struct rootfs *r);
-/* The error recorded for this access (-errno), or 0. */
-int rfs_replay_error(const struct rootfs *r, char op, const char *key);
+struct rfs_replay;
+
+/* The failures in the text of RFS_ERRORS_PATH (edited in place); *live: "=live" seen. */
+struct rfs_replay *rfs_replay_parse(char *text, bool *live);
+void rfs_replay_free(struct rfs_replay *rp);
+/* The error recorded for this access (-errno), or 0; rp may be NULL. */
+int rfs_replay_error(const struct rfs_replay *rp, char op, const char *key);

@@ -32,6 +32,17 @@
 
 static bool openat2_missing;
 
+/* A snapshot's recorded failures (RFS_ERRORS_PATH), replayed; absent is fine. */
+static void replay_load(struct rootfs *r)
+{
+	char *text;
+
+	if (rfs_read_plain(r, RFS_ROOT, RFS_ERRORS_PATH, 16u << 20, &text) < 0)
+		return;
+	r->replay = rfs_replay_parse(text, &r->replays_live);
+	free(text);
+}
+
 int rfs_init(struct rootfs *r, const char *dir)
 {
 	struct stat st;
@@ -60,7 +71,7 @@ int rfs_init(struct rootfs *r, const char *dir)
 	env = getenv("DMAINSPECT_NO_OPENAT2");
 	r->no_openat2 = env && *env && strcmp(env, "0") != 0;
 	if (!r->live)
-		rfs_replay_load(r);
+		replay_load(r);
 	return 0;
 }
 
@@ -68,7 +79,8 @@ void rfs_fini(struct rootfs *r)
 {
 	if (r->fd >= 0)
 		close(r->fd);
-	rfs_replay_free(r);
+	rfs_replay_free(r->replay);
+	r->replay = NULL;
 	free(r->dir);
 	r->fd = -1;
 	r->dir = NULL;
@@ -296,7 +308,7 @@ int rfs_open(const struct rootfs *r, int dirfd, const char *path, int flags)
 
 	if (!keyed(r, dirfd, path, key, sizeof(key)))
 		return open_checked(r, dirfd, path, flags);
-	fd = rfs_replay_error(r, op, key);
+	fd = rfs_replay_error(r->replay, op, key);
 	if (fd < 0)
 		return fd;
 	fd = open_checked(r, dirfd, path, flags);
@@ -536,7 +548,7 @@ ssize_t rfs_readlink(const struct rootfs *r, int dirfd, const char *path, char *
 
 	if (!keyed(r, dirfd, path, key, sizeof(key)))
 		return readlink_checked(r, dirfd, path, buf, cap);
-	n = rfs_replay_error(r, RFS_OP_LINK, key);
+	n = rfs_replay_error(r->replay, RFS_OP_LINK, key);
 	if (n < 0)
 		return n;
 	n = readlink_checked(r, dirfd, path, buf, cap);
@@ -662,7 +674,7 @@ int rfs_realpath(const struct rootfs *r, const char *path, char *out, size_t cap
 
 	if (!keyed(r, RFS_ROOT, path, key, sizeof(key)))
 		return realpath_checked(r, path, out, cap);
-	err = rfs_replay_error(r, RFS_OP_REAL, key);
+	err = rfs_replay_error(r->replay, RFS_OP_REAL, key);
 	if (err < 0)
 		return err;
 	err = realpath_checked(r, path, out, cap);
@@ -733,7 +745,7 @@ static ssize_t read_kmsg_checked(const struct rootfs *r, size_t max, char **out)
 
 ssize_t rfs_read_kmsg(const struct rootfs *r, size_t max, char **out)
 {
-	ssize_t n = rfs_replay_error(r, RFS_OP_READ, "dev/kmsg");
+	ssize_t n = rfs_replay_error(r->replay, RFS_OP_READ, "dev/kmsg");
 
 	*out = NULL;
 	if (n < 0)

@@ -10,7 +10,7 @@ cd "$top/src" || exit 99
 # layer NUMBER PATTERN...: the lower the number, the higher the layer.
 # shellcheck disable=SC2054
 layers=(
-	"1 main.c cmd.h cmd-*.c report*.c report*.h bundle.c bundle.h"
+	"1 main.c cmd.h cmd.c cmd-*.c report*.c report*.h bundle.c bundle.h"
 	"2 render/*"
 	"3 conclude.c conclude.h advise*.c advise*.h"
 	"4 collect/*"
