@@ -477,7 +477,7 @@ static void predict(const struct di_system *sys, const struct di_device *d, stru
 	a->prediction.differs = why_differs(a);
 }
 
-int advise_device(const struct di_system *sys, const struct di_device *d, struct advice *a)
+static int advise_device(const struct di_system *sys, const struct di_device *d, struct advice *a)
 {
 	int b;
 

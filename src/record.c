@@ -205,7 +205,7 @@ static struct rec_node *add_content(struct rfs_record *rec, const char *path, co
 	return x;
 }
 
-int rec_put(struct rfs_record *rec, const char *path, const char *data, size_t len)
+static int rec_put(struct rfs_record *rec, const char *path, const char *data, size_t len)
 {
 	return add_content(rec, path, data, len, false) ? 0 : -EISDIR;
 }

@@ -62,8 +62,6 @@ void rec_attach(struct rootfs *r, struct rfs_record *rec);
 /* Every node, sorted by path; valid until the recorder changes. */
 const struct rec_node *const *rec_nodes(struct rfs_record *rec, size_t *n);
 const struct rec_node *rec_find(const struct rfs_record *rec, const char *path);
-/* A file that is not a kernel file (dmainspect/names.json); replaces an earlier one. */
-int rec_put(struct rfs_record *rec, const char *path, const char *data, size_t len);
 /* Files whose reads timed out. */
 size_t rec_timeouts(const struct rfs_record *rec);
 /* The failed accesses as the text of dmainspect/errors (malloc'd). */

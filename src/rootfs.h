@@ -98,11 +98,6 @@ static inline bool rfs_as_live(const struct rootfs *r)
 void rfs_fini(struct rootfs *r);
 
 /*
- * For an observer: the access as the caller spelled it, root-relative
- * ("sys/devices/..."), without resolving the last component; 0 or -errno.
- */
-int rfs_key(const struct rootfs *r, int dirfd, const char *path, char *out, size_t cap);
-/*
  * Resolve a root-relative path inside the root into its canonical form in
  * out; on_link hears of every symlink followed (where it is, its target).
  */

@@ -349,6 +349,18 @@ static int udmabuf_alloc(const struct rootfs *r, int fd, struct test_buffer *tb,
 #endif
 }
 
+/* Free a buffer whose allocation failed: close its fd and forget the strings. */
+static void test_buffer_free(struct test_buffer *tb)
+{
+	if (tb->fd >= 0)
+		close(tb->fd);
+	free(tb->device);
+	free(tb->driver);
+	free(tb->allocation);
+	memset(tb, 0, sizeof(*tb));
+	tb->fd = -1;
+}
+
 int test_buffer_alloc(const struct rootfs *r, const char *path, struct test_buffer *tb,
 		      char **why)
 {
@@ -383,15 +395,4 @@ int test_buffer_alloc(const struct rootfs *r, const char *path, struct test_buff
 		return err;
 	}
 	return 0;
-}
-
-void test_buffer_free(struct test_buffer *tb)
-{
-	if (tb->fd >= 0)
-		close(tb->fd);
-	free(tb->device);
-	free(tb->driver);
-	free(tb->allocation);
-	memset(tb, 0, sizeof(*tb));
-	tb->fd = -1;
 }

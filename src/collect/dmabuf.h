@@ -22,8 +22,6 @@ struct test_buffer {
  */
 int test_buffer_alloc(const struct rootfs *r, const char *path, struct test_buffer *tb,
 		      char **why);
-/* Free the buffer: close its fd and forget the strings. */
-void test_buffer_free(struct test_buffer *tb);
 
 /* dmabuf.c: one buffer in depth (buf). */
 /*

@@ -7,12 +7,12 @@
 
 #include "kmsg-lex.h"
 
-bool kl_is_digit(char c)
+static bool kl_is_digit(char c)
 {
 	return c >= '0' && c <= '9';
 }
 
-int kl_hexval(char c)
+static int kl_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';

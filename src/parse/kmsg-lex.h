@@ -10,8 +10,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-bool kl_is_digit(char c);
-int kl_hexval(char c);
 /* PREFIX at the start of s: the rest, or NULL. */
 const char *kl_skip(const char *s, const char *prefix);
 /* Hexadecimal number, "0x" optional unless need_0x; at most 16 digits. */

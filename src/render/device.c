@@ -49,23 +49,7 @@ const struct field device_fields[] = {
 };
 const size_t n_device_fields = sizeof(device_fields) / sizeof(device_fields[0]);
 
-void device_to_json(const struct di_device *d, struct json_object *o)
-{
-	struct json_object *adv = json_object_new_object();
-	const struct advice *a = &d->advice;
-
-	json_add_str(o, "name", d->name);
-	json_add_str(o, "path", d->path);
-	fields_to_json(device_fields, n_device_fields, d, o);
-	json_add_str(adv, "mode", a->mode ? dma_mode_name(a->mode) : NULL);
-	json_add_str(adv, "path", a->path ? dma_path_name(a->path) : NULL);
-	json_add_strv(adv, "reasons", &a->reasons);
-	json_add_strv(adv, "notes", &a->notes);
-	json_object_object_add(adv, "prediction", prediction_to_json(&a->prediction));
-	json_object_object_add(o, "advice", adv);
-}
-
-struct json_object *prediction_to_json(const struct di_prediction *p)
+static struct json_object *prediction_to_json(const struct di_prediction *p)
 {
 	struct json_object *o;
 
@@ -80,6 +64,22 @@ struct json_object *prediction_to_json(const struct di_prediction *p)
 	json_add_strv(o, "reasons", &p->reasons);
 	json_add_str(o, "differs", p->differs);
 	return o;
+}
+
+static void device_to_json(const struct di_device *d, struct json_object *o)
+{
+	struct json_object *adv = json_object_new_object();
+	const struct advice *a = &d->advice;
+
+	json_add_str(o, "name", d->name);
+	json_add_str(o, "path", d->path);
+	fields_to_json(device_fields, n_device_fields, d, o);
+	json_add_str(adv, "mode", a->mode ? dma_mode_name(a->mode) : NULL);
+	json_add_str(adv, "path", a->path ? dma_path_name(a->path) : NULL);
+	json_add_strv(adv, "reasons", &a->reasons);
+	json_add_strv(adv, "notes", &a->notes);
+	json_object_object_add(adv, "prediction", prediction_to_json(&a->prediction));
+	json_object_object_add(o, "advice", adv);
 }
 
 void advice_text(const struct di_device *d, const struct render_opts *ro, const char *indent)

@@ -102,8 +102,6 @@ char *strbuf_take(struct strbuf *sb);
 
 extern const struct field device_fields[];
 extern const size_t n_device_fields;
-void device_to_json(const struct di_device *d, struct json_object *o);
-struct json_object *prediction_to_json(const struct di_prediction *p);
 /* The advice of one device as indented text lines. */
 void advice_text(const struct di_device *d, const struct render_opts *ro, const char *indent);
 int render_devices(const struct di_system *sys, const struct render_opts *ro);

@@ -63,11 +63,6 @@ static bool str_match(const void *item, const void *key)
 	return strcmp(item, key) == 0;
 }
 
-bool strset_contains(const struct hmap *set, const char *s)
-{
-	return hmap_get(set, hmap_hash(HMAP_SEED, s, strlen(s)), str_match, s) != NULL;
-}
-
 bool strset_add(struct hmap *set, const char *s)
 {
 	size_t h = hmap_hash(HMAP_SEED, s, strlen(s));

@@ -7,7 +7,7 @@
 #include "shared/strv.h"
 #include "shared/xalloc.h"
 
-void strv_take(struct strv *sv, char *s)
+static void strv_take(struct strv *sv, char *s)
 {
 	sv->v = xreallocarray(sv->v, sv->n + 1, sizeof(*sv->v));
 	sv->v[sv->n++] = s;

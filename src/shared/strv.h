@@ -14,7 +14,5 @@ struct strv {
 void strv_add(struct strv *sv, const char *s);
 void strv_addf(struct strv *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strv_vaddf(struct strv *sv, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
-/* Takes ownership of s (malloc'd). */
-void strv_take(struct strv *sv, char *s);
 void strv_free(struct strv *sv);
 bool strv_contains(const struct strv *sv, const char *s);
