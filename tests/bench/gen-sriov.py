@@ -76,10 +76,11 @@ def main():
         "consistent_dma_mask_bits": "64\n", "numa_node": "0\n", "irq": "0\n",
         "resource": resource, "removable": "fixed\n", "vendor": f"0x{VENDOR:04x}\n",
     }
-    kind = {}
+    kind, kind_alias = {}, {}
     for dev, drv in (PF, VF):
         alias = (f"pci:v{VENDOR:08X}d{dev:08X}sv{SUBSYS[0]:08X}sd{SUBSYS[1]:08X}"
                  f"bc{CLASS >> 16:02X}sc{(CLASS >> 8) & 0xff:02X}i{CLASS & 0xff:02X}")
+        kind_alias[dev] = alias
         attrs = dict(common, device=f"0x{dev:04x}\n", modalias=alias + "\n",
                      config=config_space(dev))
         # One copy of each attribute, hard-linked into every function: fast to
@@ -90,6 +91,10 @@ def main():
             write(os.path.join(tdir, attr), data)
         kind[dev] = [(os.path.join(tdir, a), a) for a in attrs]
 
+    # What pci_uevent() and dev_uevent() print.
+    uevent = {dev: (f"DRIVER={drv}\nPCI_CLASS={CLASS:X}\nPCI_ID={VENDOR:04X}:{dev:04X}\n"
+                    f"PCI_SUBSYS_ID={SUBSYS[0]:04X}:{SUBSYS[1]:04X}\nPCI_SLOT_NAME=@SLOT@\n"
+                    f"MODALIAS={kind_alias[dev]}\n") for dev, drv in (PF, VF)}
     for g in range(n // PER_GROUP):
         gdir = os.path.join(s, "kernel/iommu_groups", str(g))
         os.makedirs(os.path.join(gdir, "devices"))
@@ -103,7 +108,7 @@ def main():
             os.mkdir(d)
             for src, attr in kind[dev]:
                 os.link(src, os.path.join(d, attr))
-            write(os.path.join(d, "uevent"), f"DRIVER={drv}\nPCI_SLOT_NAME={name}\n")
+            write(os.path.join(d, "uevent"), uevent[dev].replace("@SLOT@", name))
             os.symlink("../../../bus/pci", os.path.join(d, "subsystem"))
             os.symlink(f"../../../bus/pci/drivers/{drv}", os.path.join(d, "driver"))
             os.symlink(f"../../../kernel/iommu_groups/{g}", os.path.join(d, "iommu_group"))
