@@ -34,6 +34,9 @@ static int cleanup_out_dirfd = -1;
 static char cleanup_out_name[NAME_MAX + 1];
 
 static int fail(char *why, size_t cap, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *why, size_t cap, int err, const char *fmt, ...)
 {
 	va_list ap;
 

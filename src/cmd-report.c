@@ -91,6 +91,9 @@ static void report_help(FILE *out)
 
 /* "dmainspect: report: ..." when stderr is a terminal or the report takes a while. */
 static void progress(const struct report_state *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void progress(const struct report_state *st, const char *fmt, ...)
 {
 	va_list ap;
 
