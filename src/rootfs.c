@@ -2,9 +2,11 @@
 /*
  * Rooted, bounded, non-blocking access to kernel files.
  *
- * Opening happens in two steps: an O_PATH open that never has side effects
- * (no device open, no FIFO wait), an fstat that refuses anything but a
- * regular file or directory, then a reopen of that very inode for reading.
+ * Opening a file to read happens in two steps: an O_PATH open that never has
+ * side effects (no device open, no FIFO wait), an fstat that refuses anything
+ * but a regular file or directory, then a reopen of that very inode for
+ * reading. A directory is opened in one step: O_DIRECTORY fails on anything
+ * else before the kernel opens it.
  * Resolution uses openat2(RESOLVE_IN_ROOT) where the kernel has it, and an
  * equivalent walk of our own (every symlink read and resolved against the
  * root, 40 links at most) where it does not.
@@ -19,6 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 #ifdef HAVE_LINUX_OPENAT2_H
 #include <linux/openat2.h>
@@ -29,6 +32,9 @@
 #include "shared/xalloc.h"
 
 #define MAX_SYMLINKS 40
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
 
 static bool openat2_missing;
 
@@ -215,7 +221,21 @@ static int open_path(const struct rootfs *r, int dirfd, const char *path, int fl
 	return fd < 0 ? -errno : fd;
 }
 
-/* Reopen an O_PATH fd of a regular file for reading. */
+/* Whether /proc/self/fd is procfs, its magic links the very files open here (checked once). */
+static bool proc_fd_trusted(void)
+{
+	static int state;	/* 0 not yet known, 1 procfs, -1 anything else */
+	struct statfs sf;
+
+	if (!state)
+		state = statfs("/proc/self/fd", &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC ? 1 : -1;
+	return state > 0;
+}
+
+/*
+ * Reopen an O_PATH fd of a regular file for reading: procfs's link is the very
+ * file pfd holds; without it, resolve again and check it is the same inode.
+ */
 static int reopen_regular(const struct rootfs *r, int dirfd, const char *path, int pfd,
 			  const struct stat *st)
 {
@@ -223,14 +243,15 @@ static int reopen_regular(const struct rootfs *r, int dirfd, const char *path, i
 	struct stat st2;
 	int fd;
 
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
-	fd = open(proc, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0) {
-		/* No /proc: resolve again and check it is the same inode. */
-		fd = open_path(r, dirfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW);
-		if (fd < 0)
+	if (proc_fd_trusted()) {
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+		fd = open(proc, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		if (fd >= 0)
 			return fd;
 	}
+	fd = open_path(r, dirfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW);
+	if (fd < 0)
+		return fd;
 	if (fstat(fd, &st2) < 0 || st2.st_ino != st->st_ino || st2.st_dev != st->st_dev) {
 		close(fd);
 		return -ESTALE;
@@ -238,39 +259,38 @@ static int reopen_regular(const struct rootfs *r, int dirfd, const char *path, i
 	return fd;
 }
 
-static int open_checked(const struct rootfs *r, int dirfd, const char *path, int flags)
+/* Open for flags: O_PATH, O_DIRECTORY, or a read (of a file: *size, its st_size, else 0). */
+static int open_checked(const struct rootfs *r, int dirfd, const char *path, int flags,
+			off_t *size)
 {
 	struct stat st;
 	int pfd, fd;
 
-	pfd = open_path(r, dirfd, path, O_PATH | (flags & (O_DIRECTORY | O_NOFOLLOW)));
+	if (size)
+		*size = 0;
+	/*
+	 * The kernel refuses O_DIRECTORY on anything but a directory before it
+	 * opens the file, and O_PATH opens nothing: no device, FIFO or socket is
+	 * ever opened here, so neither needs a type check.
+	 */
+	if (flags & (O_PATH | O_DIRECTORY))
+		return open_path(r, dirfd, path, (flags & O_PATH ? O_PATH : O_RDONLY) |
+				 (flags & (O_DIRECTORY | O_NOFOLLOW)));
+	pfd = open_path(r, dirfd, path, O_PATH | (flags & O_NOFOLLOW));
 	if (pfd < 0)
 		return pfd;
-	if (fstat(pfd, &st) < 0) {
+	if (fstat(pfd, &st) < 0)
 		fd = -errno;
-		goto out;
-	}
-	if ((flags & O_PATH) || S_ISDIR(st.st_mode)) {
-		if ((flags & O_DIRECTORY) && !S_ISDIR(st.st_mode)) {
-			fd = -ENOTDIR;
-			goto out;
-		}
-		if (flags & O_PATH)
-			return pfd;
+	else if (S_ISDIR(st.st_mode)) {
 		fd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		fd = fd < 0 ? -errno : fd;
-		goto out;
-	}
-	if (flags & O_DIRECTORY) {
-		fd = -ENOTDIR;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
+	} else if (!S_ISREG(st.st_mode))
 		fd = -RFS_ENOTREG;
-		goto out;
+	else {
+		fd = reopen_regular(r, dirfd, path, pfd, &st);
+		if (fd >= 0 && size)
+			*size = st.st_size;
 	}
-	fd = reopen_regular(r, dirfd, path, pfd, &st);
-out:
 	close(pfd);
 	return fd;
 }
@@ -302,21 +322,27 @@ static bool keyed(const struct rootfs *r, int dirfd, const char *path, char *key
 /* The observer's hook, when it has one. */
 #define HOOK(r, name) ((r)->hooks ? (r)->hooks->name : NULL)
 
-int rfs_open(const struct rootfs *r, int dirfd, const char *path, int flags)
+/* rfs_open(), with open_checked()'s size of a regular file. */
+static int open_keyed(const struct rootfs *r, int dirfd, const char *path, int flags, off_t *size)
 {
 	char key[PATH_MAX];
 	char op = (flags & O_PATH) ? RFS_OP_PATH : (flags & O_DIRECTORY) ? RFS_OP_DIR : RFS_OP_READ;
 	int fd;
 
 	if (!keyed(r, dirfd, path, key, sizeof(key)))
-		return open_checked(r, dirfd, path, flags);
+		return open_checked(r, dirfd, path, flags, size);
 	fd = rfs_replay_error(r->replay, op, key);
 	if (fd < 0)
 		return fd;
-	fd = open_checked(r, dirfd, path, flags);
+	fd = open_checked(r, dirfd, path, flags, size);
 	if (HOOK(r, opened))
 		r->hooks->opened(r, op, key, fd, !(flags & O_NOFOLLOW));
 	return fd;
+}
+
+int rfs_open(const struct rootfs *r, int dirfd, const char *path, int flags)
+{
+	return open_keyed(r, dirfd, path, flags, NULL);
 }
 
 DIR *rfs_opendir(const struct rootfs *r, int dirfd, const char *path)
@@ -338,11 +364,21 @@ DIR *rfs_opendir(const struct rootfs *r, int dirfd, const char *path)
 	return d;
 }
 
-static ssize_t read_fd(int fd, char *buf, size_t cap)
+/*
+ * Whether len bytes read are all of a regular file of st_size size (read as
+ * it was when opened). Kernel files report 0 or a page whatever their content
+ * and may return less than asked before their end: for them a read of 0 ends.
+ */
+static bool read_whole(size_t len, off_t size)
+{
+	return size > 0 && (off_t)len >= size;
+}
+
+static ssize_t read_fd(int fd, char *buf, size_t cap, off_t size)
 {
 	size_t len = 0;
 
-	while (len < cap - 1) {
+	while (len < cap - 1 && !read_whole(len, size)) {
 		ssize_t n = read(fd, buf + len, cap - 1 - len);
 
 		if (n < 0) {
@@ -355,7 +391,7 @@ static ssize_t read_fd(int fd, char *buf, size_t cap)
 		len += (size_t)n;
 	}
 	buf[len] = '\0';
-	if (len == cap - 1) {
+	if (len == cap - 1 && !read_whole(len, size)) {
 		char c;
 		ssize_t n = read(fd, &c, 1);
 
@@ -368,6 +404,7 @@ static ssize_t read_fd(int fd, char *buf, size_t cap)
 ssize_t rfs_read(const struct rootfs *r, int dirfd, const char *path, char *buf, size_t cap)
 {
 	char key[PATH_MAX];
+	off_t size;
 	ssize_t n;
 	int fd;
 
@@ -384,16 +421,16 @@ ssize_t rfs_read(const struct rootfs *r, int dirfd, const char *path, char *buf,
 		}
 		return n;
 	}
-	fd = rfs_open(r, dirfd, path, O_RDONLY);
+	fd = open_keyed(r, dirfd, path, O_RDONLY, &size);
 	if (fd < 0)
 		return fd;
-	n = read_fd(fd, buf, cap);
+	n = read_fd(fd, buf, cap, size);
 	close(fd);
 	return n;
 }
 
 /* Read all of fd (at most max bytes) into a malloc'd buffer; closes fd. */
-static ssize_t read_fd_alloc(int fd, size_t max, char **out)
+static ssize_t read_fd_alloc(int fd, size_t max, off_t size, char **out)
 {
 	size_t cap = 16384, len = 0;
 	char *buf = NULL;
@@ -415,6 +452,8 @@ static ssize_t read_fd_alloc(int fd, size_t max, char **out)
 		if (n == 0)
 			break;
 		len += (size_t)n;
+		if (read_whole(len, size))
+			break;
 		if (len == cap - 1) {
 			if (cap == max + 1) {
 				/* Exactly max bytes fit, as in read_fd(): only more is too big. */
@@ -444,23 +483,25 @@ fail:
 ssize_t rfs_read_plain(const struct rootfs *r, int dirfd, const char *path, size_t max,
 		       char **out)
 {
-	int fd = open_checked(r, dirfd, path, O_RDONLY);
+	off_t size;
+	int fd = open_checked(r, dirfd, path, O_RDONLY, &size);
 
 	*out = NULL;
-	return fd < 0 ? fd : read_fd_alloc(fd, max, out);
+	return fd < 0 ? fd : read_fd_alloc(fd, max, size, out);
 }
 
 ssize_t rfs_read_alloc(const struct rootfs *r, int dirfd, const char *path, size_t max,
 		       char **out)
 {
 	char key[PATH_MAX];
+	off_t size;
 	int fd;
 
 	*out = NULL;
 	if (HOOK(r, read) && keyed(r, dirfd, path, key, sizeof(key)))
 		return r->hooks->read(r, key, max, out);
-	fd = rfs_open(r, dirfd, path, O_RDONLY);
-	return fd < 0 ? fd : read_fd_alloc(fd, max, out);
+	fd = open_keyed(r, dirfd, path, O_RDONLY, &size);
+	return fd < 0 ? fd : read_fd_alloc(fd, max, size, out);
 }
 
 ssize_t rfs_read_line(const struct rootfs *r, int dirfd, const char *path, char *buf, size_t cap)

@@ -75,7 +75,13 @@ int tar_out_open(struct tar_out *t, int fd, time_t mtime)
 	t->fd = fd;
 	t->mtime = mtime;
 	t->bytes = 0;
-	if (lzma_easy_encoder(&t->z, 6, LZMA_CHECK_CRC64) != LZMA_OK)
+	/*
+	 * Preset 2, not xz's default 6: the encoder needs 17 MiB instead of
+	 * 94 MiB (report must fit in 64 MiB in all) and, on the tar of a
+	 * 4096-function sysfs, takes 0.7 s instead of 9 s for a bundle 3 %
+	 * larger than preset 3's (preset 1: half as large again).
+	 */
+	if (lzma_easy_encoder(&t->z, 2, LZMA_CHECK_CRC64) != LZMA_OK)
 		xalloc_fail();	/* only memory can fail with these fixed options */
 	t->z.next_out = t->buf;
 	t->z.avail_out = sizeof(t->buf);

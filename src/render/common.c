@@ -10,6 +10,7 @@
 #include <libsmartcols.h>
 
 #include "render.h"
+#include "shared/xalloc.h"
 
 #define SCHEMA_VERSION 1
 
@@ -68,17 +69,93 @@ struct json_object *json_new_top(void)
 	return top;
 }
 
+#define JSON_FLAGS \
+	(JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)
+
 int json_print(struct json_object *top)
 {
-	const char *s = json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
-							     JSON_C_TO_STRING_SPACED |
-							     JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *s = json_object_to_json_string_ext(top, JSON_FLAGS);
 	int err = 0;
 
 	if (fputs(s, stdout) == EOF || fputc('\n', stdout) == EOF)
 		err = -errno;
 	json_object_put(top);
 	return err;
+}
+
+/* Write len bytes of s, each line after the first indented: false on a write error. */
+static bool put_indented(const char *s, size_t len, const char *indent)
+{
+	const char *end = s + len;
+
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = nl ? (size_t)(nl + 1 - s) : (size_t)(end - s);
+
+		if (fwrite(s, 1, n, stdout) != n || (nl && fputs(indent, stdout) == EOF))
+			return false;
+		s += n;
+	}
+	return true;
+}
+
+/*
+ * The items, each serialised (at depth 0: the same pretty printer) and freed
+ * in turn, indented to their place in the document.
+ */
+static bool put_items(size_t n, struct json_object *(*item)(size_t i, const void *ctx),
+		      const void *ctx, const char *sep, size_t seplen, const char *indent)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = item(i, ctx);
+		const char *s = json_object_to_json_string_ext(o, JSON_FLAGS);
+		bool ok = (!i || fwrite(sep, 1, seplen, stdout) == seplen) &&
+			  put_indented(s, strlen(s), indent);
+
+		json_object_put(o);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * json_print() of top with key: an array of n items made one at a time by
+ * item(), byte for byte, without holding the whole tree and its text. The
+ * text around and between the items is json-c's own, taken from top printed
+ * with two placeholder items.
+ */
+int json_print_items(struct json_object *top, const char *key, size_t n,
+		     struct json_object *(*item)(size_t i, const void *ctx), const void *ctx)
+{
+	static const char mark0[] = "\"@dmainspect-item-0@\"", mark1[] = "\"@dmainspect-item-1@\"";
+	struct json_object *a = json_object_new_array();
+	const char *s, *m0, *m1, *line;
+	char *indent;
+	bool ok;
+
+	if (!n) {
+		json_object_object_add(top, key, a);
+		return json_print(top);
+	}
+	json_object_array_add(a, json_object_new_string("@dmainspect-item-0@"));
+	json_object_array_add(a, json_object_new_string("@dmainspect-item-1@"));
+	json_object_object_add(top, key, a);
+	s = json_object_to_json_string_ext(top, JSON_FLAGS);
+	m0 = strstr(s, mark0);
+	m1 = m0 ? strstr(m0, mark1) : NULL;
+	if (!m1)
+		abort();	/* json-c prints a plain string as itself, quoted */
+	for (line = m0; line > s && line[-1] != '\n'; line--)
+		;
+	indent = xstrndup(line, (size_t)(m0 - line));
+	ok = fwrite(s, 1, (size_t)(m0 - s), stdout) == (size_t)(m0 - s) &&
+	     put_items(n, item, ctx, m0 + strlen(mark0), (size_t)(m1 - m0) - strlen(mark0),
+		       indent) &&
+	     fputs(m1 + strlen(mark1), stdout) != EOF && fputc('\n', stdout) != EOF;
+	free(indent);
+	json_object_put(top);
+	return ok ? 0 : -errno;
 }
 
 const void *field_value(const struct field *f, const void *obj)

@@ -160,20 +160,19 @@ static void details(const struct di_device *d, const struct render_opts *ro)
 	printf("\n");
 }
 
+static struct json_object *device_json(size_t i, const void *ctx)
+{
+	const struct di_system *sys = ctx;
+	struct json_object *o = json_object_new_object();
+
+	device_to_json(&sys->devs[i], o);
+	return o;
+}
+
 int render_devices(const struct di_system *sys, const struct render_opts *ro)
 {
-	if (ro->json) {
-		struct json_object *top = json_new_top(), *a = json_object_new_array();
-
-		for (size_t i = 0; i < sys->n_devs; i++) {
-			struct json_object *o = json_object_new_object();
-
-			device_to_json(&sys->devs[i], o);
-			json_object_array_add(a, o);
-		}
-		json_object_object_add(top, "devices", a);
-		return json_print(top);
-	}
+	if (ro->json)
+		return json_print_items(json_new_top(), "devices", sys->n_devs, device_json, sys);
 	if (ro->verbose) {
 		for (size_t i = 0; i < sys->n_devs; i++)
 			details(&sys->devs[i], ro);

@@ -57,6 +57,9 @@ void json_add_null(struct json_object *o, const char *key, int err);
 struct json_object *json_new_top(void);
 /* Print and release; returns 0 or -errno of the write. */
 int json_print(struct json_object *top);
+/* json_print() of top with key: an array of n items, each made by item(i, ctx) and freed in turn. */
+int json_print_items(struct json_object *top, const char *key, size_t n,
+		     struct json_object *(*item)(size_t i, const void *ctx), const void *ctx);
 
 /* Where the field's value lies in OBJ. */
 const void *field_value(const struct field *f, const void *obj);

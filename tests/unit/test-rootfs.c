@@ -25,7 +25,7 @@ static char rootdir[512];
 
 static void build_tree(void)
 {
-	char big[10000], p[PATH_MAX];
+	char big[10000], fit[RFS_ATTR_MAX + 1], p[PATH_MAX];
 
 	snprintf(tree_top, sizeof(tree_top), "/tmp/dmainspect-rootfs-XXXXXX");
 	if (!mkdtemp(tree_top))
@@ -66,6 +66,13 @@ static void build_tree(void)
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	tree_file("root/sys/big", big);
+	/* Exactly what an attribute buffer holds, and one byte more. */
+	memset(fit, 'y', sizeof(fit) - 1);
+	fit[RFS_ATTR_MAX - 1] = '\0';
+	tree_file("root/sys/fits", fit);
+	fit[RFS_ATTR_MAX - 1] = 'y';
+	fit[RFS_ATTR_MAX] = '\0';
+	tree_file("root/sys/fits_not", fit);
 	tree_dir("root/dev");
 	tree_file("root/dev/kmsg", "6,1,100,-;iommu: Default domain type: Translated\n");
 	tree_dir("root/sys/firmware");
@@ -109,6 +116,25 @@ static void run(bool no_openat2)
 	is_int(n, -RFS_ENOTREG, "%s: device node (or empty stand-in) is refused", m);
 	n = rfs_read(&r, RFS_ROOT, "sys/big", buf, sizeof(buf));
 	is_int(n, -RFS_ETOOBIG, "%s: oversized attribute is refused", m);
+	n = rfs_read(&r, RFS_ROOT, "sys/fits", buf, sizeof(buf));
+	is_int(n, RFS_ATTR_MAX - 1, "%s: an attribute that just fits is read whole", m);
+	n = rfs_read(&r, RFS_ROOT, "sys/fits_not", buf, sizeof(buf));
+	is_int(n, -RFS_ETOOBIG, "%s: one byte more is too big", m);
+	n = rfs_read_alloc(&r, RFS_ROOT, "sys/big", 9999, &s);
+	is_int(n, 9999, "%s: read_alloc reads a file of exactly its limit", m);
+	free(s);
+	fd = rfs_open(&r, RFS_ROOT, "sys/fifo", O_RDONLY | O_DIRECTORY);
+	is_int(fd, -ENOTDIR, "%s: a FIFO opened as a directory is ENOTDIR without blocking", m);
+	fd = rfs_open(&r, RFS_ROOT, "sys/null", O_RDONLY | O_DIRECTORY);
+	is_int(fd, -ENOTDIR, "%s: a device node opened as a directory is ENOTDIR", m);
+	fd = rfs_open(&r, RFS_ROOT, "sys/fifo", O_PATH);
+	ok(fd >= 0, "%s: O_PATH of a FIFO opens nothing and does not block", m);
+	if (fd >= 0)
+		close(fd);
+	fd = rfs_open(&r, RFS_ROOT, "sys/devices", O_RDONLY);
+	ok(fd >= 0, "%s: a directory opens for reading without O_DIRECTORY", m);
+	if (fd >= 0)
+		close(fd);
 	n = rfs_read_alloc(&r, RFS_ROOT, "sys/big", 20000, &s);
 	is_int(n, 9999, "%s: read_alloc reads a large file whole", m);
 	free(s);
