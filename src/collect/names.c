@@ -189,8 +189,9 @@ void names_hwdb(struct di_names *n, const char *modalias, struct sval *vendor, s
 	struct udev_list_entry *e;
 	struct json_object *a;
 
-	if (n->replay) {
-		a = answer(n, "hwdb", modalias, false);
+	/* Replayed, or asked before in this run (devices share modaliases). */
+	a = answer(n, "hwdb", modalias, false);
+	if (n->replay || a) {
 		if (!a) {
 			vendor->err = model->err = -ENODATA;
 			return;
