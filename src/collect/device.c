@@ -74,22 +74,68 @@ static void read_group(const struct di_system *sys, int dfd, struct di_device *d
 		d->iommu_domain.err = g->type.err;
 }
 
-static void read_module(const struct di_system *sys, struct di_names *names, const char *canon,
-			struct di_device *d)
+/*
+ * The module a bound driver links to (driver/module): the same for every
+ * device of that driver on that bus, so asked once per driver.
+ */
+static char *driver_module(const struct di_system *sys, struct di_names *names,
+			   const char *canon, const struct di_device *d)
+{
+	char path[PATH_MAX], buf[NAME_MAX + 1], key[2 * NAME_MAX + 16];
+	const struct sval *known;
+	struct sval v = { 0 };
+	ssize_t n;
+
+	snprintf(key, sizeof(key), "driver-module:%s/%s", d->bus, d->driver.s);
+	known = names_memo_get(names, key);
+	if (known)
+		return known->s ? xstrdup(known->s) : NULL;
+	if (!path_join(path, sizeof(path), canon + 1, "driver/module"))
+		return NULL;
+	n = rfs_link_name(sys->root, RFS_ROOT, path, buf, sizeof(buf));
+	if (n >= 0)
+		v.s = buf;
+	names_memo_put(names, key, &v);
+	return v.s ? xstrdup(v.s) : NULL;
+}
+
+/* A module's state: loaded (or its initstate), builtin, not-loaded. */
+static void module_state(const struct di_system *sys, struct di_names *names, const char *mod,
+			 struct sval *state)
 {
 	char path[PATH_MAX], buf[NAME_MAX + 1];
-	char *mod = NULL;
 	ssize_t n;
 	int fd;
 
-	if (d->driver.s) {
-		/* A driver that lives in a module links to it. */
-		if (!path_join(path, sizeof(path), canon + 1, "driver/module"))
-			return;
-		n = rfs_link_name(sys->root, RFS_ROOT, path, buf, sizeof(buf));
-		if (n >= 0)
-			mod = xstrdup(buf);
+	snprintf(path, sizeof(path), "sys/module/%s/initstate", mod);
+	n = rfs_read_line(sys->root, RFS_ROOT, path, buf, sizeof(buf));
+	if (n > 0) {
+		sval_set(state, strcmp(buf, "live") == 0 ? "loaded" : buf);
+		return;
 	}
+	snprintf(path, sizeof(path), "sys/module/%s", mod);
+	fd = rfs_open(sys->root, RFS_ROOT, path, O_PATH | O_DIRECTORY);
+	if (fd >= 0) {
+		close(fd);
+		sval_set(state, "builtin");
+	} else if (names_module_builtin(names, sys->root, mod)) {
+		sval_set(state, "builtin");
+	} else if (fd == -ENOENT) {
+		sval_set(state, "not-loaded");
+	} else {
+		state->err = fd;
+	}
+}
+
+static void read_module(const struct di_system *sys, struct di_names *names, const char *canon,
+			struct di_device *d)
+{
+	char key[NAME_MAX + 16];
+	const struct sval *known;
+	char *mod = NULL;
+
+	if (d->driver.s)
+		mod = driver_module(sys, names, canon, d);
 	if (!mod && d->modalias.s) {
 		int err = names_module_for_alias(names, d->modalias.s, &mod);
 
@@ -106,24 +152,21 @@ static void read_module(const struct di_system *sys, struct di_names *names, con
 		return;
 	}
 	sval_take(&d->module, mod);
-	snprintf(path, sizeof(path), "sys/module/%s/initstate", mod);
-	n = rfs_read_line(sys->root, RFS_ROOT, path, buf, sizeof(buf));
-	if (n > 0) {
-		sval_set(&d->module_state, strcmp(buf, "live") == 0 ? "loaded" : buf);
-		return;
+	/* Devices share modules: each module's state is read once. */
+	snprintf(key, sizeof(key), "module-state:%s", mod);
+	known = names_memo_get(names, key);
+	if (!known) {
+		struct sval state = { 0 };
+
+		module_state(sys, names, mod, &state);
+		names_memo_put(names, key, &state);
+		free(state.s);
+		known = names_memo_get(names, key);
 	}
-	snprintf(path, sizeof(path), "sys/module/%s", mod);
-	fd = rfs_open(sys->root, RFS_ROOT, path, O_PATH | O_DIRECTORY);
-	if (fd >= 0) {
-		close(fd);
-		sval_set(&d->module_state, "builtin");
-	} else if (names_module_builtin(names, sys->root, mod)) {
-		sval_set(&d->module_state, "builtin");
-	} else if (fd == -ENOENT) {
-		sval_set(&d->module_state, "not-loaded");
-	} else {
-		d->module_state.err = fd;
-	}
+	if (known->s)
+		sval_set(&d->module_state, known->s);
+	else
+		d->module_state.err = known->err;
 }
 
 static int cmp_str(const void *a, const void *b)
