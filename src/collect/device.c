@@ -433,19 +433,73 @@ static void add_device(struct di_system *sys, struct di_names *names, struct hma
 	close(dfd);
 }
 
-/* Add every entry of a directory of device links. */
+/* Whether a link target is "../" steps, then names (no ".", "..", empty). */
+static bool plain_target(const char *t, const char **names)
+{
+	while (strncmp(t, "../", 3) == 0)
+		t += 3;
+	*names = t;
+	for (const char *c = t;; c++) {
+		const char *e = strchrnul(c, '/');
+
+		if (e == c || (e - c == 1 && c[0] == '.') || (e - c == 2 && !strncmp(c, "..", 2)))
+			return false;
+		if (!*e)
+			return true;
+		c = e;
+	}
+}
+
+/*
+ * Whether the link NAME in the directory dfd (canonical path canon_dir)
+ * leads to a device already listed, told from its target alone: an IOMMU
+ * group or unit reaches again the devices their bus listed. A target of
+ * "../" steps then names, joined to the canonical directory, is where the
+ * link leads when the result is a path seen holds: a canonical path, whose
+ * components are no links. Anything else is resolved as before.
+ */
+static bool listed_by_link(const struct di_system *sys, const struct hmap *seen, int dfd,
+			   const char *canon_dir, const char *name)
+{
+	char target[PATH_MAX], path[PATH_MAX];
+	const char *t, *rest;
+	size_t len = strlen(canon_dir);
+
+	if (rfs_readlink(sys->root, dfd, name, target, sizeof(target)) <= 0 ||
+	    target[0] == '/' || !plain_target(target, &rest) || len >= sizeof(path))
+		return false;
+	memcpy(path, canon_dir, len + 1);
+	for (t = target; t < rest; t += 3) {
+		char *slash = strrchr(path, '/');
+
+		if (!slash || slash == path)
+			return false;
+		*slash = '\0';
+		len = (size_t)(slash - path);
+	}
+	if (len + 1 + strlen(rest) >= sizeof(path))
+		return false;
+	path[len] = '/';
+	strcpy(path + len + 1, rest);
+	return strset_has(seen, path);
+}
+
+/* Add every entry of a directory of device links; by_link: most are listed already. */
 static int add_dir(struct di_system *sys, struct di_names *names, struct hmap *seen,
 		   const char *dir, const char *suffix,
-		   bool (*want)(const struct di_system *, const char *))
+		   bool (*want)(const struct di_system *, const char *), bool by_link)
 {
-	char path[PATH_MAX], sub[PATH_MAX];
+	char path[PATH_MAX], sub[PATH_MAX], canon_dir[PATH_MAX];
 	struct dirent *de;
 	DIR *d = rfs_opendir(sys->root, RFS_ROOT, dir);
 
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
+	by_link = by_link && rfs_realpath(sys->root, dir, canon_dir, sizeof(canon_dir)) == 0;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
+			continue;
+		if (by_link && listed_by_link(sys, seen, dirfd(d), canon_dir, de->d_name))
 			continue;
 		if (!path_join(path, sizeof(path), dir, de->d_name))
 			continue;
@@ -502,7 +556,7 @@ static int for_each_unit_dir(struct di_system *sys, struct di_names *names, stru
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s/%s", top, de->d_name, sub) >=
 		    sizeof(path))
 			continue;
-		err = add_dir(sys, names, seen, path, NULL, NULL);
+		err = add_dir(sys, names, seen, path, NULL, NULL, true);
 	}
 	closedir(d);
 	return err;
@@ -540,17 +594,17 @@ int collect_devices(struct di_system *sys, struct di_names *names)
 	struct hmap seen = { 0 };
 	int err;
 
-	err = add_dir(sys, names, &seen, "sys/bus/pci/devices", NULL, NULL);
+	err = add_dir(sys, names, &seen, "sys/bus/pci/devices", NULL, NULL, false);
 	if (!err)
 		err = for_each_unit_dir(sys, names, &seen, "sys/kernel/iommu_groups", "devices");
 	if (!err)
 		err = for_each_unit_dir(sys, names, &seen, "sys/class/iommu", "devices");
 	if (!err)
-		err = add_dir(sys, names, &seen, "sys/class/drm", "../..", drm_card);
+		err = add_dir(sys, names, &seen, "sys/class/drm", "../..", drm_card, false);
 	if (!err)
-		err = add_dir(sys, names, &seen, "sys/bus/platform/devices", NULL, dt_dma_device);
+		err = add_dir(sys, names, &seen, "sys/bus/platform/devices", NULL, dt_dma_device, false);
 	if (!err)
-		err = add_dir(sys, names, &seen, "sys/bus/amba/devices", NULL, dt_dma_device);
+		err = add_dir(sys, names, &seen, "sys/bus/amba/devices", NULL, dt_dma_device, false);
 	strset_free(&seen);
 	if (sys->n_devs)
 		qsort(sys->devs, sys->n_devs, sizeof(*sys->devs), cmp_device);
