@@ -19,6 +19,7 @@
 
 #include "advise.h"
 #include "advise-int.h"
+#include "shared/hashmap.h"
 
 #define GROUP_TYPE "/sys/kernel/iommu_groups/%lld/type"
 
@@ -32,12 +33,33 @@ static bool on(const struct ival *v)
 	return v->set && v->v;
 }
 
-static const struct di_bounce *bounce_of(const struct di_system *sys, const struct di_device *d)
+static bool bounce_match(const void *item, const void *name)
 {
-	for (size_t i = 0; i < sys->swiotlb.n_bounce; i++)
-		if (is(sys->swiotlb.bounce[i].device, d->name))
-			return &sys->swiotlb.bounce[i];
-	return NULL;
+	return is(((const struct di_bounce *)item)->device, name);
+}
+
+/*
+ * Each device's SWIOTLB conclusion (the first of its name), through an index
+ * of sys->swiotlb.bounce: a scan per device would cost n^2 on large hosts.
+ */
+static void index_bounces(const struct di_system *sys, struct hmap *idx)
+{
+	for (size_t i = 0; i < sys->swiotlb.n_bounce; i++) {
+		struct di_bounce *b = &sys->swiotlb.bounce[i];
+		size_t h;
+
+		if (!b->device)
+			continue;
+		h = hmap_hash(HMAP_SEED, b->device, strlen(b->device));
+		if (!hmap_get(idx, h, bounce_match, b->device))
+			hmap_add(idx, h, b);
+	}
+}
+
+static const struct di_bounce *bounce_of(const struct hmap *idx, const struct di_device *d)
+{
+	return hmap_get(idx, hmap_hash(HMAP_SEED, d->name, strlen(d->name)), bounce_match,
+			d->name);
 }
 
 /* Bits needed to address the top of RAM: fls64(top). */
@@ -86,14 +108,12 @@ static enum dma_path path_of(const struct di_device *d, struct advice *a)
  * 2. Bouncing. Returns 1 when SWIOTLB will or may copy, 0 when not, -1 when
  * it cannot be told. Adds the reasons.
  */
-static int bounces(const struct di_system *sys, const struct di_device *d, enum dma_path path,
-		   struct advice *a)
+static int bounces(const struct di_system *sys, const struct di_device *d,
+		   const struct di_bounce *b, enum dma_path path, struct advice *a)
 {
 	const struct di_swiotlb *sw = &sys->swiotlb;
-	const struct di_bounce *b;
 	bool translated = path == PATH_IOMMU_LAZY || path == PATH_IOMMU_STRICT;
 
-	b = bounce_of(sys, d);
 	if (translated) {
 		/* iommu-dma bounces only for untrusted devices: the SWIOTLB conclusion says. */
 		if (!b || !on(&b->can_bounce))
@@ -477,7 +497,8 @@ static void predict(const struct di_system *sys, const struct di_device *d, stru
 	a->prediction.differs = why_differs(a);
 }
 
-static int advise_device(const struct di_system *sys, const struct di_device *d, struct advice *a)
+static int advise_device(const struct di_system *sys, const struct hmap *bounce_idx,
+			 const struct di_device *d, struct advice *a)
 {
 	int b;
 
@@ -493,7 +514,7 @@ static int advise_device(const struct di_system *sys, const struct di_device *d,
 		break;
 	default:
 		/* 3. The mode follows from the path. */
-		b = bounces(sys, d, a->path, a);
+		b = bounces(sys, d, bounce_of(bounce_idx, d), a->path, a);
 		if (b > 0) {
 			a->path = PATH_BOUNCE;
 			a->mode = MODE_ALLOC_COHERENT;
@@ -512,6 +533,9 @@ static int advise_device(const struct di_system *sys, const struct di_device *d,
 
 int advise_system(struct di_system *sys)
 {
+	struct hmap bounce_idx = { 0 };
+
+	index_bounces(sys, &bounce_idx);
 	for (size_t i = 0; i < sys->n_devs; i++) {
 		struct advice *a = &sys->devs[i].advice;
 
@@ -519,7 +543,8 @@ int advise_system(struct di_system *sys)
 		strv_free(&a->notes);
 		strv_free(&a->prediction.reasons);
 		free(a->prediction.differs);
-		advise_device(sys, &sys->devs[i], a);
+		advise_device(sys, &bounce_idx, &sys->devs[i], a);
 	}
+	hmap_free(&bounce_idx, NULL);
 	return 0;
 }

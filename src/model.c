@@ -66,8 +66,25 @@ struct di_device *system_find_device(const struct di_system *sys, const char *na
 	return NULL;
 }
 
+static int cmp_group_id(const void *key, const void *g)
+{
+	int id = *(const int *)key, gid = ((const struct di_group *)g)->id;
+
+	return (id > gid) - (id < gid);
+}
+
+/*
+ * Asked once per device: the groups are sorted by id once collected
+ * (collect_groups), so a binary search finds them; an unsorted array still
+ * answers, by the scan.
+ */
 struct di_group *system_find_group(const struct di_system *sys, int id)
 {
+	struct di_group *g = sys->n_groups ? bsearch(&id, sys->groups, sys->n_groups,
+						     sizeof(*sys->groups), cmp_group_id) : NULL;
+
+	if (g)
+		return g;
 	for (size_t i = 0; i < sys->n_groups; i++)
 		if (sys->groups[i].id == id)
 			return &sys->groups[i];

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "model.h"
+#include "shared/hashmap.h"
 
 struct udev;
 struct udev_hwdb;
@@ -32,6 +33,8 @@ struct di_names {
 	const struct rootfs *root;
 	struct json_object *answers;
 	bool replay;
+	/* Facts shared by many devices (a module's state, a driver's module), per run. */
+	struct hmap memo;
 };
 
 int names_init(struct di_names *n, const struct rootfs *root);
@@ -40,6 +43,10 @@ void names_fini(struct di_names *n);
 void names_hwdb(struct di_names *n, const char *modalias, struct sval *vendor, struct sval *model);
 /* Modules whose alias matches a modalias (first match). */
 int names_module_for_alias(struct di_names *n, const char *modalias, char **module);
+/* A fact remembered under key in this run, or NULL. */
+const struct sval *names_memo_get(const struct di_names *n, const char *key);
+/* Remember v (copied) under key, not yet remembered. */
+void names_memo_put(struct di_names *n, const char *key, const struct sval *v);
 /* Whether the module index says the module is built into the kernel. */
 bool names_module_builtin(struct di_names *n, const struct rootfs *root, const char *module);
 

@@ -74,22 +74,68 @@ static void read_group(const struct di_system *sys, int dfd, struct di_device *d
 		d->iommu_domain.err = g->type.err;
 }
 
-static void read_module(const struct di_system *sys, struct di_names *names, const char *canon,
-			struct di_device *d)
+/*
+ * The module a bound driver links to (driver/module): the same for every
+ * device of that driver on that bus, so asked once per driver.
+ */
+static char *driver_module(const struct di_system *sys, struct di_names *names,
+			   const char *canon, const struct di_device *d)
+{
+	char path[PATH_MAX], buf[NAME_MAX + 1], key[2 * NAME_MAX + 16];
+	const struct sval *known;
+	struct sval v = { 0 };
+	ssize_t n;
+
+	snprintf(key, sizeof(key), "driver-module:%s/%s", d->bus, d->driver.s);
+	known = names_memo_get(names, key);
+	if (known)
+		return known->s ? xstrdup(known->s) : NULL;
+	if (!path_join(path, sizeof(path), canon + 1, "driver/module"))
+		return NULL;
+	n = rfs_link_name(sys->root, RFS_ROOT, path, buf, sizeof(buf));
+	if (n >= 0)
+		v.s = buf;
+	names_memo_put(names, key, &v);
+	return v.s ? xstrdup(v.s) : NULL;
+}
+
+/* A module's state: loaded (or its initstate), builtin, not-loaded. */
+static void module_state(const struct di_system *sys, struct di_names *names, const char *mod,
+			 struct sval *state)
 {
 	char path[PATH_MAX], buf[NAME_MAX + 1];
-	char *mod = NULL;
 	ssize_t n;
 	int fd;
 
-	if (d->driver.s) {
-		/* A driver that lives in a module links to it. */
-		if (!path_join(path, sizeof(path), canon + 1, "driver/module"))
-			return;
-		n = rfs_link_name(sys->root, RFS_ROOT, path, buf, sizeof(buf));
-		if (n >= 0)
-			mod = xstrdup(buf);
+	snprintf(path, sizeof(path), "sys/module/%s/initstate", mod);
+	n = rfs_read_line(sys->root, RFS_ROOT, path, buf, sizeof(buf));
+	if (n > 0) {
+		sval_set(state, strcmp(buf, "live") == 0 ? "loaded" : buf);
+		return;
 	}
+	snprintf(path, sizeof(path), "sys/module/%s", mod);
+	fd = rfs_open(sys->root, RFS_ROOT, path, O_PATH | O_DIRECTORY);
+	if (fd >= 0) {
+		close(fd);
+		sval_set(state, "builtin");
+	} else if (names_module_builtin(names, sys->root, mod)) {
+		sval_set(state, "builtin");
+	} else if (fd == -ENOENT) {
+		sval_set(state, "not-loaded");
+	} else {
+		state->err = fd;
+	}
+}
+
+static void read_module(const struct di_system *sys, struct di_names *names, const char *canon,
+			struct di_device *d)
+{
+	char key[NAME_MAX + 16];
+	const struct sval *known;
+	char *mod = NULL;
+
+	if (d->driver.s)
+		mod = driver_module(sys, names, canon, d);
 	if (!mod && d->modalias.s) {
 		int err = names_module_for_alias(names, d->modalias.s, &mod);
 
@@ -106,24 +152,21 @@ static void read_module(const struct di_system *sys, struct di_names *names, con
 		return;
 	}
 	sval_take(&d->module, mod);
-	snprintf(path, sizeof(path), "sys/module/%s/initstate", mod);
-	n = rfs_read_line(sys->root, RFS_ROOT, path, buf, sizeof(buf));
-	if (n > 0) {
-		sval_set(&d->module_state, strcmp(buf, "live") == 0 ? "loaded" : buf);
-		return;
+	/* Devices share modules: each module's state is read once. */
+	snprintf(key, sizeof(key), "module-state:%s", mod);
+	known = names_memo_get(names, key);
+	if (!known) {
+		struct sval state = { 0 };
+
+		module_state(sys, names, mod, &state);
+		names_memo_put(names, key, &state);
+		free(state.s);
+		known = names_memo_get(names, key);
 	}
-	snprintf(path, sizeof(path), "sys/module/%s", mod);
-	fd = rfs_open(sys->root, RFS_ROOT, path, O_PATH | O_DIRECTORY);
-	if (fd >= 0) {
-		close(fd);
-		sval_set(&d->module_state, "builtin");
-	} else if (names_module_builtin(names, sys->root, mod)) {
-		sval_set(&d->module_state, "builtin");
-	} else if (fd == -ENOENT) {
-		sval_set(&d->module_state, "not-loaded");
-	} else {
-		d->module_state.err = fd;
-	}
+	if (known->s)
+		sval_set(&d->module_state, known->s);
+	else
+		d->module_state.err = known->err;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -390,19 +433,73 @@ static void add_device(struct di_system *sys, struct di_names *names, struct hma
 	close(dfd);
 }
 
-/* Add every entry of a directory of device links. */
+/* Whether a link target is "../" steps, then names (no ".", "..", empty). */
+static bool plain_target(const char *t, const char **names)
+{
+	while (strncmp(t, "../", 3) == 0)
+		t += 3;
+	*names = t;
+	for (const char *c = t;; c++) {
+		const char *e = strchrnul(c, '/');
+
+		if (e == c || (e - c == 1 && c[0] == '.') || (e - c == 2 && !strncmp(c, "..", 2)))
+			return false;
+		if (!*e)
+			return true;
+		c = e;
+	}
+}
+
+/*
+ * Whether the link NAME in the directory dfd (canonical path canon_dir)
+ * leads to a device already listed, told from its target alone: an IOMMU
+ * group or unit reaches again the devices their bus listed. A target of
+ * "../" steps then names, joined to the canonical directory, is where the
+ * link leads when the result is a path seen holds: a canonical path, whose
+ * components are no links. Anything else is resolved as before.
+ */
+static bool listed_by_link(const struct di_system *sys, const struct hmap *seen, int dfd,
+			   const char *canon_dir, const char *name)
+{
+	char target[PATH_MAX], path[PATH_MAX];
+	const char *t, *rest;
+	size_t len = strlen(canon_dir);
+
+	if (rfs_readlink(sys->root, dfd, name, target, sizeof(target)) <= 0 ||
+	    target[0] == '/' || !plain_target(target, &rest) || len >= sizeof(path))
+		return false;
+	memcpy(path, canon_dir, len + 1);
+	for (t = target; t < rest; t += 3) {
+		char *slash = strrchr(path, '/');
+
+		if (!slash || slash == path)
+			return false;
+		*slash = '\0';
+		len = (size_t)(slash - path);
+	}
+	if (len + 1 + strlen(rest) >= sizeof(path))
+		return false;
+	path[len] = '/';
+	strcpy(path + len + 1, rest);
+	return strset_has(seen, path);
+}
+
+/* Add every entry of a directory of device links; by_link: most are listed already. */
 static int add_dir(struct di_system *sys, struct di_names *names, struct hmap *seen,
 		   const char *dir, const char *suffix,
-		   bool (*want)(const struct di_system *, const char *))
+		   bool (*want)(const struct di_system *, const char *), bool by_link)
 {
-	char path[PATH_MAX], sub[PATH_MAX];
+	char path[PATH_MAX], sub[PATH_MAX], canon_dir[PATH_MAX];
 	struct dirent *de;
 	DIR *d = rfs_opendir(sys->root, RFS_ROOT, dir);
 
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
+	by_link = by_link && rfs_realpath(sys->root, dir, canon_dir, sizeof(canon_dir)) == 0;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
+			continue;
+		if (by_link && listed_by_link(sys, seen, dirfd(d), canon_dir, de->d_name))
 			continue;
 		if (!path_join(path, sizeof(path), dir, de->d_name))
 			continue;
@@ -459,7 +556,7 @@ static int for_each_unit_dir(struct di_system *sys, struct di_names *names, stru
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s/%s", top, de->d_name, sub) >=
 		    sizeof(path))
 			continue;
-		err = add_dir(sys, names, seen, path, NULL, NULL);
+		err = add_dir(sys, names, seen, path, NULL, NULL, true);
 	}
 	closedir(d);
 	return err;
@@ -497,17 +594,17 @@ int collect_devices(struct di_system *sys, struct di_names *names)
 	struct hmap seen = { 0 };
 	int err;
 
-	err = add_dir(sys, names, &seen, "sys/bus/pci/devices", NULL, NULL);
+	err = add_dir(sys, names, &seen, "sys/bus/pci/devices", NULL, NULL, false);
 	if (!err)
 		err = for_each_unit_dir(sys, names, &seen, "sys/kernel/iommu_groups", "devices");
 	if (!err)
 		err = for_each_unit_dir(sys, names, &seen, "sys/class/iommu", "devices");
 	if (!err)
-		err = add_dir(sys, names, &seen, "sys/class/drm", "../..", drm_card);
+		err = add_dir(sys, names, &seen, "sys/class/drm", "../..", drm_card, false);
 	if (!err)
-		err = add_dir(sys, names, &seen, "sys/bus/platform/devices", NULL, dt_dma_device);
+		err = add_dir(sys, names, &seen, "sys/bus/platform/devices", NULL, dt_dma_device, false);
 	if (!err)
-		err = add_dir(sys, names, &seen, "sys/bus/amba/devices", NULL, dt_dma_device);
+		err = add_dir(sys, names, &seen, "sys/bus/amba/devices", NULL, dt_dma_device, false);
 	strset_free(&seen);
 	if (sys->n_devs)
 		qsort(sys->devs, sys->n_devs, sizeof(*sys->devs), cmp_device);

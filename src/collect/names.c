@@ -165,8 +165,46 @@ static void save_answers(struct di_names *n)
 	json_object_put(all);
 }
 
+struct memo_item {
+	char *key;
+	struct sval val;
+};
+
+static bool memo_match(const void *item, const void *key)
+{
+	return strcmp(((const struct memo_item *)item)->key, key) == 0;
+}
+
+const struct sval *names_memo_get(const struct di_names *n, const char *key)
+{
+	struct memo_item *m = hmap_get(&n->memo, hmap_hash(HMAP_SEED, key, strlen(key)),
+				       memo_match, key);
+
+	return m ? &m->val : NULL;
+}
+
+void names_memo_put(struct di_names *n, const char *key, const struct sval *v)
+{
+	struct memo_item *m = xmalloc(sizeof(*m));
+
+	m->key = xstrdup(key);
+	m->val.s = v->s ? xstrdup(v->s) : NULL;
+	m->val.err = v->err;
+	hmap_add(&n->memo, hmap_hash(HMAP_SEED, key, strlen(key)), m);
+}
+
+static void memo_free(void *item)
+{
+	struct memo_item *m = item;
+
+	free(m->key);
+	free(m->val.s);
+	free(m);
+}
+
 void names_fini(struct di_names *n)
 {
+	hmap_free(&n->memo, memo_free);
 	if (!n->replay && n->answers && n->root->hooks)
 		save_answers(n);
 	json_object_put(n->answers);
@@ -189,8 +227,9 @@ void names_hwdb(struct di_names *n, const char *modalias, struct sval *vendor, s
 	struct udev_list_entry *e;
 	struct json_object *a;
 
-	if (n->replay) {
-		a = answer(n, "hwdb", modalias, false);
+	/* Replayed, or asked before in this run (devices share modaliases). */
+	a = answer(n, "hwdb", modalias, false);
+	if (n->replay || a) {
 		if (!a) {
 			vendor->err = model->err = -ENODATA;
 			return;

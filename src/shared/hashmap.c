@@ -73,6 +73,11 @@ bool strset_add(struct hmap *set, const char *s)
 	return true;
 }
 
+bool strset_has(const struct hmap *set, const char *s)
+{
+	return hmap_get(set, hmap_hash(HMAP_SEED, s, strlen(s)), str_match, s) != NULL;
+}
+
 void strset_free(struct hmap *set)
 {
 	hmap_free(set, free);

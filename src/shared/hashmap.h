@@ -35,4 +35,5 @@ void hmap_free(struct hmap *m, void (*free_item)(void *item));
 
 /* A set of strings on the map (each a copy): true when s was added, false when there. */
 bool strset_add(struct hmap *set, const char *s);
+bool strset_has(const struct hmap *set, const char *s);
 void strset_free(struct hmap *set);
