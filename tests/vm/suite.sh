@@ -24,7 +24,9 @@
 #                            series' own list; a kernel runs only those of
 #                            its architecture, e.g. "intel-lazy arm-smmu")
 #      DMAINSPECT_VM_TIMEOUT seconds one guest may run (default 300)
-#      DMAINSPECT_VM_BUDGET  seconds for the whole matrix (default 1500)
+#      DMAINSPECT_VM_BUDGET  seconds for the whole matrix (default 2400: it
+#                            takes 1060-1230 s on 2 idle cores; a busy or slower
+#                            machine must not fail on time alone)
 #      DMAINSPECT_VM_JOBS    guests booted at a time (default: CPUs)
 #      DMAINSPECT_VM_LOGDIR  keep consoles and TAP streams there
 #      DMAINSPECT_VM_CACHE   kernel cache (see fetch-kernel.sh)
@@ -38,7 +40,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 t0=$(date +%s)
 kernels=${DMAINSPECT_VM_KERNELS:-$VM_KERNELS_ALL}
 limit=${DMAINSPECT_VM_TIMEOUT:-300}
-budget=${DMAINSPECT_VM_BUDGET:-1500}
+budget=${DMAINSPECT_VM_BUDGET:-2400}
 jobs=${DMAINSPECT_VM_JOBS:-$(nproc 2>/dev/null || echo 2)}
 ci=${CI:-}
 
