@@ -31,6 +31,8 @@ live_runs=${LIVE_RUNS:-7}
 runs=${RUNS:-3}
 lsfd=${LSFD:-lsfd}
 
+# shellcheck source=tests/bench/lib.sh
+. "$here/lib.sh"
 [ -x "$dmainspect" ] || { echo "bench: $dmainspect is not executable" >&2; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dmainspect-bench.XXXXXX")
 pids=()
@@ -52,16 +54,6 @@ best_of() {
 	done
 	echo "$best"
 }
-
-# timed FILE CMD...: append "wall user sys" (seconds, getrusage of the child) to FILE.
-timed() {
-	local out=$1 TIMEFORMAT='%3R %3U %3S'
-	shift
-	{ time "$@" >/dev/null 2>&1; } 2>>"$out"
-}
-median() { sort -n | awk '{ a[NR] = $1 } END { printf "%.3f", NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-# med FILE: the medians of wall and of user+sys.
-med() { echo "$(awk '{ print $1 }' "$1" | median) $(awk '{ print $2 + $3 }' "$1" | median)"; }
 
 # --- a synthetic snapshot ---
 s=$tmp/snap
@@ -119,18 +111,12 @@ if ! command -v "$lsfd" >/dev/null; then
 	exit 0
 fi
 "$dmainspect" bufs --json >/dev/null 2>&1 || true; "$lsfd" -J >/dev/null 2>&1 || true	# warm up
-for ((i = 0; i < live_runs; i++)); do
-	if ((i % 2 == 0)); then
-		timed "$tmp/dm" "$dmainspect" bufs --json; timed "$tmp/lsfd" "$lsfd" -J
-	else
-		timed "$tmp/lsfd" "$lsfd" -J; timed "$tmp/dm" "$dmainspect" bufs --json
-	fi
-done
-read -r dm_wall dm_cpu < <(med "$tmp/dm")
-read -r ls_wall ls_cpu < <(med "$tmp/lsfd")
+paired "$live_runs" "$tmp/dm" "$tmp/lsfd" "$dmainspect" bufs --json -- "$lsfd" -J
+read -r dm_wall dm_cpu _ < <(med "$tmp/dm")
+read -r ls_wall ls_cpu _ < <(med "$tmp/lsfd")
 speedup() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 99) }'; }
 cpu_x=$(speedup "$ls_cpu" "$dm_cpu")
 printf '  %-24s %10s %10s %9s  %-22s %s\n' "median of $live_runs paired" "bufs --json" "lsfd -J" speedup target verdict
 printf '  %-24s %8s s %8s s %8sx  %-22s %s\n' "CPU (user+sys)" "$dm_cpu" "$ls_cpu" "$cpu_x" \
-	">= 5x faster" "$(awk -v x="$cpu_x" 'BEGIN { print ((x + 0 >= 5) ? "meets" : "misses") }')"
+	">= 5x faster" "$(verdict "$cpu_x" ">=" 5)"
 printf '  %-24s %8s s %8s s %8sx\n' "wall" "$dm_wall" "$ls_wall" "$(speedup "$ls_wall" "$dm_wall")"

@@ -34,38 +34,14 @@ runs=${RUNS:-7}
 scale=${SCALE:-1}
 [ "$runs" -ge 7 ] || runs=7
 
-for tool in "$bin" "$lspci" strace /usr/bin/time python3; do
-	command -v "$tool" >/dev/null || {
-		echo "bench: $tool is missing (apt-get install pciutils strace time python3)" >&2
-		exit 1
-	}
-done
-tmpbase=${TMPDIR:-/dev/shm}
-[ -d "$tmpbase" ] && [ -w "$tmpbase" ] || tmpbase=/tmp
-tmp=$(mktemp -d "$tmpbase/dmainspect-bench.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/bench/lib.sh
+. "$here/lib.sh"
+bench_need "$bin" "$lspci" strace /usr/bin/time python3 -- pciutils strace time python3
+bench_tmpdir
 
 dm_cmd() { "$bin" --sysroot "$1" list --json; }
 ls_cmd() { "$lspci" -A linux-sysfs -O "sysfs.path=$1/sys/bus/pci" -vmm -D; }
 
-# timed FILE CMD...: append "wall user sys" (seconds, getrusage of the child) to FILE.
-timed() {
-	local out=$1 TIMEFORMAT='%3R %3U %3S'
-	shift
-	{ time "$@" >/dev/null 2>&1; } 2>>"$out"
-}
-# med FILE: medians of wall and of user+sys, and the smallest and largest CPU.
-med() {
-	awk '{ w[NR] = $1; c[NR] = $2 + $3 }
-	function median(a, k,   i, j, t) {
-		for (i = 2; i <= k; i++)
-			for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
-		return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
-	}
-	END { printf "%.3f %.3f %.3f %.3f\n", median(w, NR), median(c, NR), c[1], c[NR] }' "$1"
-}
-# verdict VALUE LIMIT: "meets" when VALUE <= LIMIT.
-verdict() { awk -v v="$1" -v l="$2" 'BEGIN { print ((v + 0 <= l + 0) ? "meets" : "misses") }'; }
 # syscalls FILE N: the total of an strace -c summary over N.
 per_dev() { awk -v n="$2" '$NF == "total" { printf "%.1f\n", $4 / n }' "$1"; }
 # top FILE N: the system calls made at least once per device, per device.
@@ -92,13 +68,7 @@ echo "# list --json against lspci -vmm -D on $n PCI functions ($((n / 8)) IOMMU 
 echo "# $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $runs paired runs, alternating; timings on a busy machine are noisy"
 # Warm the dentry and page caches for both.
 dm_cmd "$t" >/dev/null; ls_cmd "$t" >/dev/null
-for ((i = 0; i < runs; i++)); do
-	if ((i % 2 == 0)); then
-		timed "$tmp/dm" dm_cmd "$t"; timed "$tmp/ls" ls_cmd "$t"
-	else
-		timed "$tmp/ls" ls_cmd "$t"; timed "$tmp/dm" dm_cmd "$t"
-	fi
-done
+paired "$runs" "$tmp/dm" "$tmp/ls" dm_cmd "$t" -- ls_cmd "$t"
 read -r dm_wall dm_cpu dm_min dm_max < <(med "$tmp/dm")
 read -r ls_wall ls_cpu ls_min ls_max < <(med "$tmp/ls")
 ratio=$(awk -v a="$dm_cpu" -v b="$ls_cpu" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 99) }')
@@ -114,13 +84,13 @@ ls_rss=$(rss "$lspci" -A linux-sysfs -O "sysfs.path=$t/sys/bus/pci" -vmm -D)
 
 printf '%-26s %12s %12s %7s  %-22s %s\n' figure dmainspect lspci ratio target verdict
 printf '%-26s %10s s %10s s %7s  %-22s %s\n' "CPU (user+sys), median" "$dm_cpu" "$ls_cpu" "$ratio" \
-	"<= 0.50 x lspci" "$(verdict "$ratio" 0.5)"
+	"<= 0.50 x lspci" "$(verdict "$ratio" "<=" 0.5)"
 printf '%-26s %12s %12s %7s\n' "  CPU, smallest-largest" "$dm_min-$dm_max" "$ls_min-$ls_max" ""
 printf '%-26s %10s s %10s s %7s  %-22s\n' "wall, median" "$dm_wall" "$ls_wall" "$wratio" "(none)"
 printf '%-26s %12s %12s %7s  %-22s %s\n' "system calls per device" "$dm_sc" "$ls_sc" "" \
-	"<= lspci's" "$(verdict "$dm_sc" "$ls_sc")"
+	"<= lspci's" "$(verdict "$dm_sc" "<=" "$ls_sc")"
 printf '%-26s %8s MiB %8s MiB %7s  %-22s %s\n' "peak RSS" "$dm_rss" "$ls_rss" "" \
-	"<= 16 MiB" "$(verdict "$dm_rss" 16)"
+	"<= 16 MiB" "$(verdict "$dm_rss" "<=" 16)"
 echo "  dmainspect's calls per device: $(top "$tmp/st-dm" "$n")"
 echo "  lspci's calls per device:      $(top "$tmp/st-ls" "$n")"
 
@@ -135,17 +105,11 @@ if [ "$scale" != 0 ]; then
 	t4=$tmp/t$n4
 	python3 "$here/gen-sriov.py" "$t4" "$n4"
 	dm_cmd "$t4" >/dev/null
-	for ((i = 0; i < runs; i++)); do
-		if ((i % 2 == 0)); then
-			timed "$tmp/s1" dm_cmd "$t"; timed "$tmp/s4" dm_cmd "$t4"
-		else
-			timed "$tmp/s4" dm_cmd "$t4"; timed "$tmp/s1" dm_cmd "$t"
-		fi
-	done
+	paired "$runs" "$tmp/s1" "$tmp/s4" dm_cmd "$t" -- dm_cmd "$t4"
 	read -r _ s1_cpu _ _ < <(med "$tmp/s1")
 	read -r _ s4_cpu _ _ < <(med "$tmp/s4")
 	sratio=$(awk -v a="$s4_cpu" -v b="$s1_cpu" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 99) }')
 	printf '%-26s %10s s %12s %7s  %-22s %s\n' "CPU $n4 / $n" "$s4_cpu" "" "$sratio" \
-		"<= 4.2" "$(verdict "$sratio" 4.2)"
+		"<= 4.2" "$(verdict "$sratio" "<=" 4.2)"
 	printf '%-26s %8s MiB\n' "  peak RSS at $n4" "$(rss "$bin" --sysroot "$t4" list --json)"
 fi
