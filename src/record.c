@@ -42,11 +42,6 @@ struct node_key {
 	const char *path;
 };
 
-static size_t node_hash(char op, const char *path)
-{
-	return hmap_hash(hmap_hash(HMAP_SEED, &op, 1), path, strlen(path));
-}
-
 static bool node_match(const void *item, const void *key)
 {
 	const struct rec_node *x = item;
@@ -59,7 +54,7 @@ static struct rec_node *map_get(const struct map *m, char op, const char *path)
 {
 	struct node_key k = { op, path };
 
-	return hmap_get(&m->h, node_hash(op, path), node_match, &k);
+	return hmap_get(&m->h, rfs_access_hash(op, path), node_match, &k);
 }
 
 static void node_free(struct rec_node *x)
@@ -94,7 +89,7 @@ static struct rec_node *node_get(struct map *m, char op, const char *path, enum 
 	x->op = op;
 	x->kind = kind;
 	x->path = xstrdup(path);
-	hmap_add(&m->h, node_hash(op, path), x);
+	hmap_add(&m->h, rfs_access_hash(op, path), x);
 	*created = true;
 	return x;
 }

@@ -24,11 +24,6 @@ struct rfs_replay {
 	struct hmap failures;
 };
 
-static size_t failure_hash(char op, const char *path)
-{
-	return hmap_hash(hmap_hash(HMAP_SEED, &op, 1), path, strlen(path));
-}
-
 static bool failure_match(const void *item, const void *key)
 {
 	const struct failure *f = item;
@@ -76,14 +71,14 @@ struct rfs_replay *rfs_replay_parse(char *text, bool *live)
 		if (strcmp(line, "=live") == 0)
 			*live = true;
 		if (line[0] == '#' || !parse_line(line, &op, &err, &path) ||
-		    hmap_get(&rp->failures, failure_hash(op, path), failure_match,
+		    hmap_get(&rp->failures, rfs_access_hash(op, path), failure_match,
 			     &(struct failure_key){ op, path }))
 			continue;
 		f = xmalloc(sizeof(*f) + strlen(path) + 1);
 		f->op = op;
 		f->err = err;
 		strcpy(f->path, path);
-		hmap_add(&rp->failures, failure_hash(op, path), f);
+		hmap_add(&rp->failures, rfs_access_hash(op, path), f);
 	}
 	return rp;
 }
@@ -103,6 +98,6 @@ int rfs_replay_error(const struct rfs_replay *rp, char op, const char *key)
 
 	if (!rp)
 		return 0;
-	f = hmap_get(&rp->failures, failure_hash(op, key), failure_match, &k);
+	f = hmap_get(&rp->failures, rfs_access_hash(op, key), failure_match, &k);
 	return f ? f->err : 0;
 }

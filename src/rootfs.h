@@ -13,8 +13,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 #include <dirent.h>
+#include <string.h>
 
 #include "shared/errors.h"
+#include "shared/hashmap.h"
 #include "shared/util.h"
 
 /* Pass as dirfd to resolve a path from the root. */
@@ -36,6 +38,12 @@ static inline bool rfs_op_known(int c)
 {
 	return c == RFS_OP_PATH || c == RFS_OP_DIR || c == RFS_OP_READ || c == RFS_OP_LINK ||
 	       c == RFS_OP_REAL;
+}
+
+/* The hash of an access (op, root-relative path), for maps keyed by both. */
+static inline size_t rfs_access_hash(char op, const char *path)
+{
+	return hmap_hash(hmap_hash(HMAP_SEED, &op, 1), path, strlen(path));
 }
 
 /*
