@@ -211,7 +211,7 @@ void system_free(struct di_system *sys)
 	facts_free(sys);
 	sys->devs = NULL;
 	sys->groups = NULL;
-	sys->n_devs = sys->n_groups = 0;
+	sys->n_devs = sys->cap_devs = sys->n_groups = 0;
 }
 
 struct di_rmem *system_find_rmem(const struct di_system *sys, const char *name)

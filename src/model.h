@@ -286,7 +286,7 @@ struct di_ram {
 struct di_system {
 	const struct rootfs *root;
 	struct di_device *devs;
-	size_t n_devs;
+	size_t n_devs, cap_devs;	/* cap_devs: room in devs */
 	struct di_group *groups;
 	size_t n_groups;
 	struct ival groups_dir;		/* err: why /sys/kernel/iommu_groups was unreadable */

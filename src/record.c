@@ -34,6 +34,8 @@ struct rfs_record {
 	struct rec_options o;
 	struct rec_node **sorted;
 	size_t timeouts;
+	struct rec_child child;	/* reads within the time limit */
+	struct hmap dirs;	/* struct walked: the directories walked so far */
 	bool live;		/* recording the running system (or its recording) */
 };
 
@@ -94,6 +96,25 @@ static struct rec_node *node_get(struct map *m, char op, const char *path, enum 
 	return x;
 }
 
+/* A directory as the reader's callers spelled it, and its canonical path. */
+struct walked {
+	char *spelled, *canon;
+};
+
+static bool walked_match(const void *item, const void *key)
+{
+	return strcmp(((const struct walked *)item)->spelled, key) == 0;
+}
+
+static void free_walked(void *item)
+{
+	struct walked *w = item;
+
+	free(w->spelled);
+	free(w->canon);
+	free(w);
+}
+
 struct rfs_record *rec_new(const struct rec_options *o)
 {
 	struct rfs_record *rec = xcalloc(1, sizeof(*rec));
@@ -107,6 +128,8 @@ void rec_free(struct rfs_record *rec)
 {
 	if (!rec)
 		return;
+	rec_child_stop(&rec->child);
+	hmap_free(&rec->dirs, free_walked);
 	map_free(&rec->m);
 	free(rec->sorted);
 	free(rec);
@@ -260,6 +283,47 @@ static void note_listing(struct rfs_record *rec, int fd, const char *canon)
 	closedir(d);
 }
 
+/*
+ * The canonical path of the directory KEY's last component is in (its first
+ * len bytes), walked once a recording: the links on the way were recorded
+ * the first time. NULL when it cannot be walked.
+ */
+static const char *walked_dir(struct rfs_record *rec, const struct rootfs *r, const char *key,
+			      size_t len)
+{
+	char dir[PATH_MAX], canon[PATH_MAX];
+	struct walked *w;
+	size_t h;
+
+	if (len >= sizeof(dir))
+		return NULL;
+	memcpy(dir, key, len);
+	dir[len] = '\0';
+	h = hmap_hash(HMAP_SEED, dir, len);
+	w = hmap_get(&rec->dirs, h, walked_match, dir);
+	if (w)
+		return w->canon;
+	if (rfs_walk(r, dir, true, canon, sizeof(canon), on_link, rec) < 0)
+		return NULL;
+	w = xmalloc(sizeof(*w));
+	w->spelled = xstrdup(dir);
+	w->canon = xstrdup(canon);
+	hmap_add(&rec->dirs, h, w);
+	return w->canon;
+}
+
+/* rfs_walk() of KEY, with its directory's walk remembered. */
+static int walk(struct rfs_record *rec, const struct rootfs *r, const char *key, bool follow,
+		char *canon, size_t cap)
+{
+	const char *slash = strrchr(key, '/');
+	const char *dir = slash ? walked_dir(rec, r, key, (size_t)(slash - key)) : "";
+
+	if (!dir)
+		return -ENOENT;
+	return rfs_walk_from(r, dir, slash ? slash + 1 : key, follow, canon, cap, on_link, rec);
+}
+
 static void note_open(const struct rootfs *r, char op, const char *key, int fd, bool follow)
 {
 	struct rfs_record *rec = r->hooks_data;
@@ -271,8 +335,7 @@ static void note_open(const struct rootfs *r, char op, const char *key, int fd, 
 		note_error(rec, op, key, fd);
 		return;
 	}
-	if (rfs_walk(r, key, follow, canon, sizeof(canon), on_link, rec) < 0 ||
-	    fstat(fd, &st) < 0)
+	if (walk(rec, r, key, follow, canon, sizeof(canon)) < 0 || fstat(fd, &st) < 0)
 		return;
 	if (S_ISDIR(st.st_mode)) {
 		add_dir(rec, canon);
@@ -292,16 +355,15 @@ static void note_open(const struct rootfs *r, char op, const char *key, int fd, 
 static void note_link(const struct rootfs *r, const char *key, ssize_t n, const char *target)
 {
 	struct rfs_record *rec = r->hooks_data;
-	char parent[PATH_MAX], canon[PATH_MAX], at[PATH_MAX];
+	char at[PATH_MAX];
 	const char *slash = strrchr(key, '/');
+	const char *canon = slash ? walked_dir(rec, r, key, (size_t)(slash - key)) : "";
 
 	if (n < 0) {
 		note_error(rec, RFS_OP_LINK, key, (int)n);
 		return;
 	}
-	snprintf(parent, sizeof(parent), "%.*s", slash ? (int)(slash - key) : 0, key);
-	if (rfs_walk(r, parent, true, canon, sizeof(canon), on_link, rec) < 0 ||
-	    !path_join(at, sizeof(at), canon, slash ? slash + 1 : key))
+	if (!canon || !path_join(at, sizeof(at), canon, slash ? slash + 1 : key))
 		return;
 	add_link(rec, at, target);
 }
@@ -316,7 +378,7 @@ static void note_real(const struct rootfs *r, const char *key, int err)
 		note_error(rec, RFS_OP_REAL, key, err);
 		return;
 	}
-	if (rfs_walk(r, key, true, canon, sizeof(canon), on_link, rec) < 0 || !*canon ||
+	if (walk(rec, r, key, true, canon, sizeof(canon)) < 0 || !*canon ||
 	    fstatat(r->fd, canon, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return;
 	if (S_ISDIR(st.st_mode))
@@ -325,107 +387,10 @@ static void note_real(const struct rootfs *r, const char *key, int err)
 		add_exists(rec, canon);
 }
 
-/* Read exactly len bytes from fd before the deadline; 0 or -errno. */
-static int read_until(int fd, void *buf, size_t len, long long deadline)
+/* The reading child's work: a file read as it is, unseen by the recorder. */
+static ssize_t plain_read(void *ctx, const char *key, size_t max, char **out)
 {
-	size_t got = 0;
-
-	while (got < len) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		long long left = deadline - now_ms();
-		ssize_t n;
-
-		if (left <= 0)
-			return -RFS_ETIMEOUT;
-		n = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -RFS_ETIMEOUT;
-		n = read(fd, (char *)buf + got, len - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;	/* the child died before it said everything */
-		got += (size_t)n;
-	}
-	return 0;
-}
-
-ssize_t rec_call_limited(ssize_t (*fn)(void *arg, char **out), void *arg, size_t max,
-			 unsigned int timeout_ms, char **out)
-{
-	long long deadline = now_ms() + timeout_ms;
-	int64_t res;
-	char *buf = NULL;
-	int p[2], err, status;
-	pid_t pid;
-
-	*out = NULL;
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		err = -errno;
-		close(p[0]);
-		close(p[1]);
-		return err;
-	}
-	if (pid == 0) {
-		char *data = NULL;
-
-		close(p[0]);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
-		res = fn(arg, &data);
-		if (res > (int64_t)max)
-			res = -RFS_ETOOBIG;
-		write_all(p[1], &res, sizeof(res));
-		if (res > 0)
-			write_all(p[1], data, (size_t)res);
-		_exit(0);
-	}
-	close(p[1]);
-	err = read_until(p[0], &res, sizeof(res), deadline);
-	if (!err && res > (int64_t)max)
-		err = -EIO;
-	if (!err && res >= 0) {
-		buf = xmalloc((size_t)res + 1);
-		err = read_until(p[0], buf, (size_t)res, deadline);
-	}
-	close(p[0]);
-	if (err < 0) {
-		/* A child stuck in the kernel stays a zombie until its read returns. */
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, WNOHANG);
-		free(buf);
-		return err;
-	}
-	waitpid(pid, &status, 0);
-	if (res < 0)
-		return (ssize_t)res;
-	buf[res] = '\0';
-	*out = buf;
-	return (ssize_t)res;
-}
-
-struct plain_read {
-	const struct rootfs *r;
-	const char *key;
-	size_t max;
-};
-
-static ssize_t plain_read(void *arg, char **out)
-{
-	struct plain_read *a = arg;
-
-	return rfs_read_plain(a->r, RFS_ROOT, a->key, a->max, out);
+	return rfs_read_plain(ctx, RFS_ROOT, key, max, out);
 }
 
 /* Hand out a copy of what is kept for a file, within max. */
@@ -441,7 +406,6 @@ static ssize_t serve(const struct rec_node *x, size_t max, char **out)
 static ssize_t recorded_read(const struct rootfs *r, const char *key, size_t max, char **out)
 {
 	struct rfs_record *rec = r->hooks_data;
-	struct plain_read a = { r, key, max };
 	struct rec_node *x;
 	char canon[PATH_MAX], *buf;
 	bool known;
@@ -451,14 +415,14 @@ static ssize_t recorded_read(const struct rootfs *r, const char *key, size_t max
 	x = map_get(&rec->m, RFS_OP_READ, key);
 	if (x)
 		return x->err;
-	known = rfs_walk(r, key, true, canon, sizeof(canon), on_link, rec) == 0 && *canon;
+	known = walk(rec, r, key, true, canon, sizeof(canon)) == 0 && *canon;
 	x = known ? map_get(&rec->m, 0, canon) : NULL;
 	if (x && x->kind == REC_FILE && x->has_content)
 		return serve(x, max, out);
 	if (rec->o.timeout_ms)
-		n = rec_call_limited(plain_read, &a, max, rec->o.timeout_ms, &buf);
+		n = rec_child_call(&rec->child, key, max, rec->o.timeout_ms, &buf);
 	else
-		n = plain_read(&a, &buf);
+		n = plain_read((void *)r, key, max, &buf);
 	if (n < 0) {
 		note_error(rec, RFS_OP_READ, key, (int)n);
 		return n;
@@ -531,8 +495,11 @@ static const struct rfs_hooks hooks = {
 void rec_attach(struct rootfs *r, struct rfs_record *rec)
 {
 	rfs_set_hooks(r, rec ? &hooks : NULL, rec);
-	if (rec)
-		rec->live = rfs_as_live(r);
+	if (!rec)
+		return;
+	rec->live = rfs_as_live(r);
+	rec->child.fn = plain_read;
+	rec->child.ctx = r;
 }
 
 /*

@@ -68,9 +68,21 @@ size_t rec_timeouts(const struct rfs_record *rec);
 char *rec_errors_text(struct rfs_record *rec, size_t *len);
 
 /*
- * Run fn(arg, &out) in a child process; its output comes back through a pipe.
- * After timeout_ms the child is killed and -RFS_ETIMEOUT returned. fn returns
- * a length or -errno and sets out (malloc'd) on success. At most max bytes.
+ * A child process that runs fn(ctx, key, max, &out) call after call, each
+ * within a time limit (record-child.c): forked at the first call, and again
+ * after a call that timed out, whose child is killed (-RFS_ETIMEOUT). fn
+ * returns a length or -errno and sets out (malloc'd) on success; at most max
+ * bytes come back (else -RFS_ETOOBIG). fn and ctx are the child's as they
+ * were at its fork. Zero it, then set fn and ctx; rec_child_stop() ends it.
  */
-ssize_t rec_call_limited(ssize_t (*fn)(void *arg, char **out), void *arg, size_t max,
-			 unsigned int timeout_ms, char **out);
+struct rec_child {
+	ssize_t (*fn)(void *ctx, const char *key, size_t max, char **out);
+	void *ctx;
+	pid_t pid;		/* 0: none running */
+	int fd;			/* its end of the socket pair */
+	unsigned int timeout_ms;	/* its receive timeout; 0: not set */
+};
+
+ssize_t rec_child_call(struct rec_child *c, const char *key, size_t max, unsigned int timeout_ms,
+		       char **out);
+void rec_child_stop(struct rec_child *c);

@@ -213,7 +213,7 @@ struct out {
 static void put(struct out *o, const char *s, size_t n)
 {
 	if (o->len + n + 1 > o->cap) {
-		o->cap = (o->len + n + 1) * 2;
+		o->cap = (o->len + n + 1) * 3 / 2;
 		o->s = xrealloc(o->s, o->cap);
 	}
 	memcpy(o->s + o->len, s, n);
@@ -357,9 +357,11 @@ char *redact(struct redactor *x, const char *data, size_t len, size_t *out_len)
 
 char *redact_json(struct redactor *x, const char *json, size_t len, size_t *out_len)
 {
-	struct out o = { 0 };
+	/* Redacting changes a few words: room for all of it, and some to spare. */
+	struct out o = { .cap = len + len / 16 + 64 };
 	size_t i = 0, plain = 0;
 
+	o.s = xmalloc(o.cap);
 	while (x->on && i < len) {
 		size_t end, k;
 

@@ -163,6 +163,9 @@ static int add_json(struct report_state *st, struct members *m)
 		if (c->skipped)
 			continue;
 		data = redact_json(&st->redactor, c->json, c->json_len, &len);
+		free(c->json);	/* the redacted copy is what is written */
+		c->json = NULL;
+		c->json_len = 0;
 		err = add(m, TAR_FILE, data, len, TOP "json/%s.json", c->cmd->name);
 		if (err)
 			return err;
@@ -256,11 +259,10 @@ static int cmp_group(const void *a, const void *b)
 static struct group *failed_groups(struct rfs_record *rec, size_t *n)
 {
 	const struct rec_node *const *v;
-	struct group *g;
-	size_t nv, k = 0;
+	struct group *g = NULL;
+	size_t nv, k = 0, cap = 0;
 
 	v = rec_nodes(rec, &nv);
-	g = xcalloc(nv + 1, sizeof(*g));
 	for (size_t i = 0; i < nv; i++) {
 		struct group x = { .err = v[i]->err, .count = 1 };
 		size_t j;
@@ -270,12 +272,18 @@ static struct group *failed_groups(struct rfs_record *rec, size_t *n)
 		pattern(v[i]->path, x.pattern, sizeof(x.pattern));
 		for (j = 0; j < k && cmp_group(&g[j], &x) != 0; j++)
 			;
-		if (j < k)
+		if (j < k) {
 			g[j].count++;
-		else
-			g[k++] = x;
+			continue;
+		}
+		if (k == cap) {
+			cap = cap ? 2 * cap : 16;
+			g = xreallocarray(g, cap, sizeof(*g));
+		}
+		g[k++] = x;
 	}
-	qsort(g, k, sizeof(*g), cmp_group);
+	if (k)
+		qsort(g, k, sizeof(*g), cmp_group);
 	*n = k;
 	return g;
 }

@@ -65,6 +65,7 @@ int rfs_init(struct rootfs *r, const char *dir)
 		return err;
 	}
 	r->dir = xstrdup(dir);
+	r->named = xcalloc(1, sizeof(*r->named));
 	r->live = strcmp(dir, "/") == 0;
 	{
 		char proc[64];
@@ -88,8 +89,10 @@ void rfs_fini(struct rootfs *r)
 	rfs_replay_free(r->replay);
 	r->replay = NULL;
 	free(r->dir);
+	free(r->named);
 	r->fd = -1;
 	r->dir = NULL;
+	r->named = NULL;
 }
 
 /*
@@ -120,18 +123,18 @@ static int next_component(char **p, char comp[NAME_MAX + 1])
 	return 1;
 }
 
-static int resolve(int basefd, bool beneath, const char *path, bool follow_last,
-		   char *out, size_t cap,
+static int resolve(int basefd, bool beneath, const char *from, const char *path,
+		   bool follow_last, char *out, size_t cap,
 		   void (*on_link)(void *arg, const char *at, const char *target), void *arg)
 {
 	char rest[PATH_MAX * 2], target[PATH_MAX], cand[PATH_MAX];
-	size_t outlen = 0;
+	size_t outlen = strlen(from);
 	int links = 0;
 
-	if (cap < 1 || strlen(path) >= sizeof(rest))
+	if (outlen >= cap || strlen(path) >= sizeof(rest))
 		return -ENAMETOOLONG;
 	strcpy(rest, path);
-	out[0] = '\0';
+	strcpy(out, from);
 
 	char *p = rest;
 	for (;;) {
@@ -211,7 +214,7 @@ static int open_path(const struct rootfs *r, int dirfd, const char *path, int fl
 #endif
 	char canon[PATH_MAX];
 	int base = dirfd == RFS_ROOT ? r->fd : dirfd;
-	int err = resolve(base, dirfd != RFS_ROOT, path, !(flags & O_NOFOLLOW), canon,
+	int err = resolve(base, dirfd != RFS_ROOT, "", path, !(flags & O_NOFOLLOW), canon,
 			  sizeof(canon), NULL, NULL);
 	int fd;
 
@@ -504,49 +507,6 @@ ssize_t rfs_read_alloc(const struct rootfs *r, int dirfd, const char *path, size
 	return fd < 0 ? fd : read_fd_alloc(fd, max, size, out);
 }
 
-ssize_t rfs_read_line(const struct rootfs *r, int dirfd, const char *path, char *buf, size_t cap)
-{
-	ssize_t n = rfs_read(r, dirfd, path, buf, cap);
-
-	if (n < 0)
-		return n;
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' ' || buf[n - 1] == '\t'))
-		buf[--n] = '\0';
-	return n;
-}
-
-int rfs_read_ll(const struct rootfs *r, int dirfd, const char *path, long long *val)
-{
-	char buf[64], *end;
-	ssize_t n = rfs_read_line(r, dirfd, path, buf, sizeof(buf));
-
-	if (n < 0)
-		return (int)n;
-	if (n == 0)
-		return -ENODATA;
-	errno = 0;
-	*val = strtoll(buf, &end, 0);
-	if (errno || *end)
-		return -EINVAL;
-	return 0;
-}
-
-int rfs_read_ull(const struct rootfs *r, int dirfd, const char *path, unsigned long long *val)
-{
-	char buf[64], *end;
-	ssize_t n = rfs_read_line(r, dirfd, path, buf, sizeof(buf));
-
-	if (n < 0)
-		return (int)n;
-	if (n == 0 || buf[0] == '-')
-		return n == 0 ? -ENODATA : -EINVAL;
-	errno = 0;
-	*val = strtoull(buf, &end, 0);
-	if (errno || *end)
-		return -EINVAL;
-	return 0;
-}
-
 static ssize_t readlink_checked(const struct rootfs *r, int dirfd, const char *path, char *buf,
 				size_t cap)
 {
@@ -600,24 +560,6 @@ ssize_t rfs_readlink(const struct rootfs *r, int dirfd, const char *path, char *
 	return n;
 }
 
-ssize_t rfs_link_name(const struct rootfs *r, int dirfd, const char *path, char *buf, size_t cap)
-{
-	char target[PATH_MAX];
-	ssize_t n = rfs_readlink(r, dirfd, path, target, sizeof(target));
-	const char *base;
-
-	if (n < 0)
-		return n;
-	while (n > 1 && target[n - 1] == '/')
-		target[--n] = '\0';
-	base = strrchr(target, '/');
-	base = base ? base + 1 : target;
-	if (strlen(base) >= cap)
-		return -ENAMETOOLONG;
-	strcpy(buf, base);
-	return (ssize_t)strlen(buf);
-}
-
 /*
  * The kernel's own name for an fd resolved inside the root, made
  * root-relative. Returns 0, or -ENOSYS when it cannot be had that way.
@@ -648,7 +590,15 @@ static int rfs_key(const struct rootfs *r, int dirfd, const char *path, char *ou
 	const char *p = joined;
 	size_t o = 0;
 
-	if (dirfd != RFS_ROOT) {
+	const struct rfs_dir *d = r->named ? *r->named : NULL;
+
+	while (d && d->fd != dirfd)
+		d = d->next;
+	if (d && dirfd != RFS_ROOT) {
+		if (strlen(d->path) >= sizeof(base))
+			return -ENAMETOOLONG;
+		strcpy(base, d->path);
+	} else if (dirfd != RFS_ROOT) {
 		int err = fd_path_in_root(r, dirfd, base, sizeof(base));
 
 		if (err < 0)
@@ -682,7 +632,14 @@ static int rfs_key(const struct rootfs *r, int dirfd, const char *path, char *ou
 int rfs_walk(const struct rootfs *r, const char *path, bool follow_last, char *out, size_t cap,
 	     void (*on_link)(void *arg, const char *at, const char *target), void *arg)
 {
-	return resolve(r->fd, false, path, follow_last, out, cap, on_link, arg);
+	return resolve(r->fd, false, "", path, follow_last, out, cap, on_link, arg);
+}
+
+int rfs_walk_from(const struct rootfs *r, const char *dir, const char *path, bool follow_last,
+		  char *out, size_t cap,
+		  void (*on_link)(void *arg, const char *at, const char *target), void *arg)
+{
+	return resolve(r->fd, false, dir, path, follow_last, out, cap, on_link, arg);
 }
 
 static int realpath_checked(const struct rootfs *r, const char *path, char *out, size_t cap)
@@ -703,7 +660,7 @@ static int realpath_checked(const struct rootfs *r, const char *path, char *out,
 				return err;
 		}
 	}
-	err = resolve(r->fd, false, path, true, out + 1, cap - 1, NULL, NULL);
+	err = resolve(r->fd, false, "", path, true, out + 1, cap - 1, NULL, NULL);
 	if (err < 0)
 		return err;
 	out[0] = '/';

@@ -89,6 +89,7 @@ struct rootfs {
 	const struct rfs_hooks *hooks;	/* an observer (see above), or NULL */
 	void *hooks_data;	/* its own state */
 	struct rfs_replay *replay;	/* failed reads a snapshot recorded, or NULL */
+	struct rfs_dir **named;		/* the open rfs_dirs that name their fd (see below) */
 	bool replays_live;	/* a snapshot recorded from the running system */
 };
 
@@ -111,6 +112,10 @@ void rfs_fini(struct rootfs *r);
  */
 int rfs_walk(const struct rootfs *r, const char *path, bool follow_last, char *out, size_t cap,
 	     void (*on_link)(void *arg, const char *at, const char *target), void *arg);
+/* The same from DIR, a canonical path rfs_walk() gave, PATH relative to it. */
+int rfs_walk_from(const struct rootfs *r, const char *dir, const char *path, bool follow_last,
+		  char *out, size_t cap,
+		  void (*on_link)(void *arg, const char *at, const char *target), void *arg);
 /* Read a file (at most max bytes), unseen by the observer and without replay. */
 ssize_t rfs_read_plain(const struct rootfs *r, int dirfd, const char *path, size_t max,
 		       char **out);
@@ -152,6 +157,41 @@ ssize_t rfs_readlink(const struct rootfs *r, int dirfd, const char *path, char *
 
 /* Last component of a symlink's target: "driver" -> "vmwgfx". */
 ssize_t rfs_link_name(const struct rootfs *r, int dirfd, const char *path, char *buf, size_t cap);
+
+/*
+ * A directory listed once, for reading many of its attributes by name
+ * (rootfs-attr.c): a name the listing lacks is missing without a system
+ * call, a regular file is opened for reading in one step. With an observer
+ * or a snapshot's failures to replay it is opened as rfs_open() would and
+ * every read takes the careful path, each access heard and replayed.
+ */
+struct rfs_dir {
+	const struct rootfs *r;
+	int fd;			/* the directory */
+	char *path;		/* its root-relative path, for naming accesses under fd */
+	struct rfs_dir *next;	/* in r->named, while open with a path */
+	bool listed;		/* entries hold its listing */
+	size_t n;
+	struct rfs_entry *entries;	/* sorted by name */
+	char *names;		/* the listing's records */
+};
+
+/*
+ * Open (and list) PATH: 0 or -errno. rfs_dir_close() it after either, in
+ * the reverse order of opening. While an observer listens or a replay
+ * answers, accesses under its fd are named from PATH, with no readlink of
+ * the fd in /proc to learn its name.
+ */
+int rfs_dir_open(const struct rootfs *r, int dirfd, const char *path, struct rfs_dir *d);
+void rfs_dir_close(struct rfs_dir *d);
+/* Whether the listing says NAME is not there (false when there is none to ask). */
+bool rfs_dir_lacks(const struct rfs_dir *d, const char *name);
+/* rfs_read(), rfs_read_line(), rfs_read_ll(), rfs_readlink(), rfs_link_name() of NAME in d. */
+ssize_t rfs_dir_read(const struct rfs_dir *d, const char *name, char *buf, size_t cap);
+ssize_t rfs_dir_read_line(const struct rfs_dir *d, const char *name, char *buf, size_t cap);
+int rfs_dir_read_ll(const struct rfs_dir *d, const char *name, long long *val);
+ssize_t rfs_dir_readlink(const struct rfs_dir *d, const char *name, char *buf, size_t cap);
+ssize_t rfs_dir_link_name(const struct rfs_dir *d, const char *name, char *buf, size_t cap);
 
 /*
  * Canonical root-relative path ("/sys/devices/...") of PATH, resolving every

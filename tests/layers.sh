@@ -16,8 +16,8 @@ layers=(
 	"4 collect/*"
 	"5 parse/*"
 	"6 model.c model.h model-dmabuf.c model-dmabuf.h"
-	"7 record.c record.h tar.c tar.h"
-	"8 rootfs.c rootfs.h rootfs-replay.c rootfs-replay.h"
+	"7 record.c record.h record-child.c tar.c tar.h"
+	"8 rootfs.c rootfs.h rootfs-attr.c rootfs-replay.c rootfs-replay.h"
 	"9 shared/*"
 )
 

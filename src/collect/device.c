@@ -17,15 +17,15 @@
 #include <unistd.h>
 
 #include "collect.h"
+#include "parse/parse.h"
 #include "shared/hashmap.h"
 
 #define DT_BASE "/sys/firmware/devicetree/base"
 
-static void read_int(const struct rootfs *r, int dfd, const char *attr, struct ival *v,
-		     bool optional)
+static void read_int(const struct rfs_dir *dir, const char *attr, struct ival *v, bool optional)
 {
 	long long x;
-	int err = rfs_read_ll(r, dfd, attr, &x);
+	int err = rfs_dir_read_ll(dir, attr, &x);
 
 	if (err == 0)
 		ival_set(v, x);
@@ -33,11 +33,10 @@ static void read_int(const struct rootfs *r, int dfd, const char *attr, struct i
 		v->err = err;
 }
 
-static void read_str(const struct rootfs *r, int dfd, const char *attr, struct sval *v,
-		     bool optional)
+static void read_str(const struct rfs_dir *dir, const char *attr, struct sval *v, bool optional)
 {
 	char buf[RFS_ATTR_MAX];
-	ssize_t n = rfs_read_line(r, dfd, attr, buf, sizeof(buf));
+	ssize_t n = rfs_dir_read_line(dir, attr, buf, sizeof(buf));
 
 	if (n >= 0)
 		sval_set(v, buf);
@@ -46,10 +45,10 @@ static void read_str(const struct rootfs *r, int dfd, const char *attr, struct s
 }
 
 /* "iommu_group" -> 7; a missing link means the device has no group. */
-static void read_group(const struct di_system *sys, int dfd, struct di_device *d)
+static void read_group(const struct di_system *sys, const struct rfs_dir *dir, struct di_device *d)
 {
 	char buf[NAME_MAX + 1];
-	ssize_t n = rfs_link_name(sys->root, dfd, "iommu_group", buf, sizeof(buf));
+	ssize_t n = rfs_dir_link_name(dir, "iommu_group", buf, sizeof(buf));
 	struct di_group *g;
 	int id;
 
@@ -192,10 +191,10 @@ static bool is_drm_node(const char *s)
 	return true;
 }
 
-static void read_drm(const struct rootfs *r, int dfd, struct di_device *d)
+static void read_drm(const struct rfs_dir *dev, struct di_device *d)
 {
 	struct dirent *de;
-	DIR *dir = rfs_opendir(r, dfd, "drm");
+	DIR *dir = rfs_dir_lacks(dev, "drm") ? NULL : rfs_opendir(dev->r, dev->fd, "drm");
 
 	if (!dir)
 		return;
@@ -330,10 +329,11 @@ static void dt_coherency(const struct di_system *sys, char *node, struct di_devi
  * bridge's parent's (pci_dma_configure()), even when the function has a node
  * of its own. Without one (ACPI, no device tree) nothing here applies.
  */
-static void read_dt(const struct di_system *sys, const char *canon, struct di_device *d)
+static void read_dt(const struct di_system *sys, const struct rfs_dir *dir, const char *canon,
+		    struct di_device *d)
 {
 	char node[PATH_MAX], bridge[PATH_MAX];
-	int err = dt_node_of(sys, canon, node, sizeof(node));
+	int err = rfs_dir_lacks(dir, "of_node") ? -ENOENT : dt_node_of(sys, canon, node, sizeof(node));
 
 	if (!err)
 		sval_set(&d->of_node, dt_name(node));
@@ -354,160 +354,162 @@ static void read_dt(const struct di_system *sys, const char *canon, struct di_de
 	dt_coherency(sys, node, d);
 }
 
-static void collect_device(const struct di_system *sys, struct di_names *names, int dfd,
-			   const char *canon, struct di_device *d)
+/*
+ * A PCI function's ids: from its modalias, printed from the very fields its
+ * vendor, device, subsystem and class attributes print, else from those.
+ */
+static void read_pci_ids(const struct rfs_dir *dir, struct di_device *d)
 {
-	const struct rootfs *r = sys->root;
+	struct pci_ids ids;
+
+	if (d->modalias.s && parse_pci_modalias(d->modalias.s, &ids)) {
+		ival_set(&d->vendor_id, ids.vendor);
+		ival_set(&d->device_id, ids.device);
+		ival_set(&d->subsystem_vendor_id, ids.subsystem_vendor);
+		ival_set(&d->subsystem_device_id, ids.subsystem_device);
+		ival_set(&d->class_id, ids.class);
+		return;
+	}
+	read_int(dir, "vendor", &d->vendor_id, false);
+	read_int(dir, "device", &d->device_id, false);
+	read_int(dir, "subsystem_vendor", &d->subsystem_vendor_id, false);
+	read_int(dir, "subsystem_device", &d->subsystem_device_id, false);
+	read_int(dir, "class", &d->class_id, false);
+}
+
+static void collect_device(const struct di_system *sys, struct di_names *names,
+			   const struct rfs_dir *dir, const char *canon, struct di_device *d)
+{
 	char buf[NAME_MAX + 1];
 	bool pci = d->bus && strcmp(d->bus, "pci") == 0;
 	ssize_t n;
 
-	read_str(r, dfd, "modalias", &d->modalias, true);
+	read_str(dir, "modalias", &d->modalias, true);
 	if (pci) {
-		read_int(r, dfd, "vendor", &d->vendor_id, false);
-		read_int(r, dfd, "device", &d->device_id, false);
-		read_int(r, dfd, "subsystem_vendor", &d->subsystem_vendor_id, false);
-		read_int(r, dfd, "subsystem_device", &d->subsystem_device_id, false);
-		read_int(r, dfd, "class", &d->class_id, false);
-		read_int(r, dfd, "revision", &d->revision, false);
-		read_int(r, dfd, "dma_mask_bits", &d->dma_mask_bits, false);
-		read_int(r, dfd, "consistent_dma_mask_bits", &d->coherent_dma_mask_bits, false);
+		read_pci_ids(dir, d);
+		read_int(dir, "revision", &d->revision, false);
+		read_int(dir, "dma_mask_bits", &d->dma_mask_bits, false);
+		read_int(dir, "consistent_dma_mask_bits", &d->coherent_dma_mask_bits, false);
 		if (d->modalias.s)
 			names_hwdb(names, d->modalias.s, &d->vendor_name, &d->device_name);
 	}
-	read_int(r, dfd, "numa_node", &d->numa_node, true);
-	read_str(r, dfd, "removable", &d->removable, true);
+	read_int(dir, "numa_node", &d->numa_node, true);
+	read_str(dir, "removable", &d->removable, true);
 
-	n = rfs_link_name(r, dfd, "driver", buf, sizeof(buf));
+	n = rfs_dir_link_name(dir, "driver", buf, sizeof(buf));
 	if (n >= 0)
 		sval_set(&d->driver, buf);
 	else if (n != -ENOENT)
 		d->driver.err = (int)n;
 	read_module(sys, names, canon, d);
 
-	read_group(sys, dfd, d);
-	n = rfs_link_name(r, dfd, "iommu", buf, sizeof(buf));
+	read_group(sys, dir, d);
+	n = rfs_dir_link_name(dir, "iommu", buf, sizeof(buf));
 	if (n >= 0)
 		sval_set(&d->iommu_unit, buf);
 	else if (n != -ENOENT)
 		d->iommu_unit.err = (int)n;
 
-	read_drm(r, dfd, d);
-	read_dt(sys, canon, d);
+	read_drm(dir, d);
+	read_dt(sys, dir, canon, d);
 }
 
 /*
- * Add the device that PATH (root-relative, may be a link) leads to, once:
- * seen holds the canonical paths already listed, since one device is reached
- * from its bus, its IOMMU group and its IOMMU unit, and there may be
- * thousands.
+ * What collect_devices() holds while it lists: one device is reached from
+ * its bus, its IOMMU group and its IOMMU unit, and there may be thousands.
  */
-static void add_device(struct di_system *sys, struct di_names *names, struct hmap *seen,
-		      const char *path)
+struct listing {
+	struct di_system *sys;
+	struct di_names *names;
+	struct hmap seen;	/* canonical paths of the devices listed */
+	struct hmap members;	/* "GROUP/NAME", "UNIT/NAME" of each device listed */
+};
+
+/*
+ * Note where a listed device appears again: a group's or unit's devices/
+ * holds a link named by the device's name (iommu_group_add_device(),
+ * iommu_device_link()), and a name is there once. So the entry NAME in the
+ * devices/ of the group or unit the device's own links name is that device.
+ */
+static void note_members(struct listing *l, const struct di_device *d)
 {
+	char key[NAME_MAX * 2 + 24];
+
+	if (d->iommu_group.set) {
+		snprintf(key, sizeof(key), "iommu_groups/%lld/%s", d->iommu_group.v, d->name);
+		strset_add(&l->members, key);
+	}
+	if (d->iommu_unit.s) {
+		snprintf(key, sizeof(key), "iommu/%s/%s", d->iommu_unit.s, d->name);
+		strset_add(&l->members, key);
+	}
+}
+
+/*
+ * Add the device that PATH (root-relative, may be a link) leads to, once.
+ * BUS, when known, is where it was listed: its subsystem link names it.
+ */
+static void add_device(struct listing *l, const char *path, const char *bus)
+{
+	struct di_system *sys = l->sys;
 	char canon[PATH_MAX], buf[NAME_MAX + 1];
 	struct di_device *d;
-	const char *base;
+	struct rfs_dir dir;
 	ssize_t n;
-	int dfd;
 
 	if (rfs_realpath(sys->root, path, canon, sizeof(canon)) < 0)
 		return;	/* dangling link: nothing to show */
 	if (strncmp(canon, "/sys/devices/", 13) != 0)
 		return;	/* devices live under /sys/devices, nowhere else */
-	if (!strset_add(seen, canon))
+	if (!strset_add(&l->seen, canon))
 		return;	/* already listed */
-	dfd = rfs_open(sys->root, RFS_ROOT, canon + 1, O_PATH | O_DIRECTORY);
-	if (dfd < 0)
+	if (rfs_dir_open(sys->root, RFS_ROOT, canon + 1, &dir) < 0) {
+		rfs_dir_close(&dir);
 		return;
-
-	sys->devs = xreallocarray(sys->devs, sys->n_devs + 1, sizeof(*sys->devs));
+	}
+	if (sys->n_devs >= sys->cap_devs) {
+		sys->cap_devs = sys->n_devs < 32 ? 64 : 2 * sys->n_devs;
+		sys->devs = xreallocarray(sys->devs, sys->cap_devs, sizeof(*sys->devs));
+	}
 	d = &sys->devs[sys->n_devs++];
 	memset(d, 0, sizeof(*d));
-	base = strrchr(canon, '/') + 1;
-	d->name = xstrdup(base);
+	d->name = xstrdup(strrchr(canon, '/') + 1);
 	d->path = xstrdup(canon);
-	n = rfs_link_name(sys->root, dfd, "subsystem", buf, sizeof(buf));
-	d->bus = xstrdup(n >= 0 ? buf : "unknown");
-	collect_device(sys, names, dfd, canon, d);
-	close(dfd);
-}
-
-/* Whether a link target is "../" steps, then names (no ".", "..", empty). */
-static bool plain_target(const char *t, const char **names)
-{
-	while (strncmp(t, "../", 3) == 0)
-		t += 3;
-	*names = t;
-	for (const char *c = t;; c++) {
-		const char *e = strchrnul(c, '/');
-
-		if (e == c || (e - c == 1 && c[0] == '.') || (e - c == 2 && !strncmp(c, "..", 2)))
-			return false;
-		if (!*e)
-			return true;
-		c = e;
-	}
+	n = bus ? 0 : rfs_dir_link_name(&dir, "subsystem", buf, sizeof(buf));
+	d->bus = xstrdup(bus ? bus : n >= 0 ? buf : "unknown");
+	collect_device(sys, l->names, &dir, canon, d);
+	rfs_dir_close(&dir);
+	note_members(l, d);
 }
 
 /*
- * Whether the link NAME in the directory dfd (canonical path canon_dir)
- * leads to a device already listed, told from its target alone: an IOMMU
- * group or unit reaches again the devices their bus listed. A target of
- * "../" steps then names, joined to the canonical directory, is where the
- * link leads when the result is a path seen holds: a canonical path, whose
- * components are no links. Anything else is resolved as before.
+ * Add every entry of a directory of device links. BUS: the bus whose
+ * devices/ it is. MEMBERS: the "GROUP/" or "UNIT/" prefix of the group's or
+ * unit's devices/ it is, whose entries are mostly listed already.
  */
-static bool listed_by_link(const struct di_system *sys, const struct hmap *seen, int dfd,
-			   const char *canon_dir, const char *name)
+static int add_dir(struct listing *l, const char *dir, const char *suffix,
+		   bool (*want)(const struct di_system *, const char *), const char *bus,
+		   const char *members)
 {
-	char target[PATH_MAX], path[PATH_MAX];
-	const char *t, *rest;
-	size_t len = strlen(canon_dir);
-
-	if (rfs_readlink(sys->root, dfd, name, target, sizeof(target)) <= 0 ||
-	    target[0] == '/' || !plain_target(target, &rest) || len >= sizeof(path))
-		return false;
-	memcpy(path, canon_dir, len + 1);
-	for (t = target; t < rest; t += 3) {
-		char *slash = strrchr(path, '/');
-
-		if (!slash || slash == path)
-			return false;
-		*slash = '\0';
-		len = (size_t)(slash - path);
-	}
-	if (len + 1 + strlen(rest) >= sizeof(path))
-		return false;
-	path[len] = '/';
-	strcpy(path + len + 1, rest);
-	return strset_has(seen, path);
-}
-
-/* Add every entry of a directory of device links; by_link: most are listed already. */
-static int add_dir(struct di_system *sys, struct di_names *names, struct hmap *seen,
-		   const char *dir, const char *suffix,
-		   bool (*want)(const struct di_system *, const char *), bool by_link)
-{
-	char path[PATH_MAX], sub[PATH_MAX], canon_dir[PATH_MAX];
+	char path[PATH_MAX], sub[PATH_MAX];
 	struct dirent *de;
-	DIR *d = rfs_opendir(sys->root, RFS_ROOT, dir);
+	DIR *d = rfs_opendir(l->sys->root, RFS_ROOT, dir);
 
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
-	by_link = by_link && rfs_realpath(sys->root, dir, canon_dir, sizeof(canon_dir)) == 0;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
-		if (by_link && listed_by_link(sys, seen, dirfd(d), canon_dir, de->d_name))
+		if (members && (size_t)snprintf(sub, sizeof(sub), "%s%s", members, de->d_name) <
+		    sizeof(sub) && strset_has(&l->members, sub))
 			continue;
 		if (!path_join(path, sizeof(path), dir, de->d_name))
 			continue;
-		if (want && !want(sys, path))
+		if (want && !want(l->sys, path))
 			continue;
 		if (suffix && !path_join(sub, sizeof(sub), path, suffix))
 			continue;
-		add_device(sys, names, seen, suffix ? sub : path);
+		add_device(l, suffix ? sub : path, bus);
 	}
 	closedir(d);
 	return 0;
@@ -540,23 +542,26 @@ static bool dt_dma_device(const struct di_system *sys, const char *path)
 	return false;
 }
 
-static int for_each_unit_dir(struct di_system *sys, struct di_names *names, struct hmap *seen,
-			     const char *top, const char *sub)
+/* Every devices/ under TOP ("sys/kernel/iommu_groups", "sys/class/iommu"). */
+static int for_each_unit_dir(struct listing *l, const char *top)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], members[PATH_MAX];
+	const char *kind = strrchr(top, '/') + 1;
 	struct dirent *de;
 	int err = 0;
-	DIR *d = rfs_opendir(sys->root, RFS_ROOT, top);
+	DIR *d = rfs_opendir(l->sys->root, RFS_ROOT, top);
 
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
 	while ((de = readdir(d)) && !err) {
 		if (de->d_name[0] == '.')
 			continue;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s/%s", top, de->d_name, sub) >=
-		    sizeof(path))
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s/devices", top, de->d_name) >=
+		    sizeof(path) ||
+		    (size_t)snprintf(members, sizeof(members), "%s/%s/", kind, de->d_name) >=
+		    sizeof(members))
 			continue;
-		err = add_dir(sys, names, seen, path, NULL, NULL, true);
+		err = add_dir(l, path, NULL, NULL, NULL, members);
 	}
 	closedir(d);
 	return err;
@@ -579,33 +584,39 @@ static int cmp_device(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+static void listing_free(struct listing *l)
+{
+	strset_free(&l->seen);
+	strset_free(&l->members);
+}
+
 void collect_device_at(struct di_system *sys, struct di_names *names, const char *path)
 {
-	struct hmap seen = { 0 };
+	struct listing l = { .sys = sys, .names = names };
 
 	for (size_t i = 0; i < sys->n_devs; i++)
-		strset_add(&seen, sys->devs[i].path);
-	add_device(sys, names, &seen, path);
-	strset_free(&seen);
+		strset_add(&l.seen, sys->devs[i].path);
+	add_device(&l, path, NULL);
+	listing_free(&l);
 }
 
 int collect_devices(struct di_system *sys, struct di_names *names)
 {
-	struct hmap seen = { 0 };
+	struct listing l = { .sys = sys, .names = names };
 	int err;
 
-	err = add_dir(sys, names, &seen, "sys/bus/pci/devices", NULL, NULL, false);
+	err = add_dir(&l, "sys/bus/pci/devices", NULL, NULL, "pci", NULL);
 	if (!err)
-		err = for_each_unit_dir(sys, names, &seen, "sys/kernel/iommu_groups", "devices");
+		err = for_each_unit_dir(&l, "sys/kernel/iommu_groups");
 	if (!err)
-		err = for_each_unit_dir(sys, names, &seen, "sys/class/iommu", "devices");
+		err = for_each_unit_dir(&l, "sys/class/iommu");
 	if (!err)
-		err = add_dir(sys, names, &seen, "sys/class/drm", "../..", drm_card, false);
+		err = add_dir(&l, "sys/class/drm", "../..", drm_card, NULL, NULL);
 	if (!err)
-		err = add_dir(sys, names, &seen, "sys/bus/platform/devices", NULL, dt_dma_device, false);
+		err = add_dir(&l, "sys/bus/platform/devices", NULL, dt_dma_device, "platform", NULL);
 	if (!err)
-		err = add_dir(sys, names, &seen, "sys/bus/amba/devices", NULL, dt_dma_device, false);
-	strset_free(&seen);
+		err = add_dir(&l, "sys/bus/amba/devices", NULL, dt_dma_device, "amba", NULL);
+	listing_free(&l);
 	if (sys->n_devs)
 		qsort(sys->devs, sys->n_devs, sizeof(*sys->devs), cmp_device);
 	return err;

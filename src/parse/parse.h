@@ -33,6 +33,20 @@ int kernel_version_parse(const char *release, const char *version, const char *v
 /* A whole hexadecimal number as sysfs prints a register ("0x" optional). */
 bool parse_u64_hex(const char *s, uint64_t *v);
 
+/* The ids of a PCI function, as its attributes print them. */
+struct pci_ids {
+	unsigned int vendor, device, subsystem_vendor, subsystem_device;
+	unsigned int class;	/* base class, subclass, programming interface */
+};
+
+/*
+ * A PCI function's modalias ("pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X",
+ * pci_uevent() and modalias_show()), printed from the very fields its vendor,
+ * device, subsystem_vendor, subsystem_device and class attributes print.
+ * False, ids unspecified, when S is not exactly that.
+ */
+bool parse_pci_modalias(const char *s, struct pci_ids *ids);
+
 /* Intel VT-d cap and ecap registers. */
 void iommu_decode_intel(uint64_t cap, uint64_t ecap, struct di_iommu_caps *c);
 /* AMD-Vi IOMMU capability header (cap) and extended features (EFR). */

@@ -100,5 +100,6 @@ run bufinfo "$corpus"/bufinfo/* $(find "$fx" -name bufinfo | head -n 2)
 run maps "$corpus"/maps/*
 run buf-arg "$corpus"/buf-arg/*
 run tar "$corpus"/tar/*
+run modalias $(find "$fx" -path '*/sys/devices/*' -name modalias | head -n 16) "$corpus"/modalias/*
 echo "1..$i"
 [ "$failed" -eq 0 ]

@@ -197,6 +197,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(s);
 	return 0;
 }
+#elif defined(FUZZ_MODALIAS)
+#include <stdio.h>
+
+/* A PCI modalias: what is accepted is exactly what the kernel prints for its ids. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *s = text_of(data, size), again[64];
+	struct pci_ids ids;
+
+	if (parse_pci_modalias(s, &ids)) {
+		snprintf(again, sizeof(again), "pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X",
+			 ids.vendor, ids.device, ids.subsystem_vendor, ids.subsystem_device,
+			 ids.class >> 16, (ids.class >> 8) & 0xff, ids.class & 0xff);
+		if (strcmp(again, s) != 0 || ids.vendor > 0xffff || ids.class > 0xffffff)
+			abort();
+	}
+	free(s);
+	return 0;
+}
 #elif defined(FUZZ_TAR)
 #include <limits.h>
 #include <sys/mman.h>

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,16 +23,20 @@
 #include "tap.h"
 #include "tree.h"
 
-static ssize_t sleepy(void *arg, char **out)
+/* The child's work: "slow" never ends, "pid" says which process answered, anything else echoes. */
+static ssize_t child_work(void *ctx, const char *key, size_t max, char **out)
 {
-	sleep(10);
-	return -EIO;
-}
-
-static ssize_t quick(void *arg, char **out)
-{
-	*out = strdup(arg);
-	return (ssize_t)strlen(arg);
+	if (strcmp(key, "slow") == 0) {
+		sleep(10);
+		return -EIO;
+	}
+	if (strcmp(key, "pid") == 0) {
+		if (asprintf(out, "%d", (int)getpid()) < 0)
+			return -ENOMEM;
+		return (ssize_t)strlen(*out);
+	}
+	*out = strdup(key);
+	return (ssize_t)strlen(key);
 }
 
 static long long ms(void)
@@ -44,18 +49,44 @@ static long long ms(void)
 
 static void test_limited(void)
 {
-	char hello[] = "hello", *out = NULL;
-	long long t0 = ms();
-	ssize_t n = rec_call_limited(sleepy, NULL, 100, 300, &out);
+	struct rec_child c = { .fn = child_work };
+	char *out = NULL, *first;
+	long long t0;
+	ssize_t n;
 
-	is_int(n, -RFS_ETIMEOUT, "a read that blocks is cut off at the time limit");
-	ok(ms() - t0 < 3000, "and the caller goes on at once (%lld ms)", ms() - t0);
-	n = rec_call_limited(quick, hello, 100, 2000, &out);
+	n = rec_child_call(&c, "hello", 100, 2000, &out);
 	is_int(n, 5, "a quick read comes back whole");
 	is_str(out, "hello", "with its bytes");
 	free(out);
-	n = rec_call_limited(quick, hello, 3, 2000, &out);
+	rec_child_call(&c, "pid", 100, 2000, &first);
+	ok(first && atoi(first) != getpid() && atoi(first) == c.pid, "the child does the work (%s)",
+	   first ? first : "?");
+	for (int i = 0; i < 50; i++) {
+		rec_child_call(&c, "pid", 100, 2000, &out);
+		if (!out || strcmp(out, first) != 0)
+			break;
+		free(out);
+		out = NULL;
+	}
+	ok(!out, "fifty calls later the same child answers: one fork, not one a call");
+	free(out);
+	n = rec_child_call(&c, "hello", 3, 2000, &out);
 	is_int(n, -RFS_ETOOBIG, "a result over the limit is refused");
+	t0 = ms();
+	n = rec_child_call(&c, "slow", 100, 300, &out);
+	is_int(n, -RFS_ETIMEOUT, "a read that blocks is cut off at the time limit");
+	ok(ms() - t0 < 3000, "and the caller goes on at once (%lld ms)", ms() - t0);
+	is_int(c.pid, 0, "the stuck child is gone");
+	n = rec_child_call(&c, "pid", 100, 2000, &out);
+	ok(n > 0 && strcmp(out, first) != 0, "the next read has a new child");
+	free(out);
+	free(first);
+	kill(c.pid, SIGKILL);
+	n = rec_child_call(&c, "again", 100, 2000, &out);
+	is_int(n, 5, "a child that died is replaced, the read not lost");
+	free(out);
+	rec_child_stop(&c);
+	is_int(c.pid, 0, "stopped");
 }
 
 static const struct rec_node *node(struct rfs_record *rec, const char *path)

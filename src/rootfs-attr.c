@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Attributes: the one-line, integer and link-name forms of the reader's
+ * reads, from a path or from a directory listed once (struct rfs_dir).
+ *
+ * A listed directory is what makes thousands of devices cheap to read. Its
+ * listing (getdents' d_type) tells each entry's type, so a regular file is
+ * opened for reading in one step: a single name, O_NOFOLLOW, under a
+ * directory fd opened inside the root, non-blocking and without a
+ * controlling tty. Nothing but a regular file is opened that way, and a
+ * name the listing lacks is missing without a system call. Anything else (a
+ * link, a directory, a type the filesystem does not report), and every read
+ * while an observer listens or a snapshot's failures replay, goes through
+ * the careful path of rootfs.c.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "rootfs.h"
+#include "shared/xalloc.h"
+
+/* A read's result (length or -errno) in buf, trailing whitespace removed. */
+static ssize_t line_of(char *buf, ssize_t n)
+{
+	if (n < 0)
+		return n;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' ' || buf[n - 1] == '\t'))
+		buf[--n] = '\0';
+	return n;
+}
+
+/* A one-line read's result as an integer: 0 or -errno. */
+static int ll_of(const char *buf, ssize_t n, long long *val)
+{
+	char *end;
+
+	if (n < 0)
+		return (int)n;
+	if (n == 0)
+		return -ENODATA;
+	errno = 0;
+	*val = strtoll(buf, &end, 0);
+	if (errno || *end)
+		return -EINVAL;
+	return 0;
+}
+
+/* A readlink's result (length or -errno) in target: its last component into buf. */
+static ssize_t base_of(char *target, ssize_t n, char *buf, size_t cap)
+{
+	const char *base;
+
+	if (n < 0)
+		return n;
+	while (n > 1 && target[n - 1] == '/')
+		target[--n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (strlen(base) >= cap)
+		return -ENAMETOOLONG;
+	strcpy(buf, base);
+	return (ssize_t)strlen(buf);
+}
+
+ssize_t rfs_read_line(const struct rootfs *r, int dirfd, const char *path, char *buf, size_t cap)
+{
+	return line_of(buf, rfs_read(r, dirfd, path, buf, cap));
+}
+
+int rfs_read_ll(const struct rootfs *r, int dirfd, const char *path, long long *val)
+{
+	char buf[64];
+
+	return ll_of(buf, rfs_read_line(r, dirfd, path, buf, sizeof(buf)), val);
+}
+
+int rfs_read_ull(const struct rootfs *r, int dirfd, const char *path, unsigned long long *val)
+{
+	char buf[64], *end;
+	ssize_t n = rfs_read_line(r, dirfd, path, buf, sizeof(buf));
+
+	if (n < 0)
+		return (int)n;
+	if (n == 0 || buf[0] == '-')
+		return n == 0 ? -ENODATA : -EINVAL;
+	errno = 0;
+	*val = strtoull(buf, &end, 0);
+	if (errno || *end)
+		return -EINVAL;
+	return 0;
+}
+
+ssize_t rfs_link_name(const struct rootfs *r, int dirfd, const char *path, char *buf, size_t cap)
+{
+	char target[PATH_MAX];
+
+	return base_of(target, rfs_readlink(r, dirfd, path, target, sizeof(target)), buf, cap);
+}
+
+/* One entry of a listing: its name (in the listing's own buffer) and d_type. */
+struct rfs_entry {
+	const char *name;
+	unsigned char type;
+};
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct rfs_entry *)a)->name, ((const struct rfs_entry *)b)->name);
+}
+
+/* The linux_dirent64 records getdents64 returns. */
+struct dirent64_raw {
+	unsigned long long ino;
+	long long off;
+	unsigned short reclen;
+	unsigned char type;
+	char name[];
+};
+
+/* List d->fd into d->entries (sorted); 0 or -errno. */
+static int list_dir(struct rfs_dir *d)
+{
+	size_t len = 0, cap = 0, n = 0;
+
+	for (;;) {
+		long got;
+
+		if (cap - len < 8192) {
+			cap = cap ? cap * 2 : 8192;
+			d->names = xrealloc(d->names, cap);
+		}
+		got = syscall(SYS_getdents64, d->fd, d->names + len, cap - len);
+		if (got < 0)
+			return errno == EINTR ? -EAGAIN : -errno;
+		if (got == 0)
+			break;
+		len += (size_t)got;
+	}
+	for (size_t off = 0; off < len; off += ((struct dirent64_raw *)(d->names + off))->reclen)
+		n++;
+	d->entries = xreallocarray(NULL, n ? n : 1, sizeof(*d->entries));
+	for (size_t off = 0; off < len; ) {
+		struct dirent64_raw *e = (struct dirent64_raw *)(d->names + off);
+
+		off += e->reclen;
+		if (strcmp(e->name, ".") == 0 || strcmp(e->name, "..") == 0)
+			continue;
+		d->entries[d->n].name = e->name;
+		d->entries[d->n++].type = e->type;
+	}
+	qsort(d->entries, d->n, sizeof(*d->entries), cmp_entry);
+	return 0;
+}
+
+int rfs_dir_open(const struct rootfs *r, int dirfd, const char *path, struct rfs_dir *d)
+{
+	bool careful = r->hooks || r->replay;
+
+	memset(d, 0, sizeof(*d));
+	d->r = r;
+	d->fd = rfs_open(r, dirfd, path, (careful ? O_PATH : O_RDONLY) | O_DIRECTORY);
+	if (d->fd < 0)
+		return d->fd;
+	d->listed = !careful && list_dir(d) == 0;
+	if (careful && dirfd == RFS_ROOT && r->named) {
+		d->path = xstrdup(path);
+		d->next = *r->named;
+		*r->named = d;
+	}
+	return 0;
+}
+
+void rfs_dir_close(struct rfs_dir *d)
+{
+	if (d->path) {
+		struct rfs_dir **p = d->r->named;
+
+		while (*p && *p != d)
+			p = &(*p)->next;
+		if (*p)
+			*p = d->next;
+	}
+	if (d->fd >= 0)
+		close(d->fd);
+	free(d->path);
+	free(d->entries);
+	free(d->names);
+	memset(d, 0, sizeof(*d));
+	d->fd = -1;
+}
+
+/* NAME's d_type as listed; -ENOENT when not listed; DT_UNKNOWN when the listing cannot tell. */
+static int entry_type(const struct rfs_dir *d, const char *name)
+{
+	struct rfs_entry key = { .name = name }, *e;
+
+	if (!d->listed || strchr(name, '/') || !*name)
+		return DT_UNKNOWN;
+	e = bsearch(&key, d->entries, d->n, sizeof(*d->entries), cmp_entry);
+	return e ? e->type : -ENOENT;
+}
+
+bool rfs_dir_lacks(const struct rfs_dir *d, const char *name)
+{
+	return entry_type(d, name) == -ENOENT;
+}
+
+/*
+ * Read an open regular file into buf. A read shorter than asked, and than
+ * a page, ends it: sysfs gives an attribute's whole text in its first read
+ * and a binary attribute a page at a time, and a regular file is short only
+ * at its end.
+ */
+static ssize_t read_short_ends(int fd, char *buf, size_t cap)
+{
+	size_t len = 0;
+
+	for (;;) {
+		size_t want = cap - 1 - len;
+		ssize_t n = want ? read(fd, buf + len, want) : 0;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		len += (size_t)n;
+		if (n == 0 || ((size_t)n < want && n < 4096))
+			break;
+		if (len == cap - 1) {
+			char c;
+
+			n = read(fd, &c, 1);
+			if (n > 0)
+				return -RFS_ETOOBIG;
+			break;
+		}
+	}
+	buf[len] = '\0';
+	return (ssize_t)len;
+}
+
+ssize_t rfs_dir_read(const struct rfs_dir *d, const char *name, char *buf, size_t cap)
+{
+	int type = entry_type(d, name), fd;
+	ssize_t n;
+
+	if (cap < 1)
+		return -EINVAL;
+	buf[0] = '\0';
+	if (type < 0)
+		return type;
+	if (type != DT_REG && type != DT_LNK && type != DT_DIR && type != DT_UNKNOWN)
+		return -RFS_ENOTREG;
+	if (type != DT_REG)
+		return rfs_read(d->r, d->fd, name, buf, cap);
+	fd = openat(d->fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read_short_ends(fd, buf, cap);
+	close(fd);
+	return n;
+}
+
+ssize_t rfs_dir_read_line(const struct rfs_dir *d, const char *name, char *buf, size_t cap)
+{
+	return line_of(buf, rfs_dir_read(d, name, buf, cap));
+}
+
+int rfs_dir_read_ll(const struct rfs_dir *d, const char *name, long long *val)
+{
+	char buf[64];
+
+	return ll_of(buf, rfs_dir_read_line(d, name, buf, sizeof(buf)), val);
+}
+
+ssize_t rfs_dir_readlink(const struct rfs_dir *d, const char *name, char *buf, size_t cap)
+{
+	int type = entry_type(d, name);
+	ssize_t n;
+
+	if (type == DT_UNKNOWN)
+		return rfs_readlink(d->r, d->fd, name, buf, cap);
+	if (type < 0)
+		return type;
+	if (type != DT_LNK)
+		return -EINVAL;
+	if (cap < 1)
+		return -EINVAL;
+	n = readlinkat(d->fd, name, buf, cap - 1);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n == cap - 1)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	return n;
+}
+
+ssize_t rfs_dir_link_name(const struct rfs_dir *d, const char *name, char *buf, size_t cap)
+{
+	char target[PATH_MAX];
+
+	return base_of(target, rfs_dir_readlink(d, name, target, sizeof(target)), buf, cap);
+}
