@@ -36,6 +36,8 @@ struct rfs_record {
 	size_t timeouts;
 	struct rec_child child;	/* reads within the time limit */
 	struct hmap dirs;	/* struct walked: the directories walked so far */
+	struct hmap reads;	/* struct walked: a file read, as spelled, and its node */
+	struct hmap noted;	/* OP then path: the accesses noted, as spelled */
 	bool live;		/* recording the running system (or its recording) */
 };
 
@@ -96,9 +98,10 @@ static struct rec_node *node_get(struct map *m, char op, const char *path, enum 
 	return x;
 }
 
-/* A directory as the reader's callers spelled it, and its canonical path. */
+/* A path as the reader's callers spelled it: a directory's canonical path, a file's node. */
 struct walked {
 	char *spelled, *canon;
+	struct rec_node *node;
 };
 
 static bool walked_match(const void *item, const void *key)
@@ -130,6 +133,8 @@ void rec_free(struct rfs_record *rec)
 		return;
 	rec_child_stop(&rec->child);
 	hmap_free(&rec->dirs, free_walked);
+	hmap_free(&rec->reads, free_walked);
+	strset_free(&rec->noted);
 	map_free(&rec->m);
 	free(rec->sorted);
 	free(rec);
@@ -324,6 +329,22 @@ static int walk(struct rfs_record *rec, const struct rootfs *r, const char *key,
 	return rfs_walk_from(r, dir, slash ? slash + 1 : key, follow, canon, cap, on_link, rec);
 }
 
+/*
+ * Whether a successful access (OP, following the last link or not) of KEY
+ * was noted before: what it met is recorded already.
+ */
+static bool noted_before(struct rfs_record *rec, char op, bool follow, const char *key)
+{
+	char k[PATH_MAX + 2];
+
+	if (strlen(key) >= PATH_MAX)
+		return false;
+	k[0] = op;
+	k[1] = follow ? 'f' : 'n';
+	strcpy(k + 2, key);
+	return !strset_add(&rec->noted, k);
+}
+
 static void note_open(const struct rootfs *r, char op, const char *key, int fd, bool follow)
 {
 	struct rfs_record *rec = r->hooks_data;
@@ -335,6 +356,8 @@ static void note_open(const struct rootfs *r, char op, const char *key, int fd, 
 		note_error(rec, op, key, fd);
 		return;
 	}
+	if (noted_before(rec, op, follow, key))
+		return;
 	if (walk(rec, r, key, follow, canon, sizeof(canon)) < 0 || fstat(fd, &st) < 0)
 		return;
 	if (S_ISDIR(st.st_mode)) {
@@ -355,14 +378,16 @@ static void note_open(const struct rootfs *r, char op, const char *key, int fd, 
 static void note_link(const struct rootfs *r, const char *key, ssize_t n, const char *target)
 {
 	struct rfs_record *rec = r->hooks_data;
+	const char *slash = strrchr(key, '/'), *canon;
 	char at[PATH_MAX];
-	const char *slash = strrchr(key, '/');
-	const char *canon = slash ? walked_dir(rec, r, key, (size_t)(slash - key)) : "";
 
 	if (n < 0) {
 		note_error(rec, RFS_OP_LINK, key, (int)n);
 		return;
 	}
+	if (noted_before(rec, RFS_OP_LINK, false, key))
+		return;
+	canon = slash ? walked_dir(rec, r, key, (size_t)(slash - key)) : "";
 	if (!canon || !path_join(at, sizeof(at), canon, slash ? slash + 1 : key))
 		return;
 	add_link(rec, at, target);
@@ -378,6 +403,8 @@ static void note_real(const struct rootfs *r, const char *key, int err)
 		note_error(rec, RFS_OP_REAL, key, err);
 		return;
 	}
+	if (noted_before(rec, RFS_OP_REAL, true, key))
+		return;
 	if (walk(rec, r, key, true, canon, sizeof(canon)) < 0 || !*canon ||
 	    fstatat(r->fd, canon, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return;
@@ -403,22 +430,40 @@ static ssize_t serve(const struct rec_node *x, size_t max, char **out)
 	return (ssize_t)x->len;
 }
 
+/* Later reads of KEY (hashed h) are served X's content without a walk. */
+static void remember(struct rfs_record *rec, size_t h, const char *key, struct rec_node *x)
+{
+	struct walked *w = xcalloc(1, sizeof(*w));
+
+	w->spelled = xstrdup(key);
+	w->node = x;
+	hmap_add(&rec->reads, h, w);
+}
+
 static ssize_t recorded_read(const struct rootfs *r, const char *key, size_t max, char **out)
 {
 	struct rfs_record *rec = r->hooks_data;
 	struct rec_node *x;
+	struct walked *w;
 	char canon[PATH_MAX], *buf;
 	bool known;
 	ssize_t n;
+	size_t h;
 
 	*out = NULL;
 	x = map_get(&rec->m, RFS_OP_READ, key);
 	if (x)
 		return x->err;
+	h = hmap_hash(HMAP_SEED, key, strlen(key));
+	w = hmap_get(&rec->reads, h, walked_match, key);
+	if (w)
+		return serve(w->node, max, out);	/* read before under this name */
 	known = walk(rec, r, key, true, canon, sizeof(canon)) == 0 && *canon;
 	x = known ? map_get(&rec->m, 0, canon) : NULL;
-	if (x && x->kind == REC_FILE && x->has_content)
+	if (x && x->kind == REC_FILE && x->has_content) {
+		remember(rec, h, key, x);
 		return serve(x, max, out);
+	}
 	if (rec->o.timeout_ms)
 		n = rec_child_call(&rec->child, key, max, rec->o.timeout_ms, &buf);
 	else
@@ -433,6 +478,7 @@ static ssize_t recorded_read(const struct rootfs *r, const char *key, size_t max
 		return n;
 	}
 	free(buf);
+	remember(rec, h, key, x);
 	return serve(x, max, out);
 }
 

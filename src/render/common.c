@@ -86,17 +86,23 @@ int json_print(struct json_object *top)
 /* Write len bytes of s, each line after the first indented: false on a write error. */
 static bool put_indented(const char *s, size_t len, const char *indent)
 {
-	const char *end = s + len;
+	size_t il = strlen(indent), lines = 0, o = 0;
+	char *buf;
+	bool ok;
 
-	while (s < end) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		size_t n = nl ? (size_t)(nl + 1 - s) : (size_t)(end - s);
-
-		if (fwrite(s, 1, n, stdout) != n || (nl && fputs(indent, stdout) == EOF))
-			return false;
-		s += n;
+	for (const char *p = s; (p = memchr(p, '\n', (size_t)(s + len - p))); p++)
+		lines++;
+	buf = xmalloc(len + lines * il + 1);
+	for (size_t i = 0; i < len; i++) {
+		buf[o++] = s[i];
+		if (s[i] == '\n') {
+			memcpy(buf + o, indent, il);
+			o += il;
+		}
 	}
-	return true;
+	ok = fwrite(buf, 1, o, stdout) == o;
+	free(buf);
+	return ok;
 }
 
 /*
