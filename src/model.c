@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "model.h"
+#include "shared/hashmap.h"
+#include "shared/xalloc.h"
 
 static const char *const path_names[] = {
 	[PATH_UNKNOWN] = "unknown",
@@ -58,12 +60,66 @@ void sval_take(struct sval *v, char *s)
 	v->err = 0;
 }
 
+/* Device names to their index in devs; a hit is checked against devs itself. */
+struct di_dev_index {
+	struct hmap h;
+};
+
+struct dev_ref {
+	const char *name;	/* the device's own */
+	size_t i;
+};
+
+static bool dev_ref_match(const void *item, const void *key)
+{
+	return strcmp(((const struct dev_ref *)item)->name, key) == 0;
+}
+
+static void dev_index_build(const struct di_system *sys)
+{
+	struct di_dev_index *x = sys->dev_index;
+
+	hmap_free(&x->h, free);
+	for (size_t i = 0; i < sys->n_devs; i++) {
+		struct dev_ref *ref = xmalloc(sizeof(*ref));
+
+		ref->name = sys->devs[i].name;
+		ref->i = i;
+		hmap_add(&x->h, hmap_hash(HMAP_SEED, ref->name, strlen(ref->name)), ref);
+	}
+}
+
+/* The index's answer when it still describes devs: NULL when NAME is not there, else the device. */
+static bool dev_index_find(const struct di_system *sys, const char *name, size_t h,
+			   struct di_device **d)
+{
+	const struct dev_ref *ref = hmap_get(&sys->dev_index->h, h, dev_ref_match, name);
+
+	*d = NULL;
+	if (sys->dev_index->h.n != sys->n_devs)
+		return false;
+	if (!ref)
+		return true;	/* with one entry per device, every device is in it */
+	if (ref->i >= sys->n_devs || sys->devs[ref->i].name != ref->name)
+		return false;
+	*d = &sys->devs[ref->i];
+	return true;
+}
+
 struct di_device *system_find_device(const struct di_system *sys, const char *name)
 {
-	for (size_t i = 0; i < sys->n_devs; i++)
-		if (strcmp(sys->devs[i].name, name) == 0)
-			return &sys->devs[i];
-	return NULL;
+	size_t h = hmap_hash(HMAP_SEED, name, strlen(name));
+	struct di_device *d;
+
+	if (!sys->n_devs)
+		return NULL;
+	if (!sys->dev_index)
+		((struct di_system *)sys)->dev_index = xcalloc(1, sizeof(*sys->dev_index));
+	if (dev_index_find(sys, name, h, &d))
+		return d;
+	dev_index_build(sys);
+	dev_index_find(sys, name, h, &d);
+	return d;
 }
 
 static int cmp_group_id(const void *key, const void *g)
@@ -198,6 +254,10 @@ void system_free(struct di_system *sys)
 	for (size_t i = 0; i < sys->n_devs; i++)
 		device_free(&sys->devs[i]);
 	free(sys->devs);
+	if (sys->dev_index)
+		hmap_free(&sys->dev_index->h, free);
+	free(sys->dev_index);
+	sys->dev_index = NULL;
 	for (size_t i = 0; i < sys->n_groups; i++) {
 		free(sys->groups[i].type.s);
 		strv_free(&sys->groups[i].devices);

@@ -287,6 +287,7 @@ struct di_system {
 	const struct rootfs *root;
 	struct di_device *devs;
 	size_t n_devs, cap_devs;	/* cap_devs: room in devs */
+	struct di_dev_index *dev_index;	/* system_find_device()'s, built when first asked */
 	struct di_group *groups;
 	size_t n_groups;
 	struct ival groups_dir;		/* err: why /sys/kernel/iommu_groups was unreadable */
@@ -317,6 +318,7 @@ void uval_set(struct uval *v, uint64_t x);
 void sval_set(struct sval *v, const char *s);
 void sval_take(struct sval *v, char *s);
 
+/* The device named NAME, by a hash of the names (rebuilt when devs changed). */
 struct di_device *system_find_device(const struct di_system *sys, const char *name);
 struct di_group *system_find_group(const struct di_system *sys, int id);
 struct di_rmem *system_find_rmem(const struct di_system *sys, const char *name);

@@ -33,6 +33,7 @@ struct rfs_record {
 	struct map m;
 	struct rec_options o;
 	struct rec_node **sorted;
+	size_t n_sorted;
 	size_t timeouts;
 	struct rec_child child;	/* reads within the time limit */
 	struct hmap dirs;	/* struct walked: the directories walked so far */
@@ -127,14 +128,20 @@ struct rfs_record *rec_new(const struct rec_options *o)
 	return rec;
 }
 
-void rec_free(struct rfs_record *rec)
+/* What only recording needs: the reading child, what was walked, read and noted. */
+static void rec_stop(struct rfs_record *rec)
 {
-	if (!rec)
-		return;
 	rec_child_stop(&rec->child);
 	hmap_free(&rec->dirs, free_walked);
 	hmap_free(&rec->reads, free_walked);
 	strset_free(&rec->noted);
+}
+
+void rec_free(struct rfs_record *rec)
+{
+	if (!rec)
+		return;
+	rec_stop(rec);
 	map_free(&rec->m);
 	free(rec->sorted);
 	free(rec);
@@ -157,13 +164,18 @@ const struct rec_node *const *rec_nodes(struct rfs_record *rec, size_t *n)
 {
 	size_t k = 0;
 
+	/* Nodes are only ever added: as many as at the last sort, the same. */
+	if (rec->sorted && rec->n_sorted == rec->m.h.n) {
+		*n = rec->n_sorted;
+		return (const struct rec_node *const *)rec->sorted;
+	}
 	free(rec->sorted);
 	rec->sorted = xreallocarray(NULL, rec->m.h.n + 1, sizeof(*rec->sorted));
 	for (size_t i = 0; i < rec->m.h.cap; i++)
 		if (rec->m.h.slot[i].item)
 			rec->sorted[k++] = rec->m.h.slot[i].item;
 	qsort(rec->sorted, k, sizeof(*rec->sorted), cmp_node);
-	*n = k;
+	rec->n_sorted = *n = k;
 	return (const struct rec_node *const *)rec->sorted;
 }
 
@@ -540,6 +552,8 @@ static const struct rfs_hooks hooks = {
 
 void rec_attach(struct rootfs *r, struct rfs_record *rec)
 {
+	if (!rec && r->hooks == &hooks)
+		rec_stop(r->hooks_data);	/* detached: the recording is over */
 	rfs_set_hooks(r, rec ? &hooks : NULL, rec);
 	if (!rec)
 		return;
