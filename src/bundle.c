@@ -25,7 +25,14 @@
 #include "bundle.h"
 #include "cmd.h"
 
+/*
+ * What a bundle may make the tool write. A 16384-function report holds
+ * about 220,000 members; sysfs paths are at most about 30 deep. The
+ * removal at exit recurses at most REMOVE_DEPTH deep: above MAX_DEPTH.
+ */
 #define MAX_MEMBERS 1000000
+#define MAX_DEPTH 64
+#define REMOVE_DEPTH (MAX_DEPTH + 8)
 #define XZ_MEMLIMIT (256u << 20)
 
 /* What to remove when the process ends: an extracted tree, a partial output. */
@@ -61,13 +68,13 @@ struct raw_dirent {
  */
 static bool remove_at(int dfd, const char *name, int depth)
 {
-	char buf[4096];
+	char buf[2048];
 	bool progress = true;
 	int fd;
 
 	if (unlinkat(dfd, name, 0) == 0 || errno == ENOENT)
 		return true;
-	if (depth > 128)
+	if (depth > REMOVE_DEPTH)
 		return false;
 	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	while (fd >= 0 && progress) {
@@ -241,6 +248,16 @@ static const char *safe_name(char *name)
 	return name;
 }
 
+/* How many directories a (safe) member name sits in. */
+static size_t depth_of(const char *name)
+{
+	size_t n = 0;
+
+	for (; *name; name++)
+		n += *name == '/';
+	return n;
+}
+
 /* The directory that held the previous member: members come sorted, so it is often the next one's. */
 struct parent_cache {
 	char path[PATH_MAX];
@@ -335,7 +352,10 @@ static int extract_members(struct tar_in *t, int top, struct parent_cache *pc, s
 			return fail(why, cap, -EINVAL, "unsafe member name '%s' (absolute or with ..)",
 				    t->path);
 		if (++members > MAX_MEMBERS)
-			return fail(why, cap, -EFBIG, "more than %d members", MAX_MEMBERS);
+			return fail(why, cap, -EFBIG, "more than the limit of %d members", MAX_MEMBERS);
+		if (depth_of(name) > MAX_DEPTH)
+			return fail(why, cap, -EFBIG, "member '%.64s...' is more than the limit of %d "
+				    "directories deep", name, MAX_DEPTH);
 		if (t->type == TAR_FILE && t->size > BUNDLE_MAX_BYTES - bytes)
 			return fail(why, cap, -EFBIG, "member '%s' (%llu bytes) takes the bundle over "
 				    "the %llu MiB limit", name, (unsigned long long)t->size,

@@ -403,6 +403,127 @@ is "$rc" 2 "a truncated bundle: refused"
 [[ $err == *"corrupt or truncated"* || $err == *"ends in the middle"* ]]
 ok $? "a truncated bundle: says so ($err)"
 
+# tmpdir_empty DESCRIPTION: nothing at all is left in $TMPDIR.
+tmpdir_empty() {
+	local left
+	left=$(find "$TMPDIR" -mindepth 1 | wc -l)
+	is "$left" 0 "$1: nothing is left in \$TMPDIR"
+}
+
+# Shapes a bundle may take; each is replayed (or refused) and leaves nothing.
+hostile deep <<EOF
+import io, sys, tarfile
+t = tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT)
+i = tarfile.TarInfo("$top/sysroot/" + "d/" * 2000 + "f")
+i.size = 4
+t.addfile(i, io.BytesIO(b"deep"))
+t.close()
+EOF
+run --sysroot "$TMP/deep.tar.xz" list
+is "$rc" 2 "2000 nested directories: refused"
+[[ $err == *"more than the limit of 64 directories deep"* ]]
+ok $? "2000 nested directories: the depth limit is named ($err)"
+tmpdir_empty "2000 nested directories"
+
+hostile deep64 <<EOF
+import io, sys, tarfile
+t = tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT)
+i = tarfile.TarInfo("$top/sysroot/sys/" + "d/" * 61 + "f")
+i.size = 4
+t.addfile(i, io.BytesIO(b"deep"))
+t.close()
+EOF
+run --sysroot "$TMP/deep64.tar.xz" iommu
+is "$rc" 0 "a member 64 directories deep: replayed"
+tmpdir_empty "a member 64 directories deep"
+
+hostile wide <<EOF
+import io, sys, tarfile
+t = tarfile.open(sys.argv[1], "w")
+for d in ("$top", "$top/sysroot", "$top/sysroot/sys", "$top/sysroot/sys/wide"):
+    i = tarfile.TarInfo(d)
+    i.type = tarfile.DIRTYPE
+    t.addfile(i)
+for n in range(30000):
+    i = tarfile.TarInfo("$top/sysroot/sys/wide/%06d" % n)
+    i.size = 2
+    t.addfile(i, io.BytesIO(b"w\n"))
+t.close()
+EOF
+run --sysroot "$TMP/wide.tar.xz" iommu
+is "$rc" 0 "30000 files in one directory: replayed"
+tmpdir_empty "30000 files in one directory"
+
+hostile names <<EOF
+import io, sys, tarfile
+t = tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT)
+for name in ("n" * 255, "m" * 255 + "/" + "o" * 255):
+    i = tarfile.TarInfo("$top/sysroot/sys/" + name)
+    i.size = 1
+    t.addfile(i, io.BytesIO(b"x"))
+for n in range(2):
+    i = tarfile.TarInfo("$top/sysroot/sys/twice")
+    i.size = 1
+    t.addfile(i, io.BytesIO(b"1" if n == 0 else b"2"))
+t.close()
+EOF
+run --sysroot "$TMP/names.tar.xz" iommu
+is "$rc" 0 "names of 255 bytes and a duplicate member: replayed"
+[[ $err == *"left out 1 members"*"duplicates"* ]]
+ok $? "the duplicate is left out, and it says so"
+tmpdir_empty "names of 255 bytes"
+
+hostile toolong <<EOF
+import io, sys, tarfile
+t = tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT)
+i = tarfile.TarInfo("$top/sysroot/" + "l" * 256)
+i.size = 1
+t.addfile(i, io.BytesIO(b"x"))
+t.close()
+EOF
+run --sysroot "$TMP/toolong.tar.xz" list
+is "$rc" 2 "a name of 256 bytes: refused"
+[[ $err == *"File name too long"* ]]
+ok $? "a name of 256 bytes: says why ($err)"
+tmpdir_empty "a name of 256 bytes"
+
+head -c 100000 /dev/urandom | xz -0 >"$TMP/garbage.tar.xz"
+run --sysroot "$TMP/garbage.tar.xz" list
+is "$rc" 2 "xz-compressed garbage: refused"
+[[ $err == *"not a tar archive"* || $err == *"neither a directory nor a report bundle"* ]]
+ok $? "xz-compressed garbage: says so ($err)"
+tmpdir_empty "xz-compressed garbage"
+
+# interrupt SIGNAL: replay the wide bundle, send SIGNAL once its extraction
+# directory holds something; prints "SEEN STATUS LEFT" (Popen's status: -N
+# for a death by signal N; LEFT: what is in $TMPDIR after it).
+interrupt() {
+	"$PYTHON" - "$1" "$DMAINSPECT" "$TMP/wide.tar.xz" "$TMPDIR" <<'PY'
+import glob, os, signal, subprocess, sys, time
+sig = getattr(signal, sys.argv[1])
+def default_signals():
+    for s in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(s, signal.SIG_DFL)
+p = subprocess.Popen([sys.argv[2], "--sysroot", sys.argv[3], "iommu"], stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, preexec_fn=default_signals)
+seen, end = False, time.time() + 60
+while p.poll() is None and time.time() < end and not seen:
+    for d in glob.glob(os.path.join(sys.argv[4], "dmainspect-bundle.*")):
+        if os.path.isdir(os.path.join(d, "dmainspect-report")):
+            seen = True
+            p.send_signal(sig)
+    time.sleep(0.001)
+status = p.wait()
+print(seen, status, len(os.listdir(sys.argv[4])))
+PY
+}
+for sig in SIGTERM SIGINT; do
+	read -r seen status left < <(interrupt "$sig")
+	n=$(kill -l "$sig")
+	is "$seen $status" "True -$n" "$sig during extraction: the replay dies of it"
+	is "$left" 0 "$sig during extraction: nothing is left in \$TMPDIR"
+done
+
 # --- the bug-report script ---
 
 if command -v shellcheck >/dev/null; then
