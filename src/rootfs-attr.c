@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -246,7 +247,27 @@ static ssize_t read_short_ends(int fd, char *buf, size_t cap)
 	return (ssize_t)len;
 }
 
-ssize_t rfs_dir_read(const struct rfs_dir *d, const char *name, char *buf, size_t cap)
+/* A result of d's: a missing name the listing did not rule out is noted. */
+static ssize_t seen(struct rfs_dir *d, ssize_t n)
+{
+	if (n == -ENOENT)
+		d->missed = true;
+	return n;
+}
+
+bool rfs_dir_gone(const struct rfs_dir *d, const char *path)
+{
+	struct stat a, b;
+	int fd = rfs_open(d->r, RFS_ROOT, path, O_PATH | O_DIRECTORY);
+	bool gone = fd < 0 || fstat(fd, &a) < 0 || fstat(d->fd, &b) < 0 || a.st_ino != b.st_ino ||
+		    a.st_dev != b.st_dev;
+
+	if (fd >= 0)
+		close(fd);
+	return gone;
+}
+
+ssize_t rfs_dir_read(struct rfs_dir *d, const char *name, char *buf, size_t cap)
 {
 	int type = entry_type(d, name), fd;
 	ssize_t n;
@@ -259,34 +280,34 @@ ssize_t rfs_dir_read(const struct rfs_dir *d, const char *name, char *buf, size_
 	if (type != DT_REG && type != DT_LNK && type != DT_DIR && type != DT_UNKNOWN)
 		return -RFS_ENOTREG;
 	if (type != DT_REG)
-		return rfs_read(d->r, d->fd, name, buf, cap);
+		return seen(d, rfs_read(d->r, d->fd, name, buf, cap));
 	fd = openat(d->fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return seen(d, -errno);
 	n = read_short_ends(fd, buf, cap);
 	close(fd);
-	return n;
+	return seen(d, n);
 }
 
-ssize_t rfs_dir_read_line(const struct rfs_dir *d, const char *name, char *buf, size_t cap)
+ssize_t rfs_dir_read_line(struct rfs_dir *d, const char *name, char *buf, size_t cap)
 {
 	return line_of(buf, rfs_dir_read(d, name, buf, cap));
 }
 
-int rfs_dir_read_ll(const struct rfs_dir *d, const char *name, long long *val)
+int rfs_dir_read_ll(struct rfs_dir *d, const char *name, long long *val)
 {
 	char buf[64];
 
 	return ll_of(buf, rfs_dir_read_line(d, name, buf, sizeof(buf)), val);
 }
 
-ssize_t rfs_dir_readlink(const struct rfs_dir *d, const char *name, char *buf, size_t cap)
+ssize_t rfs_dir_readlink(struct rfs_dir *d, const char *name, char *buf, size_t cap)
 {
 	int type = entry_type(d, name);
 	ssize_t n;
 
 	if (type == DT_UNKNOWN)
-		return rfs_readlink(d->r, d->fd, name, buf, cap);
+		return seen(d, rfs_readlink(d->r, d->fd, name, buf, cap));
 	if (type < 0)
 		return type;
 	if (type != DT_LNK)
@@ -295,14 +316,14 @@ ssize_t rfs_dir_readlink(const struct rfs_dir *d, const char *name, char *buf, s
 		return -EINVAL;
 	n = readlinkat(d->fd, name, buf, cap - 1);
 	if (n < 0)
-		return -errno;
+		return seen(d, -errno);
 	if ((size_t)n == cap - 1)
 		return -ENAMETOOLONG;
 	buf[n] = '\0';
 	return n;
 }
 
-ssize_t rfs_dir_link_name(const struct rfs_dir *d, const char *name, char *buf, size_t cap)
+ssize_t rfs_dir_link_name(struct rfs_dir *d, const char *name, char *buf, size_t cap)
 {
 	char target[PATH_MAX];
 

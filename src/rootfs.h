@@ -171,6 +171,7 @@ struct rfs_dir {
 	char *path;		/* its root-relative path, for naming accesses under fd */
 	struct rfs_dir *next;	/* in r->named, while open with a path */
 	bool listed;		/* entries hold its listing */
+	bool missed;		/* a name was missing that the listing did not rule out */
 	size_t n;
 	struct rfs_entry *entries;	/* sorted by name */
 	char *names;		/* the listing's records */
@@ -184,14 +185,20 @@ struct rfs_dir {
  */
 int rfs_dir_open(const struct rootfs *r, int dirfd, const char *path, struct rfs_dir *d);
 void rfs_dir_close(struct rfs_dir *d);
+/* Whether PATH (as given to rfs_dir_open()) is no longer d's directory: removed, or replaced. */
+bool rfs_dir_gone(const struct rfs_dir *d, const char *path);
 /* Whether the listing says NAME is not there (false when there is none to ask). */
 bool rfs_dir_lacks(const struct rfs_dir *d, const char *name);
-/* rfs_read(), rfs_read_line(), rfs_read_ll(), rfs_readlink(), rfs_link_name() of NAME in d. */
-ssize_t rfs_dir_read(const struct rfs_dir *d, const char *name, char *buf, size_t cap);
-ssize_t rfs_dir_read_line(const struct rfs_dir *d, const char *name, char *buf, size_t cap);
-int rfs_dir_read_ll(const struct rfs_dir *d, const char *name, long long *val);
-ssize_t rfs_dir_readlink(const struct rfs_dir *d, const char *name, char *buf, size_t cap);
-ssize_t rfs_dir_link_name(const struct rfs_dir *d, const char *name, char *buf, size_t cap);
+/*
+ * rfs_read(), rfs_read_line(), rfs_read_ll(), rfs_readlink(), rfs_link_name()
+ * of NAME in d. A name missing (-ENOENT) that the listing did not rule out
+ * sets d->missed: the directory itself may have gone meanwhile.
+ */
+ssize_t rfs_dir_read(struct rfs_dir *d, const char *name, char *buf, size_t cap);
+ssize_t rfs_dir_read_line(struct rfs_dir *d, const char *name, char *buf, size_t cap);
+int rfs_dir_read_ll(struct rfs_dir *d, const char *name, long long *val);
+ssize_t rfs_dir_readlink(struct rfs_dir *d, const char *name, char *buf, size_t cap);
+ssize_t rfs_dir_link_name(struct rfs_dir *d, const char *name, char *buf, size_t cap);
 
 /*
  * Canonical root-relative path ("/sys/devices/...") of PATH, resolving every

@@ -22,7 +22,7 @@
 
 #define DT_BASE "/sys/firmware/devicetree/base"
 
-static void read_int(const struct rfs_dir *dir, const char *attr, struct ival *v, bool optional)
+static void read_int(struct rfs_dir *dir, const char *attr, struct ival *v, bool optional)
 {
 	long long x;
 	int err = rfs_dir_read_ll(dir, attr, &x);
@@ -33,7 +33,7 @@ static void read_int(const struct rfs_dir *dir, const char *attr, struct ival *v
 		v->err = err;
 }
 
-static void read_str(const struct rfs_dir *dir, const char *attr, struct sval *v, bool optional)
+static void read_str(struct rfs_dir *dir, const char *attr, struct sval *v, bool optional)
 {
 	char buf[RFS_ATTR_MAX];
 	ssize_t n = rfs_dir_read_line(dir, attr, buf, sizeof(buf));
@@ -45,7 +45,7 @@ static void read_str(const struct rfs_dir *dir, const char *attr, struct sval *v
 }
 
 /* "iommu_group" -> 7; a missing link means the device has no group. */
-static void read_group(const struct di_system *sys, const struct rfs_dir *dir, struct di_device *d)
+static void read_group(const struct di_system *sys, struct rfs_dir *dir, struct di_device *d)
 {
 	char buf[NAME_MAX + 1];
 	ssize_t n = rfs_dir_link_name(dir, "iommu_group", buf, sizeof(buf));
@@ -358,7 +358,7 @@ static void read_dt(const struct di_system *sys, const struct rfs_dir *dir, cons
  * A PCI function's ids: from its modalias, printed from the very fields its
  * vendor, device, subsystem and class attributes print, else from those.
  */
-static void read_pci_ids(const struct rfs_dir *dir, struct di_device *d)
+static void read_pci_ids(struct rfs_dir *dir, struct di_device *d)
 {
 	struct pci_ids ids;
 
@@ -378,7 +378,7 @@ static void read_pci_ids(const struct rfs_dir *dir, struct di_device *d)
 }
 
 static void collect_device(const struct di_system *sys, struct di_names *names,
-			   const struct rfs_dir *dir, const char *canon, struct di_device *d)
+			   struct rfs_dir *dir, const char *canon, struct di_device *d)
 {
 	char buf[NAME_MAX + 1];
 	bool pci = d->bus && strcmp(d->bus, "pci") == 0;
@@ -478,8 +478,14 @@ static void add_device(struct listing *l, const char *path, const char *bus)
 	n = bus ? 0 : rfs_dir_link_name(&dir, "subsystem", buf, sizeof(buf));
 	d->bus = xstrdup(bus ? bus : n >= 0 ? buf : "unknown");
 	collect_device(sys, l->names, &dir, canon, d);
+	if (dir.missed && rfs_dir_gone(&dir, canon + 1)) {
+		/* It went away while it was read: shown whole or not at all. */
+		device_free(d);
+		sys->n_devs--;
+	} else {
+		note_members(l, d);
+	}
 	rfs_dir_close(&dir);
-	note_members(l, d);
 }
 
 /*

@@ -184,6 +184,63 @@ static void run(bool no_openat2)
 	rfs_fini(&r);
 }
 
+/* A directory listed once: reads, refusals, and a directory that goes away under it. */
+static void test_dir(void)
+{
+	struct rootfs r;
+	struct rfs_dir d;
+	char buf[RFS_ATTR_MAX], p[PATH_MAX];
+	long long v;
+	ssize_t n;
+
+	if (rfs_init(&r, rootdir) < 0)
+		exit(99);
+	is_int(rfs_dir_open(&r, RFS_ROOT, "sys/devices/pci0/0000:00:02.0", &d), 0, "dir: opens");
+	ok(d.listed, "dir: listed (no observer)");
+	is_int(rfs_dir_read_ll(&d, "dma_mask_bits", &v), 0, "dir: an attribute reads");
+	is_int((int)v, 64, "dir: with its value");
+	is_int(rfs_dir_read_line(&d, "vendor", buf, sizeof(buf)), 6, "dir: a line reads");
+	is_str(buf, "0x15ad", "dir: without its newline");
+	ok(rfs_dir_lacks(&d, "of_node") && !rfs_dir_lacks(&d, "vendor") &&
+	   !rfs_dir_lacks(&d, "driver"), "dir: the listing tells what is missing");
+	is_int(rfs_dir_read(&d, "of_node", buf, sizeof(buf)), -ENOENT, "dir: a missing name");
+	ok(!d.missed, "dir: missing as listed is not a miss");
+	n = rfs_dir_read(&d, "rel_escape", buf, sizeof(buf));
+	ok(n < 0 && !strstr(buf, "SECRET"), "dir: an escaping link is not followed out");
+	is_int(rfs_dir_read(&d, "a/b", buf, sizeof(buf)), -ENOENT, "dir: a path takes the careful way");
+	is_int(rfs_dir_link_name(&d, "driver", buf, sizeof(buf)), 6, "dir: a link's name");
+	is_str(buf, "vmwgfx", "dir: is its target's last component");
+	is_int(rfs_dir_readlink(&d, "vendor", buf, sizeof(buf)), -EINVAL, "dir: readlink of a file");
+	rfs_dir_close(&d);
+
+	is_int(rfs_dir_open(&r, RFS_ROOT, "sys", &d), 0, "dir: sys opens");
+	is_int(rfs_dir_read(&d, "fifo", buf, sizeof(buf)), -RFS_ENOTREG, "dir: a FIFO is refused");
+	is_int(rfs_dir_read(&d, "big", buf, sizeof(buf)), -RFS_ETOOBIG, "dir: an oversized file");
+	is_int(rfs_dir_read(&d, "fits", buf, sizeof(buf)), RFS_ATTR_MAX - 1, "dir: a file that fits");
+	rfs_dir_close(&d);
+
+	/* A device that goes away while it is read. */
+	tree_dirs("root/sys/devices/gone");
+	tree_file("root/sys/devices/gone/a", "1\n");
+	tree_file("root/sys/devices/gone/b", "2\n");
+	is_int(rfs_dir_open(&r, RFS_ROOT, "sys/devices/gone", &d), 0, "gone: opens");
+	is_int(rfs_dir_read_ll(&d, "a", &v), 0, "gone: read before");
+	tree_path(p, sizeof(p), "root/sys/devices/gone/b");
+	unlink(p);
+	is_int(rfs_dir_read_ll(&d, "b", &v), -ENOENT, "gone: a listed file since removed");
+	ok(d.missed, "gone: is a miss");
+	ok(!rfs_dir_gone(&d, "sys/devices/gone"), "gone: the directory is still there");
+	tree_path(p, sizeof(p), "root/sys/devices/gone/a");
+	unlink(p);
+	tree_path(p, sizeof(p), "root/sys/devices/gone");
+	rmdir(p);
+	ok(rfs_dir_gone(&d, "sys/devices/gone"), "gone: removed");
+	tree_dirs("root/sys/devices/gone");
+	ok(rfs_dir_gone(&d, "sys/devices/gone"), "gone: replaced by another");
+	rfs_dir_close(&d);
+	rfs_fini(&r);
+}
+
 static void test_parsers(void)
 {
 	is_int(parse_id("0"), 0, "parse_id 0");
@@ -203,6 +260,7 @@ int main(void)
 	is_int(rfs_init(&r, "/nonexistent-dmainspect"), -ENOENT, "init on a missing dir");
 	run(false);
 	run(true);
+	test_dir();
 	test_parsers();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tree_top);
 	if (system(cmd) != 0)

@@ -1,0 +1,174 @@
+#!/bin/sh
+# A device that leaves and comes back, and processes holding dma-bufs that
+# come and go, while dmainspect reads: the bochs display (QEMU's 1234:1111,
+# in every configuration) is removed and rescanned in a loop
+# (/sys/bus/pci/devices/D/remove, /sys/bus/pci/rescan), and dmabuf-holder
+# processes (five vgem buffers each) start and are killed in another, while
+# list, iommu, advise, bufs and report run again and again. Every run exits 0 (or
+# 3 with its reason on stderr) and prints JSON that jq reads; the device is
+# shown whole or not at all: its ids, class, revision and DMA masks each
+# have a value or an error saying why (never a device whose directory went
+# away mid-read shown without them); bufs' totals per exporter add up to the
+# buffers it lists; the bundles replay. Runs last: the
+# device it unplugs is back (rescanned) when it ends. It runs on one
+# configuration of each kernel, intel-lazy and arm-smmu (every series has
+# one of them), for DMAINSPECT_UNPLUG_SECONDS (30); elsewhere it has no tests.
+# shellcheck disable=SC2016 # jq programs are in single quotes
+set -eu
+# shellcheck source=tests/vm/guest/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+DMAINSPECT=${DMAINSPECT:-dmainspect}
+work=$(mktemp -d)
+pci=/sys/bus/pci/devices
+seconds=${DMAINSPECT_UNPLUG_SECONDS:-30}
+
+case $(vm_config) in
+intel-lazy | arm-smmu) ;;
+*)
+	tap_diag "the unplug test runs on intel-lazy and arm-smmu, not on $(vm_config)"
+	tap_done
+	exit 0
+	;;
+esac
+
+dev=
+for d in "$pci"/*; do
+	[ "$(cat "$d/vendor")" = 0x1234 ] && [ "$(cat "$d/device")" = 0x1111 ] && dev=${d##*/}
+done
+if [ -z "$dev" ]; then
+	tap_fail "the guest has a bochs display (1234:1111) to unplug"
+	tap_done
+	exit 0
+fi
+tap_ok "unplugging $dev (bochs display) while dmainspect runs"
+
+# The loop in the background: it stops when $work/stop appears.
+(
+	while [ ! -e "$work/stop" ]; do
+		[ -e "$pci/$dev/remove" ] && echo 1 >"$pci/$dev/remove" 2>/dev/null
+		echo gone >>"$work/cycles"
+		sleep 0.05
+		echo 1 >/sys/bus/pci/rescan 2>/dev/null
+		sleep 0.1
+	done
+	echo 1 >/sys/bus/pci/rescan 2>/dev/null
+) &
+churn=$!
+(
+	while [ ! -e "$work/stop" ]; do
+		dmabuf-holder "$work/holder" >/dev/null 2>&1 &
+		h=$!
+		sleep 0.3
+		kill "$h" 2>/dev/null || true
+		wait "$h" 2>/dev/null || true
+		echo held >>"$work/holders"
+	done
+) &
+holders=$!
+
+# whole FILE: the device in a list or advise JSON, when there, has each of
+# these or an error saying why; prints what it lacks.
+whole() {
+	jq -r --arg d "$dev" '.devices[] | select(.name == $d) as $x |
+		["vendor_id", "device_id", "class", "revision", "dma_mask_bits",
+		 "coherent_dma_mask_bits"][] | select($x[.] == null and $x[. + "_error"] == null)' "$1"
+}
+
+runs=0 bad_status=0 bad_json=0 half=0 seen=0 absent=0 partial=0 bad_totals=0 bufs_seen=0
+diag=$work/diag
+: >"$diag"
+# one NAME ARGS...: a run, judged.
+one() {
+	_n=$1
+	shift
+	runs=$((runs + 1))
+	_rc=0
+	"$DMAINSPECT" "$@" >"$work/out" 2>"$work/err" || _rc=$?
+	if [ "$_rc" = 3 ] && [ -s "$work/err" ]; then
+		partial=$((partial + 1))
+	elif [ "$_rc" != 0 ]; then
+		bad_status=$((bad_status + 1))
+		echo "$_n: exit status $_rc: $(head -c 300 "$work/err")" >>"$diag"
+		return 0
+	fi
+	if ! jq -e . "$work/out" >/dev/null 2>&1; then
+		bad_json=$((bad_json + 1))
+		echo "$_n: not JSON: $(head -c 200 "$work/out")" >>"$diag"
+		return 0
+	fi
+	case $_n in
+	bufs)
+		if ! jq -e '([.exporters[].count] | add // 0) == (.buffers | length) and
+			([.exporters[].bytes] | add // 0) == ([.buffers[].size // 0] | add // 0)' \
+			"$work/out" >/dev/null; then
+			bad_totals=$((bad_totals + 1))
+			echo "bufs: totals per exporter differ from the buffers listed" >>"$diag"
+		fi
+		bufs_seen=$((bufs_seen + $(jq '.buffers | length' "$work/out")))
+		;;
+	list | advise)
+		_lack=$(whole "$work/out")
+		if [ -n "$_lack" ]; then
+			half=$((half + 1))
+			echo "$_n: $dev shown without $(echo "$_lack" | tr '\n' ' ')" >>"$diag"
+		elif jq -e --arg d "$dev" 'any(.devices[]; .name == $d)' "$work/out" >/dev/null; then
+			seen=$((seen + 1))
+		else
+			absent=$((absent + 1))
+		fi
+		;;
+	esac
+}
+
+end=$(($(date +%s) + seconds))
+bundles=0 replays_bad=0 rounds=0
+while [ "$(date +%s)" -lt "$end" ]; do
+	rounds=$((rounds + 1))
+	one list list --json
+	one iommu iommu --json
+	one advise advise --json
+	one bufs bufs --json
+	if [ $((rounds % 4)) = 1 ]; then
+		rm -f "$work/b.tar.xz"
+		one report report --json -o "$work/b.tar.xz"
+		if [ -s "$work/b.tar.xz" ]; then
+			bundles=$((bundles + 1))
+			_rc=0
+			"$DMAINSPECT" --sysroot "$work/b.tar.xz" list --json >"$work/replay" 2>"$work/err" ||
+				_rc=$?
+			if [ "$_rc" != 0 ] || ! jq -e . "$work/replay" >/dev/null 2>&1; then
+				replays_bad=$((replays_bad + 1))
+				echo "replay: exit status $_rc: $(head -c 300 "$work/err")" >>"$diag"
+			fi
+		fi
+	fi
+done
+touch "$work/stop"
+wait "$churn" || true
+wait "$holders" || true
+cycles=$(wc -l <"$work/cycles" 2>/dev/null || echo 0)
+held=$(wc -l <"$work/holders" 2>/dev/null || echo 0)
+
+tap_diag "$runs runs over ${seconds} s while $dev was removed and rescanned $cycles times;" \
+	"$dev shown whole $seen times, absent $absent times; $partial runs exited 3 with a reason;" \
+	"$bundles bundles written; $held dma-buf holders came and went, bufs saw $bufs_seen buffers"
+ok_if() { if [ "$1" = 0 ]; then tap_ok "$2"; else tap_fail "$2" "$(head -n 10 "$diag")"; fi; }
+ok_if "$bad_status" "under churn every run exits 0, or 3 with its reason ($runs runs)"
+ok_if "$bad_json" "under churn every run prints JSON"
+ok_if "$half" "under churn $dev is shown whole or not at all"
+ok_if "$replays_bad" "under churn every bundle replays ($bundles bundles)"
+ok_if "$bad_totals" "under churn bufs' totals per exporter add up to the buffers it lists"
+if [ "$cycles" -ge 5 ] && [ "$held" -ge 5 ] && [ "$runs" -ge 5 ]; then
+	tap_ok "the churn happened while dmainspect ran ($cycles removals, $held holders, $runs runs)"
+else
+	tap_fail "the churn happened while dmainspect ran ($cycles removals, $held holders, $runs runs)"
+fi
+i=0
+while [ ! -e "$pci/$dev" ] && [ $i -lt 50 ]; do
+	echo 1 >/sys/bus/pci/rescan 2>/dev/null
+	sleep 0.1
+	i=$((i + 1))
+done
+tap_check "$dev is back after the churn" test -e "$pci/$dev"
+tap_done
