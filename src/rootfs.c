@@ -202,14 +202,25 @@ static int open_path(const struct rootfs *r, int dirfd, const char *path, int fl
 			.resolve = RESOLVE_NO_MAGICLINKS |
 				   (dirfd == RFS_ROOT ? RESOLVE_IN_ROOT : RESOLVE_BENEATH),
 		};
-		long fd = syscall(SYS_openat2, dirfd == RFS_ROOT ? r->fd : dirfd,
-				  *path ? path : ".", &how, sizeof(how));
+		long fd;
+		int tries = 0;
 
+		/*
+		 * EAGAIN: a rename or mount anywhere raced a ".." of the walk
+		 * (devices come and go); the kernel asks for another try. After
+		 * a few, the walk below resolves it.
+		 */
+		do
+			fd = syscall(SYS_openat2, dirfd == RFS_ROOT ? r->fd : dirfd,
+				     *path ? path : ".", &how, sizeof(how));
+		while (fd < 0 && errno == EAGAIN && ++tries < 8);
 		if (fd >= 0)
 			return (int)fd;
-		if (errno != ENOSYS && errno != EPERM && errno != E2BIG)
-			return errno == EXDEV ? -RFS_ESCAPE : -errno;
-		openat2_missing = true;
+		if (errno != EAGAIN) {
+			if (errno != ENOSYS && errno != EPERM && errno != E2BIG)
+				return errno == EXDEV ? -RFS_ESCAPE : -errno;
+			openat2_missing = true;
+		}
 	}
 #endif
 	char canon[PATH_MAX];

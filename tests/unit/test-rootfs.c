@@ -9,11 +9,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "collect/collect.h"
@@ -241,6 +243,43 @@ static void test_dir(void)
 	rfs_fini(&r);
 }
 
+/*
+ * openat2() fails with EAGAIN when a rename anywhere races a ".." of its
+ * walk: the reader tries again, then walks itself, and never fails for it.
+ */
+static void test_rename_race(void)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+	int fails = 0, calls = 20000;
+	struct rootfs r;
+	pid_t pid;
+
+	if (rfs_init(&r, rootdir) < 0)
+		exit(99);
+	tree_dir("racer");
+	tree_path(a, sizeof(a), "racer");
+	tree_path(b, sizeof(b), "racer2");
+	pid = fork();
+	if (pid == 0) {
+		for (;;) {
+			rename(a, b);
+			rename(b, a);
+		}
+	}
+	for (int i = 0; i < calls; i++) {
+		int fd = rfs_open(&r, RFS_ROOT, "sys/bus/pci/devices/0000:00:02.0/vendor", O_PATH);
+
+		if (fd < 0)
+			fails++;
+		else
+			close(fd);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	is_int(fails, 0, "a link with '..' opens while renames race it (%d opens)", calls);
+	rfs_fini(&r);
+}
+
 static void test_parsers(void)
 {
 	is_int(parse_id("0"), 0, "parse_id 0");
@@ -261,6 +300,7 @@ int main(void)
 	run(false);
 	run(true);
 	test_dir();
+	test_rename_race();
 	test_parsers();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tree_top);
 	if (system(cmd) != 0)

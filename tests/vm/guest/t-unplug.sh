@@ -3,13 +3,16 @@
 # come and go, while dmainspect reads: the bochs display (QEMU's 1234:1111,
 # in every configuration) is removed and rescanned in a loop
 # (/sys/bus/pci/devices/D/remove, /sys/bus/pci/rescan), and dmabuf-holder
-# processes (five vgem buffers each) start and are killed in another, while
-# list, iommu, advise, bufs and report run again and again. Every run exits 0 (or
+# processes (five vgem buffers each) start and are killed in another, and
+# the kernel log floods (debug records written to /dev/kmsg without the rate
+# limit, kernel.printk_devkmsg=on) in a third, while list, iommu, advise,
+# bufs and report run again and again. Every run exits 0 (or
 # 3 with its reason on stderr) and prints JSON that jq reads; the device is
 # shown whole or not at all: its ids, class, revision and DMA masks each
 # have a value or an error saying why (never a device whose directory went
 # away mid-read shown without them); bufs' totals per exporter add up to the
-# buffers it lists; the bundles replay. Runs last: the
+# buffers it lists; each report ends within REPORT_LIMIT seconds and its
+# bundle replays. Runs last: the
 # device it unplugs is back (rescanned) when it ends. It runs on one
 # configuration of each kernel, intel-lazy and arm-smmu (every series has
 # one of them), for DMAINSPECT_UNPLUG_SECONDS (30); elsewhere it has no tests.
@@ -22,6 +25,7 @@ DMAINSPECT=${DMAINSPECT:-dmainspect}
 work=$(mktemp -d)
 pci=/sys/bus/pci/devices
 seconds=${DMAINSPECT_UNPLUG_SECONDS:-30}
+report_limit=60
 
 case $(vm_config) in
 intel-lazy | arm-smmu) ;;
@@ -66,6 +70,17 @@ churn=$!
 	done
 ) &
 holders=$!
+devkmsg=$(cat /proc/sys/kernel/printk_devkmsg 2>/dev/null || echo ratelimit)
+echo on >/proc/sys/kernel/printk_devkmsg 2>/dev/null || true
+(
+	i=0
+	while [ ! -e "$work/stop" ]; do
+		i=$((i + 1))
+		echo "<7>dmainspect-flood: record $i of a kernel log flood" >/dev/kmsg 2>/dev/null || true
+	done
+	echo "$i" >"$work/flood"
+) &
+flood=$!
 
 # whole FILE: the device in a list or advise JSON, when there, has each of
 # these or an error saying why; prints what it lacks.
@@ -122,7 +137,7 @@ one() {
 }
 
 end=$(($(date +%s) + seconds))
-bundles=0 replays_bad=0 rounds=0
+bundles=0 replays_bad=0 rounds=0 report_slowest=0
 while [ "$(date +%s)" -lt "$end" ]; do
 	rounds=$((rounds + 1))
 	one list list --json
@@ -131,7 +146,10 @@ while [ "$(date +%s)" -lt "$end" ]; do
 	one bufs bufs --json
 	if [ $((rounds % 4)) = 1 ]; then
 		rm -f "$work/b.tar.xz"
+		t0=$(date +%s)
 		one report report --json -o "$work/b.tar.xz"
+		t=$(($(date +%s) - t0))
+		[ "$t" -gt "$report_slowest" ] && report_slowest=$t
 		if [ -s "$work/b.tar.xz" ]; then
 			bundles=$((bundles + 1))
 			_rc=0
@@ -147,22 +165,32 @@ done
 touch "$work/stop"
 wait "$churn" || true
 wait "$holders" || true
+wait "$flood" || true
+echo "$devkmsg" >/proc/sys/kernel/printk_devkmsg 2>/dev/null || true
+records=$(cat "$work/flood" 2>/dev/null || echo 0)
 cycles=$(wc -l <"$work/cycles" 2>/dev/null || echo 0)
 held=$(wc -l <"$work/holders" 2>/dev/null || echo 0)
 
 tap_diag "$runs runs over ${seconds} s while $dev was removed and rescanned $cycles times;" \
 	"$dev shown whole $seen times, absent $absent times; $partial runs exited 3 with a reason;" \
-	"$bundles bundles written; $held dma-buf holders came and went, bufs saw $bufs_seen buffers"
+	"$bundles bundles written, the slowest report in $report_slowest s;" \
+	"$held dma-buf holders came and went, bufs saw $bufs_seen buffers;" \
+	"$records records flooded the kernel log"
 ok_if() { if [ "$1" = 0 ]; then tap_ok "$2"; else tap_fail "$2" "$(head -n 10 "$diag")"; fi; }
 ok_if "$bad_status" "under churn every run exits 0, or 3 with its reason ($runs runs)"
 ok_if "$bad_json" "under churn every run prints JSON"
 ok_if "$half" "under churn $dev is shown whole or not at all"
 ok_if "$replays_bad" "under churn every bundle replays ($bundles bundles)"
 ok_if "$bad_totals" "under churn bufs' totals per exporter add up to the buffers it lists"
-if [ "$cycles" -ge 5 ] && [ "$held" -ge 5 ] && [ "$runs" -ge 5 ]; then
-	tap_ok "the churn happened while dmainspect ran ($cycles removals, $held holders, $runs runs)"
+if [ "$report_slowest" -le "$report_limit" ]; then
+	tap_ok "under a kernel-log flood every report ends within $report_limit s ($report_slowest s)"
 else
-	tap_fail "the churn happened while dmainspect ran ($cycles removals, $held holders, $runs runs)"
+	tap_fail "under a kernel-log flood every report ends within $report_limit s ($report_slowest s)"
+fi
+if [ "$cycles" -ge 5 ] && [ "$held" -ge 5 ] && [ "$records" -ge 1000 ] && [ "$runs" -ge 5 ]; then
+	tap_ok "the churn happened while dmainspect ran ($cycles removals, $held holders, $records log records, $runs runs)"
+else
+	tap_fail "the churn happened while dmainspect ran ($cycles removals, $held holders, $records log records, $runs runs)"
 fi
 i=0
 while [ ! -e "$pci/$dev" ] && [ $i -lt 50 ]; do
