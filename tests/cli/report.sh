@@ -410,29 +410,28 @@ tmpdir_empty() {
 	is "$left" 0 "$1: nothing is left in \$TMPDIR"
 }
 
-# Shapes a bundle may take; each is replayed (or refused) and leaves nothing.
-hostile deep <<EOF
+# one_file NAME PATH: $TMP/NAME.tar.xz holds one 4-byte file, PATH (a Python
+# expression) under $top/sysroot/.
+one_file() {
+	hostile "$1" <<EOF
 import io, sys, tarfile
 t = tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT)
-i = tarfile.TarInfo("$top/sysroot/" + "d/" * 2000 + "f")
+i = tarfile.TarInfo("$top/sysroot/" + $2)
 i.size = 4
-t.addfile(i, io.BytesIO(b"deep"))
+t.addfile(i, io.BytesIO(b"data"))
 t.close()
 EOF
+}
+
+# Shapes a bundle may take; each is replayed (or refused) and leaves nothing.
+one_file deep '"d/" * 2000 + "f"'
 run --sysroot "$TMP/deep.tar.xz" list
 is "$rc" 2 "2000 nested directories: refused"
 [[ $err == *"more than the limit of 64 directories deep"* ]]
 ok $? "2000 nested directories: the depth limit is named ($err)"
 tmpdir_empty "2000 nested directories"
 
-hostile deep64 <<EOF
-import io, sys, tarfile
-t = tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT)
-i = tarfile.TarInfo("$top/sysroot/sys/" + "d/" * 61 + "f")
-i.size = 4
-t.addfile(i, io.BytesIO(b"deep"))
-t.close()
-EOF
+one_file deep64 '"sys/" + "d/" * 61 + "f"'
 run --sysroot "$TMP/deep64.tar.xz" iommu
 is "$rc" 0 "a member 64 directories deep: replayed"
 tmpdir_empty "a member 64 directories deep"
@@ -473,14 +472,7 @@ is "$rc" 0 "names of 255 bytes and a duplicate member: replayed"
 ok $? "the duplicate is left out, and it says so"
 tmpdir_empty "names of 255 bytes"
 
-hostile toolong <<EOF
-import io, sys, tarfile
-t = tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT)
-i = tarfile.TarInfo("$top/sysroot/" + "l" * 256)
-i.size = 1
-t.addfile(i, io.BytesIO(b"x"))
-t.close()
-EOF
+one_file toolong '"l" * 256'
 run --sysroot "$TMP/toolong.tar.xz" list
 is "$rc" 2 "a name of 256 bytes: refused"
 [[ $err == *"File name too long"* ]]
