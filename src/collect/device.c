@@ -467,6 +467,12 @@ static void add_device(struct listing *l, const char *path, const char *bus)
 		rfs_dir_close(&dir);
 		return;
 	}
+	n = bus ? 0 : rfs_dir_link_name(&dir, "subsystem", buf, sizeof(buf));
+	if (n == -ENOENT) {
+		/* No subsystem link: a device the kernel is adding or removing. */
+		rfs_dir_close(&dir);
+		return;
+	}
 	if (sys->n_devs >= sys->cap_devs) {
 		sys->cap_devs = sys->n_devs < 32 ? 64 : 2 * sys->n_devs;
 		sys->devs = xreallocarray(sys->devs, sys->cap_devs, sizeof(*sys->devs));
@@ -475,7 +481,6 @@ static void add_device(struct listing *l, const char *path, const char *bus)
 	memset(d, 0, sizeof(*d));
 	d->name = xstrdup(strrchr(canon, '/') + 1);
 	d->path = xstrdup(canon);
-	n = bus ? 0 : rfs_dir_link_name(&dir, "subsystem", buf, sizeof(buf));
 	d->bus = xstrdup(bus ? bus : n >= 0 ? buf : "unknown");
 	collect_device(sys, l->names, &dir, canon, d);
 	if (dir.missed && rfs_dir_gone(&dir, canon + 1)) {
