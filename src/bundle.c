@@ -53,14 +53,6 @@ static int fail(char *why, size_t cap, int err, const char *fmt, ...)
 	return err;
 }
 
-struct raw_dirent {
-	unsigned long long d_ino;
-	long long d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
-
 /*
  * Remove name under dfd, recursively; async-signal-safe (no malloc, no
  * stdio). Returns whether it is gone. A directory is read again after each

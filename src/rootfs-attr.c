@@ -116,15 +116,6 @@ static int cmp_entry(const void *a, const void *b)
 	return strcmp(((const struct rfs_entry *)a)->name, ((const struct rfs_entry *)b)->name);
 }
 
-/* The linux_dirent64 records getdents64 returns. */
-struct dirent64_raw {
-	unsigned long long ino;
-	long long off;
-	unsigned short reclen;
-	unsigned char type;
-	char name[];
-};
-
 /* List d->fd into d->entries (sorted); 0 or -errno. */
 static int list_dir(struct rfs_dir *d)
 {
@@ -139,22 +130,22 @@ static int list_dir(struct rfs_dir *d)
 		}
 		got = syscall(SYS_getdents64, d->fd, d->names + len, cap - len);
 		if (got < 0)
-			return errno == EINTR ? -EAGAIN : -errno;
+			return -errno;
 		if (got == 0)
 			break;
 		len += (size_t)got;
 	}
-	for (size_t off = 0; off < len; off += ((struct dirent64_raw *)(d->names + off))->reclen)
+	for (size_t off = 0; off < len; off += ((struct raw_dirent *)(d->names + off))->d_reclen)
 		n++;
 	d->entries = xreallocarray(NULL, n ? n : 1, sizeof(*d->entries));
 	for (size_t off = 0; off < len; ) {
-		struct dirent64_raw *e = (struct dirent64_raw *)(d->names + off);
+		struct raw_dirent *e = (struct raw_dirent *)(d->names + off);
 
-		off += e->reclen;
-		if (strcmp(e->name, ".") == 0 || strcmp(e->name, "..") == 0)
+		off += e->d_reclen;
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		d->entries[d->n].name = e->name;
-		d->entries[d->n++].type = e->type;
+		d->entries[d->n].name = e->d_name;
+		d->entries[d->n++].type = e->d_type;
 	}
 	qsort(d->entries, d->n, sizeof(*d->entries), cmp_entry);
 	return 0;

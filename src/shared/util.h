@@ -4,6 +4,15 @@
 
 #include <stddef.h>
 
+/* A record of what getdents64() returns (struct linux_dirent64). */
+struct raw_dirent {
+	unsigned long long d_ino;
+	long long d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
 /* CLOCK_MONOTONIC in milliseconds. */
 long long now_ms(void);
 
