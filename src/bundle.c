@@ -91,11 +91,16 @@ static bool remove_at(int dfd, const char *name, int depth)
 	return unlinkat(dfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT;
 }
 
-static void cleanup(void)
+void bundle_close(void)
 {
 	if (cleanup_dir[0])
 		remove_at(AT_FDCWD, cleanup_dir, 0);
 	cleanup_dir[0] = '\0';
+}
+
+static void cleanup(void)
+{
+	bundle_close();
 	if (cleanup_out_name[0])
 		unlinkat(cleanup_out_dirfd, cleanup_out_name, 0);
 	cleanup_out_name[0] = '\0';

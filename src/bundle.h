@@ -40,3 +40,8 @@ void bundle_abort(struct bundle_out *b);
  * -errno with why set.
  */
 int bundle_open(const char *file, char **sysroot, char *why, size_t cap);
+/*
+ * Remove the extraction now (async-signal-safe). It is removed at exit and
+ * on SIGINT, SIGTERM and SIGHUP anyway.
+ */
+void bundle_close(void);

@@ -18,6 +18,7 @@
 
 #include "collect.h"
 #include "facts.h"
+#include "parse/parse.h"
 
 #define DT_BASE "sys/firmware/devicetree/base"
 #define RMEM_DIR DT_BASE "/reserved-memory"
@@ -34,31 +35,13 @@ static ssize_t read_prop(const struct rootfs *r, const char *node, const char *p
 	return rfs_read(r, RFS_ROOT, path, (char *)buf, cap);
 }
 
-/* CELLS big-endian 32-bit cells at p as one number (at most two cells). */
-static uint64_t be_cells(const unsigned char *p, unsigned int cells)
-{
-	uint64_t v = 0;
-
-	for (unsigned int i = 0; i < cells * 4; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 static uint32_t read_cells_prop(const struct rootfs *r, const char *node, const char *prop,
 				uint32_t dflt)
 {
 	unsigned char b[5];	/* rfs_read() keeps a byte for its NUL */
+	uint64_t v;
 
-	return read_prop(r, node, prop, b, sizeof(b)) == 4 ? (uint32_t)be_cells(b, 1) : dflt;
-}
-
-/* Whether the NUL-separated string list [s, s + n) holds WANT. */
-static bool strlist_has(const char *s, size_t n, const char *want)
-{
-	for (size_t i = 0; i < n; i += strlen(s + i) + 1)
-		if (strcmp(s + i, want) == 0)
-			return true;
-	return false;
+	return read_prop(r, node, prop, b, sizeof(b)) == 4 && dt_cells(b, 4, 1, &v) ? (uint32_t)v : dflt;
 }
 
 static void read_node(struct di_system *sys, const char *name, uint32_t ac, uint32_t sc)
@@ -66,7 +49,7 @@ static void read_node(struct di_system *sys, const char *name, uint32_t ac, uint
 	static const char *const compats[] = { "restricted-dma-pool", "shared-dma-pool" };
 	const struct rootfs *r = sys->root;
 	struct di_swiotlb *sw = &sys->swiotlb;
-	unsigned char buf[PROP_MAX + 1];
+	unsigned char buf[PROP_MAX + 1], size[17];	/* more than two cells: not a size */
 	char node[PATH_MAX];
 	const char *compat = NULL;
 	struct di_rmem *m;
@@ -79,7 +62,7 @@ static void read_node(struct di_system *sys, const char *name, uint32_t ac, uint
 		return;
 	buf[n] = '\0';
 	for (size_t i = 0; i < sizeof(compats) / sizeof(compats[0]) && !compat; i++)
-		if (strlist_has((const char *)buf, (size_t)n, compats[i]))
+		if (dt_strlist_has((const char *)buf, (size_t)n, compats[i]))
 			compat = compats[i];
 	if (!compat)
 		return;
@@ -92,13 +75,8 @@ static void read_node(struct di_system *sys, const char *name, uint32_t ac, uint
 	m->reusable = dt_has(r, node, "reusable");
 	m->phandle = read_cells_prop(r, node, "phandle", read_cells_prop(r, node, "linux,phandle", 0));
 	n = read_prop(r, node, "reg", buf, PROP_MAX);
-	if (n >= (ssize_t)((ac + sc) * 4) && ac && ac <= 2 && sc && sc <= 2) {
-		uval_set(&m->start, be_cells(buf, ac));
-		uval_set(&m->size, be_cells(buf + ac * 4, sc));
-	} else if (n < 0 && (n = read_prop(r, node, "size", buf, PROP_MAX)) == (ssize_t)(sc * 4) &&
-		   sc && sc <= 2) {
-		uval_set(&m->size, be_cells(buf, sc));	/* allocated at boot: no fixed start */
-	}
+	dt_rmem_range(buf, n, size, n < 0 ? read_prop(r, node, "size", size, sizeof(size)) : -ENOENT,
+		      ac, sc, &m->start, &m->size);
 	n = read_prop(r, node, "status", buf, PROP_MAX);
 	if (n > 0) {
 		buf[n] = '\0';
@@ -194,7 +172,8 @@ static void device_regions(struct di_system *sys, struct di_device *d)
 	if (n < 0 && n != -ENOENT)
 		note_unreadable(sys, "a device-tree memory-region", (int)n, d->name);
 	for (ssize_t i = 0; i + 4 <= n; i += 4) {
-		struct di_rmem *m = rmem_by_phandle(sys, (uint32_t)be_cells(buf + i, 1));
+		uint64_t ph;
+		struct di_rmem *m = dt_cells(buf + i, 4, 1, &ph) ? rmem_by_phandle(sys, (uint32_t)ph) : NULL;
 
 		if (!m)
 			continue;

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "model.h"
 
@@ -46,6 +47,21 @@ struct pci_ids {
  * False, ids unspecified, when S is not exactly that.
  */
 bool parse_pci_modalias(const char *s, struct pci_ids *ids);
+
+/*
+ * Device-tree properties (parse/dt.c). Whether the list of NUL-terminated
+ * strings [s, s + n) holds WANT (the last string may end at n instead).
+ */
+bool dt_strlist_has(const char *s, size_t n, const char *want);
+/* CELLS (1 or 2) big-endian 32-bit cells at p as one number; false when they overrun n. */
+bool dt_cells(const unsigned char *p, size_t n, uint32_t cells, uint64_t *v);
+/*
+ * A reserved-memory node's range from its "reg" (N_REG bytes; < 0 absent):
+ * its first entry of AC address and SC size cells, else from its "size"
+ * (allocated at boot, no fixed start). What cannot be read stays unset.
+ */
+void dt_rmem_range(const unsigned char *reg, ssize_t n_reg, const unsigned char *size,
+		   ssize_t n_size, uint32_t ac, uint32_t sc, struct uval *start, struct uval *len);
 
 /* Intel VT-d cap and ecap registers. */
 void iommu_decode_intel(uint64_t cap, uint64_t ecap, struct di_iommu_caps *c);

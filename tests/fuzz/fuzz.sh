@@ -9,8 +9,10 @@
 # Built against libFuzzer (configure --enable-fuzzing-engine, which sets
 # DMAINSPECT_FUZZ_ENGINE=libfuzzer for make check), libFuzzer runs that many
 # inputs from the seeds; with DMAINSPECT_FUZZ_SECONDS ('make fuzz') it fuzzes
-# each target that long instead, keeps what it finds in
-# tests/fuzz/work/<target>/ and writes crashing inputs to tests/fuzz/findings/.
+# each target that long instead, or with DMAINSPECT_FUZZ_RUNS ('make
+# fuzz-long': 10 million) for that many executions; either keeps what it
+# finds in tests/fuzz/work/<target>/, writes crashing inputs to
+# tests/fuzz/findings/ and prints executions, time and coverage per target.
 # DMAINSPECT_FUZZ_TARGETS narrows the run to some targets.
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -18,20 +20,24 @@ set -u
 n=${DMAINSPECT_FUZZ_ITERATIONS:-20000}
 engine=${DMAINSPECT_FUZZ_ENGINE:-driver}
 seconds=${DMAINSPECT_FUZZ_SECONDS:-}
+runs=${DMAINSPECT_FUZZ_RUNS:-}
 only=${DMAINSPECT_FUZZ_TARGETS:-}
 fx=$top_srcdir/tests/fixtures
 corpus=$top_srcdir/tests/fuzz/corpus
 i=0
 failed=0
+seeds=$(mktemp -d) || exit 99
+trap 'rm -rf "$seeds"' EXIT
 
 # libfuzzer TARGET SEED...: libFuzzer's run over a work corpus made of the
 # seeds, and corpus/TARGET read-only beside it. Prints the TAP line's text.
 libfuzzer() {
 	local t=$1 work findings=$top_builddir/tests/fuzz/findings out rc k=0 limit dirs
 	shift
-	if [ -n "$seconds" ]; then
+	if [ -n "$seconds$runs" ]; then
 		work=$top_builddir/tests/fuzz/work/$t
 		limit=(-max_total_time="$seconds")
+		[ -z "$runs" ] || limit=(-runs="$runs")
 	else
 		work=$(mktemp -d) || return 1
 		limit=(-runs="$n" -seed=1)
@@ -46,12 +52,33 @@ libfuzzer() {
 	out=$("$top_builddir/tests/fuzz/fuzz-$t" "${limit[@]}" -artifact_prefix="$findings/$t-" \
 		"${dirs[@]}" 2>&1)
 	rc=$?
-	[ -n "$seconds" ] || rm -rf "$work"
+	[ -n "$seconds$runs" ] || rm -rf "$work"
 	if [ $rc -ne 0 ]; then
 		printf '%s\n' "$out" | tail -n 30
 		return $rc
 	fi
-	echo "fuzz-$t: libFuzzer, $(printf '%s\n' "$out" | sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1 inputs in \2 s/p') from $# seeds, no crash or broken promise"
+	echo "fuzz-$t: libFuzzer, $(printf '%s\n' "$out" | sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1 inputs in \2 s/p') from $# seeds ($(printf '%s\n' "$out" | sed -n 's/^#[0-9]*[[:space:]]*DONE[[:space:]]*\(cov: [0-9]* ft: [0-9]* corp: [^ ]*\).*exec\/s: \([0-9]*\).*/\1, \2 exec\/s/p' | tail -n 1)), no crash or broken promise"
+}
+
+# dt_seeds: one seed per reserved-memory node of the fixtures' device trees,
+# laid out as fuzz-dt reads it (cells, lengths, reg, size, compatible).
+dt_seeds() {
+	local node dir k=0 ac sc reg size
+	for node in "$fx"/*/sys/firmware/devicetree/base/reserved-memory/*/; do
+		[ -f "$node/compatible" ] || continue
+		dir=${node%/*/}
+		ac=$(od -An -tu1 -j3 -N1 "$dir/#address-cells" 2>/dev/null | tr -d ' ')
+		sc=$(od -An -tu1 -j3 -N1 "$dir/#size-cells" 2>/dev/null | tr -d ' ')
+		reg=255 size=255
+		[ -f "$node/reg" ] && reg=$(stat -c %s "$node/reg")
+		[ -f "$node/size" ] && size=$(stat -c %s "$node/size")
+		k=$((k + 1))
+		{
+			printf "\\$(printf %o "${ac:-2}")\\$(printf %o "${sc:-1}")\\$(printf %o "$reg")\\$(printf %o "$size")"
+			cat "$node/reg" "$node/size" "$node/compatible" 2>/dev/null
+		} >"$seeds/dt-$k"
+		echo "$seeds/dt-$k"
+	done
 }
 
 # driver TARGET SEED...: the standalone driver's run.
@@ -93,13 +120,15 @@ esac
 
 run kmsg "$fx"/*/dev/kmsg "$corpus"/kmsg/*
 run cmdline "$fx"/*/proc/cmdline "$corpus"/cmdline/*
-run reserved-regions $(find "$fx" -name reserved_regions | head -n 8)
+run reserved-regions $(find "$fx" -name reserved_regions)
 run iomem "$corpus"/iomem/*
 run fdinfo "$corpus"/fdinfo/*
-run bufinfo "$corpus"/bufinfo/* $(find "$fx" -name bufinfo | head -n 2)
+run bufinfo "$corpus"/bufinfo/* $(find "$fx" -name bufinfo)
 run maps "$corpus"/maps/*
 run buf-arg "$corpus"/buf-arg/*
 run tar "$corpus"/tar/*
-run modalias $(find "$fx" -path '*/sys/devices/*' -name modalias | head -n 16) "$corpus"/modalias/*
+run modalias $(find "$fx" -path '*/sys/devices/*' -name modalias) "$corpus"/modalias/*
+run dt $(dt_seeds)
+run bundle "$corpus"/bundle/* "$corpus"/tar/*
 echo "1..$i"
 [ "$failed" -eq 0 ]

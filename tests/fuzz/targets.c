@@ -216,7 +216,91 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(s);
 	return 0;
 }
-#elif defined(FUZZ_TAR)
+#elif defined(FUZZ_DT)
+/* Property bytes at exactly their length, so that reading past them is caught. */
+static unsigned char *prop(const uint8_t **p, size_t len)
+{
+	unsigned char *b = malloc(len ? len : 1);
+
+	if (!b)
+		abort();
+	memcpy(b, *p, len);
+	*p += len;
+	return b;
+}
+
+/* What of_property_match_string() says: one of the strings, NUL to NUL, is WANT. */
+static bool strlist_ref(const unsigned char *s, size_t n, const char *want)
+{
+	size_t w = strlen(want), start = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\0' || i + 1 == n) {
+			size_t end = s[i] == '\0' ? i : n;	/* the last string may lack its NUL */
+
+			if (end - start == w && memcmp(s + start, want, w) == 0)
+				return true;
+			start = i + 1;
+		}
+	return false;
+}
+
+static uint64_t be_ref(const unsigned char *p, uint32_t cells)
+{
+	uint64_t v = 0;
+
+	for (uint32_t i = 0; i < cells; i++)
+		v = v << 32 | (uint64_t)p[4 * i] << 24 | (uint64_t)p[4 * i + 1] << 16 |
+		    (uint64_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+	return v;
+}
+
+/*
+ * A reserved-memory node: #address-cells and #size-cells (a byte each, 0-3), the
+ * lengths of reg and size (a byte each; 255 absent), their bytes, then the
+ * compatible string list. The range read is the first entry of reg, cell
+ * for cell, or else size; the list holds a name exactly when a whole string
+ * is that name.
+ */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const names[] = { "restricted-dma-pool", "shared-dma-pool", "" };
+	const uint8_t *p = data + 4, *end = data + size;
+	struct uval start = { 0 }, len = { 0 };
+	unsigned char *reg, *sz, *compat;
+	ssize_t n_reg, n_size;
+	size_t n_compat;
+	uint32_t ac, sc;
+
+	if (size < 4)
+		return 0;
+	ac = data[0] % 4;	/* 0 and 3: never valid */
+	sc = data[1] % 4;
+	n_reg = data[2] == 255 ? -ENOENT : data[2];
+	n_size = data[3] == 255 ? -ENOENT : data[3];
+	if ((n_reg > 0 ? n_reg : 0) + (n_size > 0 ? n_size : 0) > end - p)
+		return 0;
+	reg = prop(&p, n_reg > 0 ? (size_t)n_reg : 0);
+	sz = prop(&p, n_size > 0 ? (size_t)n_size : 0);
+	n_compat = (size_t)(end - p);
+	compat = prop(&p, n_compat);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (dt_strlist_has((const char *)compat, n_compat, names[i]) !=
+		    strlist_ref(compat, n_compat, names[i]))
+			abort();
+	dt_rmem_range(reg, n_reg, sz, n_size, ac, sc, &start, &len);
+	if (start.set != (n_reg >= 0 && ac >= 1 && ac <= 2 && sc >= 1 && sc <= 2 &&
+			  n_reg >= (ssize_t)(ac + sc) * 4) ||
+	    (start.set && (start.v != be_ref(reg, ac) || len.v != be_ref(reg + 4 * ac, sc))) ||
+	    (!start.set && len.set != (n_reg < 0 && sc >= 1 && sc <= 2 && n_size == (ssize_t)sc * 4)) ||
+	    (!start.set && len.set && len.v != be_ref(sz, sc)))
+		abort();
+	free(reg);
+	free(sz);
+	free(compat);
+	return 0;
+}
+#elif defined(FUZZ_TAR) || defined(FUZZ_BUNDLE)
 #include <limits.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -248,43 +332,169 @@ static uint8_t *fix_checksums(const uint8_t *data, size_t size)
 }
 
 /*
+ * The encoder's memory, from one arena reset for every input: the xz wrapping
+ * is not under test, and fresh mappings for its tables would cost most of
+ * the time of a run.
+ */
+static uint8_t arena[16u << 20] __attribute__((aligned(64)));
+static size_t arena_used;
+
+static void *arena_alloc(void *opaque, size_t nmemb, size_t size)
+{
+	size_t n = (nmemb * size + 63) & ~(size_t)63;
+
+	(void)opaque;
+	if (n > sizeof(arena) - arena_used)
+		abort();
+	arena_used += n;
+	return arena + arena_used - n;
+}
+
+static void arena_free(void *opaque, void *ptr)
+{
+	(void)opaque;
+	(void)ptr;
+}
+
+/*
+ * A memfd holding DATA as an xz-compressed tar (the smallest dictionary:
+ * quick to make), its header checksums made right; the same fd every time.
+ */
+static int xz_memfd(const uint8_t *data, size_t size)
+{
+	static const lzma_allocator alloc = { arena_alloc, arena_free, NULL };
+	static uint8_t *xz;
+	static size_t xz_cap;
+	static int fd = -1;
+	size_t cap = lzma_stream_buffer_bound(size), xz_len = 0;
+	uint8_t *tar = fix_checksums(data, size);
+	lzma_options_lzma opt;
+	lzma_filter filters[] = { { LZMA_FILTER_LZMA2, &opt }, { LZMA_VLI_UNKNOWN, NULL } };
+
+	if (fd < 0)
+		fd = memfd_create("fuzz-tar", MFD_CLOEXEC);
+	if (cap > xz_cap) {
+		free(xz);
+		xz = malloc(xz_cap = cap);
+	}
+	arena_used = 0;
+	if (!xz || fd < 0 || lzma_lzma_preset(&opt, 0))
+		abort();
+	opt.dict_size = LZMA_DICT_SIZE_MIN;
+	if (lzma_stream_buffer_encode(filters, LZMA_CHECK_NONE, &alloc, tar, size, xz, &xz_len, cap) != LZMA_OK ||
+	    ftruncate(fd, 0) != 0 || pwrite(fd, xz, xz_len, 0) != (ssize_t)xz_len || lseek(fd, 0, SEEK_SET) != 0)
+		abort();
+	free(tar);
+	return fd;
+}
+
+/*
  * The report bundle reader (--sysroot FILE) over any tar stream, compressed
- * here so that the mutations reach the tar headers, not the xz decoder:
- * names stay terminated, no member yields more data than its header says,
- * a refusal says why, and the reader ends (every member costs a block).
+ * here so that the mutations reach
+ * the tar headers, not the xz decoder: names stay terminated, no member
+ * yields more data than its header says, a refusal says why, and the reader
+ * ends (every member costs a block).
  */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	size_t cap = lzma_stream_buffer_bound(size), xz_len = 0, members = 0;
-	uint8_t *xz = malloc(cap), buf[4096], *tar = fix_checksums(data, size);
-	struct tar_in *t = malloc(sizeof(*t));
-	int fd = memfd_create("fuzz-tar", MFD_CLOEXEC), ret;
+	static struct tar_in t;
+	size_t members = 0;
+	uint8_t buf[4096];
+	int ret;
 
-	if (!xz || !t || fd < 0 ||
-	    lzma_easy_buffer_encode(0, LZMA_CHECK_NONE, NULL, tar, size, xz, &xz_len, cap) != LZMA_OK ||
-	    write(fd, xz, xz_len) != (ssize_t)xz_len || lseek(fd, 0, SEEK_SET) != 0 ||
-	    tar_in_open(t, fd, 64u << 20) < 0)
+	if (tar_in_open(&t, xz_memfd(data, size), 64u << 20) < 0)
 		abort();
-	while ((ret = tar_in_next(t)) > 0) {
+	while ((ret = tar_in_next(&t)) > 0) {
 		uint64_t got = 0;
 		ssize_t n;
 
-		if (!memchr(t->path, '\0', sizeof(t->path)) || !memchr(t->link, '\0', sizeof(t->link)))
+		if (!memchr(t.path, '\0', sizeof(t.path)) || !memchr(t.link, '\0', sizeof(t.link)))
 			abort();
-		while ((n = tar_in_read(t, buf, sizeof(buf))) > 0)
+		while ((n = tar_in_read(&t, buf, sizeof(buf))) > 0)
 			got += (uint64_t)n;
-		if (got > t->size || (n < 0 && n != -EBADMSG))
+		if (got > t.size || (n < 0 && n != -EBADMSG))
 			abort();
 		if (++members > size / 512 + 1)
 			abort();
 	}
-	if ((ret == -EBADMSG && !t->why) || (ret < 0 && ret != -EBADMSG))
+	if ((ret == -EBADMSG && !t.why) || (ret < 0 && ret != -EBADMSG))
 		abort();
-	tar_in_close(t);
-	close(fd);
-	free(t);
-	free(xz);
-	free(tar);
+	tar_in_close(&t);
+	return 0;
+}
+#elif defined(FUZZ_BUNDLE)
+#include <dirent.h>
+#include <stdio.h>
+
+#include "bundle.h"
+#include "rootfs.h"
+
+/* Entries in DIR other than "." and "..", at most 2 counted. */
+static int entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		abort();
+	while ((de = readdir(d)) && n < 2)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * --sysroot FILE end to end: the bundle extracted under TMPDIR within its
+ * limits, read through the rooted reader, and removed. A refusal says why;
+ * after every input TMPDIR is empty again and nothing has appeared beside
+ * it (the fuzzer's own directory holds TMPDIR and nothing else).
+ */
+static char top[PATH_MAX], tmp[PATH_MAX + 8];
+
+static void remove_top(void)
+{
+	rmdir(tmp);
+	rmdir(top);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char path[64], why[512] = "", buf[512], *sysroot = NULL;
+	struct rootfs r;
+	int ret;
+
+	if (!top[0]) {
+		const char *t = getenv("TMPDIR");
+
+		snprintf(top, sizeof(top), "%s/fuzz-bundle.XXXXXX", t && *t ? t : "/tmp");
+		if (!mkdtemp(top))
+			abort();
+		snprintf(tmp, sizeof(tmp), "%s/tmp", top);
+		if (mkdir(tmp, 0700) < 0 || setenv("TMPDIR", tmp, 1) < 0 || atexit(remove_top) != 0)
+			abort();
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", xz_memfd(data, size));
+	ret = bundle_open(path, &sysroot, why, sizeof(why));
+	if (ret < 0 ? !why[0] : ret != 1 || !sysroot)
+		abort();
+	if (ret == 1 && rfs_init(&r, sysroot) == 0) {
+		struct rfs_dir d;
+
+		rfs_read(&r, RFS_ROOT, "proc/cmdline", buf, sizeof(buf));
+		rfs_realpath(&r, "sys/bus/pci/devices", buf, sizeof(buf));
+		if (rfs_dir_open(&r, RFS_ROOT, "sys/kernel/iommu_groups/0", &d) == 0) {
+			rfs_dir_readlink(&d, "devices", buf, sizeof(buf));
+			rfs_dir_read(&d, "type", buf, sizeof(buf));
+			rfs_dir_close(&d);
+		}
+		rfs_fini(&r);
+	}
+	free(sysroot);
+	bundle_close();
+	if (entries(tmp) != 0 || entries(top) != 1)
+		abort();
 	return 0;
 }
 #else
