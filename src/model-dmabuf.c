@@ -84,6 +84,9 @@ void bufset_free(struct di_bufset *s)
 	for (size_t i = 0; i < s->n_exporters; i++)
 		free(s->exporters[i].exporter);
 	free(s->exporters);
+	free(s->cuts);
+	s->cuts = NULL;
+	s->n_cuts = 0;
 	s->bufs = NULL;
 	s->procs = NULL;
 	s->exporters = NULL;

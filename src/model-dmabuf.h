@@ -132,6 +132,14 @@ struct di_exporter_total {
 };
 
 /* Everything `bufs` found. */
+/* A process bufs read only in part, and what it left out. */
+struct di_cut {
+	int pid;
+	enum { DI_CUT_DMABUF_FDS, DI_CUT_MAPS } what;
+	unsigned long long limit;	/* dma-buf fds listed; bytes of maps read */
+	unsigned long long beyond;	/* dma-buf fds not listed (maps: 0, unknown) */
+};
+
 struct di_bufset {
 	struct di_dmabuf *bufs;
 	size_t n_bufs;
@@ -147,6 +155,8 @@ struct di_bufset {
 	int unheld_err;			/* why the count below is unknown */
 	size_t unheld_count;		/* buffers in bufinfo that no process holds */
 	long long unheld_bytes;
+	struct di_cut *cuts;		/* processes read only in part */
+	size_t n_cuts;
 };
 
 /* advise-dmabuf.c: CPU-access advice and notes, from the facts alone (pure). */

@@ -20,7 +20,15 @@
 #include "dmabuf.h"
 #include "parse/dmabuf-parse.h"
 
-#define MAPS_MAX (64u << 20)
+/*
+ * What one process may cost: its maps are read up to MAPS_MAX bytes (a
+ * process at the default vm.max_map_count, 65530 mappings, prints under
+ * 10 MiB), and at most FDS_MAX of its dma-buf fds are listed (each costs an
+ * fdinfo read and a holder); every fd is still looked at. What is left out
+ * is said (struct di_cut).
+ */
+#define MAPS_MAX (16u << 20)
+#define FDS_MAX 4096
 
 /* A process's hold on a buffer: an fd (with its fdinfo) or a mapping. */
 struct rec {
@@ -56,9 +64,18 @@ static void recs_free(struct recs *rv)
 	free(rv->v);
 }
 
-/* The fds of one process that are dma-bufs. */
-static void scan_fds(const struct rootfs *r, int pfd, DIR *fdd, int pid, struct recs *rv)
+static void cut(struct di_bufset *s, int pid, int what, unsigned long long limit,
+		unsigned long long beyond)
 {
+	s->cuts = xreallocarray(s->cuts, s->n_cuts + 1, sizeof(*s->cuts));
+	s->cuts[s->n_cuts++] = (struct di_cut){ pid, what, limit, beyond };
+}
+
+/* The fds of one process that are dma-bufs, the first FDS_MAX of them. */
+static void scan_fds(const struct rootfs *r, int pfd, DIR *fdd, int pid, struct recs *rv,
+		     struct di_bufset *s)
+{
+	unsigned long long listed = 0, beyond = 0;
 	struct dirent *de;
 
 	while ((de = readdir(fdd))) {
@@ -73,6 +90,11 @@ static void scan_fds(const struct rootfs *r, int pfd, DIR *fdd, int pid, struct 
 		n = rfs_readlink(r, dirfd(fdd), de->d_name, target, sizeof(target));
 		if (n < 0 || !is_dmabuf_link(target))
 			continue;
+		if (listed == FDS_MAX) {
+			beyond++;
+			continue;
+		}
+		listed++;
 		rc = rec_new(rv);
 		rc->pid = pid;
 		rc->fd = fd;
@@ -93,17 +115,23 @@ static void scan_fds(const struct rootfs *r, int pfd, DIR *fdd, int pid, struct 
 			rc->ino_known = true;
 		}
 	}
+	if (beyond)
+		cut(s, pid, DI_CUT_DMABUF_FDS, FDS_MAX, beyond);
 }
 
 /* Mappings of dma-bufs: mark the fds mapped, add the buffers mapped only. */
-static void scan_maps(const struct rootfs *r, int pfd, int pid, struct recs *rv, size_t first)
+static void scan_maps(const struct rootfs *r, int pfd, int pid, struct recs *rv, size_t first,
+		      struct di_bufset *s)
 {
 	const char *pos, *name;
 	unsigned long long ino;
 	size_t name_len;
 	char *maps;
+	ssize_t n = rfs_read_alloc(r, pfd, "maps", MAPS_MAX, &maps);
 
-	if (rfs_read_alloc(r, pfd, "maps", MAPS_MAX, &maps) < 0)
+	if (n == -RFS_ETOOBIG)
+		cut(s, pid, DI_CUT_MAPS, MAPS_MAX, 0);
+	if (n < 0)
 		return;	/* no maps (kernel thread, exited): fds are what we have */
 	pos = maps;
 	while (maps_next_dmabuf(&pos, &ino, &name, &name_len)) {
@@ -152,9 +180,9 @@ static void scan_pid(const struct rootfs *r, int pid, struct recs *rv, struct di
 		return;
 	}
 	s->procs_scanned++;
-	scan_fds(r, pfd, fdd, pid, rv);
+	scan_fds(r, pfd, fdd, pid, rv, s);
 	closedir(fdd);
-	scan_maps(r, pfd, pid, rv, first);
+	scan_maps(r, pfd, pid, rv, first, s);
 	close(pfd);
 }
 

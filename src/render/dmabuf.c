@@ -157,7 +157,7 @@ static void unheld_json(const struct di_bufset *s, struct json_object *top)
 	json_object_object_add(u, "count", json_object_new_int64((long long)s->unheld_count));
 	json_object_object_add(u, "bytes", json_object_new_int64(s->unheld_bytes));
 	json_object_object_add(u, "complete", json_object_new_boolean(
-					      !s->procs_unreadable && !s->proc_err));
+					      !s->procs_unreadable && !s->proc_err && !s->n_cuts));
 	for (size_t i = 0; i < s->n_bufs; i++)
 		if (s->bufs[i].listed && !s->bufs[i].n_holders)
 			json_object_array_add(a, json_object_new_int64(s->bufs[i].inode.v));
@@ -167,7 +167,7 @@ static void unheld_json(const struct di_bufset *s, struct json_object *top)
 
 static struct json_object *scan_json(const struct di_bufset *s)
 {
-	struct json_object *o = json_object_new_object();
+	struct json_object *o = json_object_new_object(), *cuts;
 	struct ival v = { .v = (long long)s->procs_scanned, .set = !s->proc_err, .err = s->proc_err };
 
 	json_object_object_add(o, "bufinfo", json_object_new_boolean(!s->bufinfo_err));
@@ -177,6 +177,21 @@ static struct json_object *scan_json(const struct di_bufset *s)
 	json_object_object_add(o, "processes_unreadable",
 			       json_object_new_int64((long long)s->procs_unreadable));
 	json_add_str(o, "unreadable_reason", s->unreadable_err ? di_strerror(s->unreadable_err) : NULL);
+	cuts = json_object_new_array();
+	for (size_t i = 0; i < s->n_cuts; i++) {
+		const struct di_cut *c = &s->cuts[i];
+		struct json_object *x = json_object_new_object();
+
+		json_object_object_add(x, "pid", json_object_new_int(c->pid));
+		json_add_str(x, "what", c->what == DI_CUT_MAPS ? "maps" : "dma-buf fds");
+		json_object_object_add(x, "limit", json_object_new_int64((long long)c->limit));
+		if (c->what == DI_CUT_MAPS)
+			json_add_str(x, "beyond", NULL);
+		else
+			json_object_object_add(x, "beyond", json_object_new_int64((long long)c->beyond));
+		json_object_array_add(cuts, x);
+	}
+	json_object_object_add(o, "cut_short", cuts);
 	return o;
 }
 
@@ -321,7 +336,8 @@ static void bufs_summary(const struct di_bufset *s)
 	else
 		printf("Held by no process (kernel-held or leaked): %zu buffer%s, %lld bytes%s.\n",
 		       s->unheld_count, s->unheld_count == 1 ? "" : "s", s->unheld_bytes,
-		       s->procs_unreadable ? "; some may be held by the processes that could not be read" : "");
+		       s->procs_unreadable || s->n_cuts ?
+		       "; some may be held by the processes that could not be read in full" : "");
 	if (s->bufinfo_err)
 		printf("debugfs dma_buf/bufinfo could not be read (%s): only buffers that readable "
 		       "processes hold are shown, without fences or attachments.\n",
@@ -333,6 +349,16 @@ static void bufs_summary(const struct di_bufset *s)
 		printf("%zu of %zu processes could not be read (%s): their buffers are not "
 		       "shown; run as root to see every process.\n", s->procs_unreadable,
 		       s->procs_unreadable + s->procs_scanned, di_strerror(s->unreadable_err));
+	for (size_t i = 0; i < s->n_cuts; i++) {
+		const struct di_cut *c = &s->cuts[i];
+
+		if (c->what == DI_CUT_MAPS)
+			printf("Process %d: its maps are larger than %llu MiB and were not read: buffers "
+			       "it maps without holding an fd are not shown.\n", c->pid, c->limit >> 20);
+		else
+			printf("Process %d: only %llu of its %llu dma-buf fds are listed (the limit "
+			       "per process).\n", c->pid, c->limit, c->limit + c->beyond);
+	}
 }
 
 int render_bufs(const struct di_bufset *s, const struct render_opts *ro)

@@ -46,7 +46,7 @@ is "$(q '.processes[0].buffers | map([.inode, .fd, .mapped])')" \
 is "$(q '.unheld')" '{"count":1,"bytes":65536,"complete":false,"inodes":[32]}' \
 	"held by no process: buffer 32; not complete, a process was unreadable"
 is "$(q '.scan')" \
-	'{"bufinfo":true,"processes_scanned":2,"processes_unreadable":1,"unreadable_reason":"Not a directory"}' \
+	'{"bufinfo":true,"processes_scanned":2,"processes_unreadable":1,"unreadable_reason":"Not a directory","cut_short":[]}' \
 	"scan: two processes read, one unreadable"
 
 # Text: the tables and the summary lines.
@@ -56,7 +56,7 @@ line=$(printf '%s\n' "$out" | awk '$1 == 30')
 [[ $line == *"16384"*"drm"*"100:3+map,100:6+map"*"vivid.0"* ]]; ok $? "text row of buffer 30"
 line=$(printf '%s\n' "$out" | awk '$1 == 33')
 [[ $line == *"mapped only"*"100:map"* ]]; ok $? "text row of the mapped-only buffer"
-[[ $out == *"Held by no process (kernel-held or leaked): 1 buffer, 65536 bytes; some may be held by the processes that could not be read."* ]]
+[[ $out == *"Held by no process (kernel-held or leaked): 1 buffer, 65536 bytes; some may be held by the processes that could not be read in full."* ]]
 ok $? "text says what no process holds"
 [[ $out == *"1 of 3 processes could not be read (Not a directory)"* ]]; ok $? "text says what was unreadable"
 
@@ -84,6 +84,44 @@ run --sysroot "$s" bufs --pid 0
 is "$rc" 1 "--pid 0 is a usage error"
 run --sysroot "$s" bufs 12
 is "$rc" 1 "bufs with an operand is a usage error"
+
+# What one process may cost: 5000 dma-buf fds (all on buffer 32) and 20000
+# other fds, and a 1 GiB maps (sparse). Limits from src/collect/dmabuf-scan.c:
+# 4096 dma-buf fds listed per process, maps read up to 16 MiB.
+big=$TMP/big
+make_dmabuf_snapshot "$big"
+mkdir -p "$big/proc/500/fd" "$big/proc/500/fdinfo"
+echo hoarder >"$big/proc/500/comm"
+(
+	cd "$big/proc/500" || exit 1
+	for i in $(seq 10 5009); do
+		ln -s /dmabuf: "fd/$i"
+		printf 'pos:\t0\nflags:\t02\nmnt_id:\t15\nino:\t50\nsize:\t65536\ncount:\t5001\nexp_name:\tsystem\n' >"fdinfo/$i"
+	done
+	for i in $(seq 6000 25999); do ln -s /dev/null "fd/$i"; done
+	truncate -s 1G maps
+)
+t0=$(date +%s%N)
+/usr/bin/time -f %M -o "$TMP/rss" "$DMAINSPECT" --sysroot "$big" bufs --json >"$TMP/big.json" 2>"$TMP/big.err"
+rc=$? t=$((($(date +%s%N) - t0) / 1000000))
+is "$rc" 0 "bufs with a 5000-dma-buf-fd process and a 1 GiB maps exits 0"
+diag "bufs on 25000 fds and a 1 GiB maps: ${t} ms, peak RSS $(cat "$TMP/rss") KiB"
+jq -e . "$TMP/big.json" >/dev/null && msg=$(validate_json "$TMP/big.json" 2>&1)
+ok $? "bufs --json with processes cut short validates against the schema"
+[ -z "${msg-}" ] || diag "$msg"
+is "$(jq -c '.scan.cut_short' "$TMP/big.json")" \
+	'[{"pid":500,"what":"dma-buf fds","limit":4096,"beyond":904},{"pid":500,"what":"maps","limit":16777216,"beyond":null}]' \
+	"scan says what was cut short: 904 dma-buf fds beyond the 4096 listed, and the maps"
+is "$(jq '[.buffers[] | select(.inode == 50) | .holders[] | select(.pid == 500)] | length' "$TMP/big.json")" 4096 \
+	"the first 4096 dma-buf fds of the process are listed"
+is "$(jq '.unheld.complete' "$TMP/big.json")" false "unheld buffers are not said to be complete"
+run --sysroot "$big" bufs
+[[ $out == *"Process 500: only 4096 of its 5000 dma-buf fds are listed (the limit per process)."* &&
+	$out == *"Process 500: its maps are larger than 16 MiB and were not read"* ]]
+ok $? "text says what was cut short"
+rss=$(cat "$TMP/rss")
+[ "$rss" -lt 65536 ]
+ok $? "bufs reads a 1 GiB maps in bounded memory (peak RSS $rss KiB < 64 MiB)"
 
 # Without bufinfo (no root, no debugfs): holders only, and it says so.
 rm "$s/sys/kernel/debug/dma_buf/bufinfo"
