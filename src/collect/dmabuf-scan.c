@@ -100,6 +100,11 @@ static void scan_fds(const struct rootfs *r, int pfd, DIR *fdd, int pid, struct 
 		rc->fd = fd;
 		snprintf(path, sizeof(path), "fdinfo/%d", fd);
 		n = rfs_read(r, pfd, path, text, sizeof(text));
+		if ((n == -ENOENT || n == -ESRCH) && rfs_as_live(r)) {
+			rv->n--;	/* closed since, or the process exited: simply gone */
+			listed--;
+			continue;
+		}
 		if (n < 0) {
 			rc->fi.exp_name.err = rc->fi.size.err = rc->fi.count.err = (int)n;
 			rc->fi.flags.err = (int)n;
@@ -120,7 +125,8 @@ static void scan_fds(const struct rootfs *r, int pfd, DIR *fdd, int pid, struct 
 }
 
 /* Mappings of dma-bufs: mark the fds mapped, add the buffers mapped only. */
-static void scan_maps(const struct rootfs *r, int pfd, int pid, struct recs *rv, size_t first,
+/* Whether the process is still there (a kernel thread or zombie has empty maps). */
+static bool scan_maps(const struct rootfs *r, int pfd, int pid, struct recs *rv, size_t first,
 		      struct di_bufset *s)
 {
 	const char *pos, *name;
@@ -131,8 +137,10 @@ static void scan_maps(const struct rootfs *r, int pfd, int pid, struct recs *rv,
 
 	if (n == -RFS_ETOOBIG)
 		cut(s, pid, DI_CUT_MAPS, MAPS_MAX, 0);
+	if ((n == -ENOENT || n == -ESRCH) && rfs_as_live(r))
+		return false;	/* every live process has maps: this one exited */
 	if (n < 0)
-		return;	/* no maps (kernel thread, exited): fds are what we have */
+		return true;	/* a snapshot without maps: fds are what we have */
 	pos = maps;
 	while (maps_next_dmabuf(&pos, &ino, &name, &name_len)) {
 		bool found = false;
@@ -156,6 +164,7 @@ static void scan_maps(const struct rootfs *r, int pfd, int pid, struct recs *rv,
 			rc->map_name = xstrndup(name, name_len);
 	}
 	free(maps);
+	return true;
 }
 
 static void scan_pid(const struct rootfs *r, int pid, struct recs *rv, struct di_bufset *s)
@@ -171,7 +180,7 @@ static void scan_pid(const struct rootfs *r, int pid, struct recs *rv, struct di
 		return;	/* exited meanwhile */
 	fdd = rfs_opendir(r, pfd, "fd");
 	if (!fdd) {
-		if (errno != ENOENT) {
+		if (errno != ENOENT && errno != ESRCH) {	/* else exited meanwhile */
 			s->procs_unreadable++;
 			if (!s->unreadable_err)
 				s->unreadable_err = -errno;
@@ -179,10 +188,18 @@ static void scan_pid(const struct rootfs *r, int pid, struct recs *rv, struct di
 		close(pfd);
 		return;
 	}
-	s->procs_scanned++;
 	scan_fds(r, pfd, fdd, pid, rv, s);
 	closedir(fdd);
-	scan_maps(r, pfd, pid, rv, first, s);
+	if (scan_maps(r, pfd, pid, rv, first, s)) {
+		s->procs_scanned++;
+	} else {
+		while (rv->n > first) {	/* it exited while read: simply gone */
+			fdinfo_free(&rv->v[rv->n - 1].fi);
+			free(rv->v[--rv->n].map_name);
+		}
+		while (s->n_cuts && s->cuts[s->n_cuts - 1].pid == pid)
+			s->n_cuts--;
+	}
 	close(pfd);
 }
 

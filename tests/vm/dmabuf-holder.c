@@ -22,6 +22,19 @@
  *	appends "fence signalled ID" or "fence error WHY".
  *   dmabuf-holder --run-as UID PROGRAM ARGS...
  *	Runs PROGRAM as UID (group UID, no supplementary groups).
+ *   dmabuf-holder --churn SECONDS OUTFILE
+ *	For SECONDS, or until SIGTERM, starts short-lived processes (at most 32 at once, a
+ *	millisecond apart) that live 2 to 20 ms: every one holds an inherited
+ *	vgem buffer, every fourth makes and holds one of its own. Writes
+ *	"holding INODE PID" (the inherited buffer, itself) to OUTFILE at the
+ *	start and "processes N own M" at the end.
+ *   dmabuf-holder --fds N OUTFILE
+ *	Raises its fd limit and holds N fds: N - 8 duplicates of /dev/null and
+ *	8 of one vgem buffer (its highest fds); writes "ready INODE FD..." (the
+ *	8) to OUTFILE and waits to be killed.
+ *   dmabuf-holder --measure PROGRAM ARGS...
+ *	Runs PROGRAM and prints "status S wall_ms W cpu_ms C maxrss_kib M" on
+ *	standard error (wait4()'s figures).
  */
 #include "config.h"
 
@@ -37,7 +50,10 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/dma-buf.h>
 #include <linux/videodev2.h>
@@ -307,6 +323,136 @@ static int run_as(int argc, char **argv)
 	return 127;
 }
 
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* A vgem buffer of its own, held until exit; 1 when made. */
+static int own_buffer(int card)
+{
+	char path[32];
+	uint32_t h;
+	int c;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", card);
+	c = open(path, O_RDWR | O_CLOEXEC);	/* a DRM file of its own */
+	return c >= 0 && dumb(c, &h) == 0 && export(c, h) >= 0;
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static int churn(const char *seconds, const char *outfile)
+{
+	double end = now_s() + atof(seconds);
+	unsigned long n = 0, own = 0, live = 0;
+	int card = vgem_card(), status, buf = -1;
+	uint32_t h;
+	FILE *out = fopen(outfile, "w");
+
+	if (card >= 0 && dumb(card, &h) == 0)
+		buf = export(card, h);
+	if (!out || buf < 0) {
+		fprintf(stderr, "dmabuf-holder: no vgem buffer to hold\n");
+		return 1;
+	}
+	fprintf(out, "holding %llu %d\n", inode_of(buf), (int)getpid());
+	fflush(out);
+	signal(SIGTERM, on_term);
+	while (now_s() < end && !stop) {
+		pid_t pid;
+
+		while (live >= 32 || (live && waitpid(-1, &status, WNOHANG) > 0)) {
+			if (live >= 32)
+				wait(&status);
+			live--;
+		}
+		pid = fork();
+		if (pid == 0) {
+			signal(SIGTERM, SIG_DFL);
+			if (n % 4 == 0 && !own_buffer(card))
+				_exit(1);
+			usleep(2000 + (useconds_t)(n * 7919 % 18000));
+			_exit(0);
+		}
+		if (pid > 0) {
+			n++;
+			live++;
+			own += n % 4 == 1;
+		}
+		usleep(1000);
+	}
+	while (wait(&status) > 0)
+		;
+	fprintf(out, "processes %lu own %lu\n", n, own);
+	return fclose(out) != 0;
+}
+
+static int many_fds(const char *count, const char *outfile)
+{
+	long n = atol(count);
+	struct rlimit rl = { (rlim_t)n + 64, (rlim_t)n + 64 };
+	int card = vgem_card(), null = open("/dev/null", O_RDONLY), buf = -1, dups[8];
+	uint32_t h;
+	FILE *out;
+
+	if (card >= 0 && dumb(card, &h) == 0)
+		buf = export(card, h);
+	if (n < 16 || buf < 0 || null < 0 || setrlimit(RLIMIT_NOFILE, &rl) < 0) {
+		fprintf(stderr, "dmabuf-holder: --fds %ld: %s\n", n, buf < 0 ? "no vgem buffer" :
+			strerror(errno));
+		return 1;
+	}
+	for (long i = 0; i < n - 8; i++)
+		if (dup(null) < 0) {
+			fprintf(stderr, "dmabuf-holder: dup: %s\n", strerror(errno));
+			return 1;
+		}
+	for (int i = 0; i < 8; i++)
+		if ((dups[i] = dup(buf)) < 0)
+			return 1;
+	close(buf);
+	out = fopen(outfile, "w");
+	if (!out)
+		return 1;
+	fprintf(out, "ready %llu", inode_of(dups[0]));
+	for (int i = 0; i < 8; i++)
+		fprintf(out, " %d", dups[i]);
+	fprintf(out, "\n");
+	fclose(out);
+	for (;;)
+		pause();
+}
+
+static int measure(char **argv)
+{
+	double t0 = now_s();
+	struct rusage ru;
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0)
+		return 1;
+	fprintf(stderr, "status %d wall_ms %.0f cpu_ms %.0f maxrss_kib %ld\n",
+		WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), (now_s() - t0) * 1e3,
+		(double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+		(double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3, ru.ru_maxrss);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 int main(int argc, char **argv)
 {
 	const char *kinds[] = { "named", "unnamed", "mapped", "kernel", "fenced" };
@@ -317,8 +463,15 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "--run-as") == 0)
 		return run_as(argc, argv);
+	if (argc == 4 && strcmp(argv[1], "--churn") == 0)
+		return churn(argv[2], argv[3]);
+	if (argc == 4 && strcmp(argv[1], "--fds") == 0)
+		return many_fds(argv[2], argv[3]);
+	if (argc > 2 && strcmp(argv[1], "--measure") == 0)
+		return measure(argv + 2);
 	if (argc != 2) {
-		fprintf(stderr, "usage: dmabuf-holder OUTFILE | --run-as UID PROGRAM ARGS...\n");
+		fprintf(stderr, "usage: dmabuf-holder OUTFILE | --run-as UID PROGRAM ARGS... | --churn SECONDS "
+			"OUTFILE | --fds N OUTFILE | --measure PROGRAM ARGS...\n");
 		return 2;
 	}
 	/* Blocked from the start: a signal sent early waits for fence_loop. */

@@ -3,14 +3,17 @@
 # come and go, while dmainspect reads: the bochs display (QEMU's 1234:1111,
 # in every configuration) is removed and rescanned in a loop
 # (/sys/bus/pci/devices/D/remove, /sys/bus/pci/rescan), and dmabuf-holder
-# processes (five vgem buffers each) start and are killed in another, and
-# the kernel log floods (debug records written to /dev/kmsg without the rate
+# processes (five vgem buffers each) start and are killed in another,
+# thousands of short-lived processes (dmabuf-holder --churn: 2-20 ms each,
+# every one holding a vgem buffer, every fourth one of its own) come and go
+# in a third, and the kernel log floods (debug records written to /dev/kmsg without the rate
 # limit, kernel.printk_devkmsg=on) in a third, while list, iommu, advise,
 # bufs and report run again and again. Every run exits 0 (or
 # 3 with its reason on stderr) and prints JSON that jq reads; the device is
 # shown whole or not at all: its ids, class, revision and DMA masks each
 # have a value or an error saying why (never a device whose directory went
-# away mid-read shown without them); bufs' totals per exporter add up to the
+# away mid-read shown without them); bufs exits 0 and says nothing of the
+# processes that vanished, and its totals per exporter add up to the
 # buffers it lists; each report ends within REPORT_LIMIT seconds and its
 # bundle replays. Runs last: the
 # device it unplugs is back (rescanned) when it ends. It runs on one
@@ -70,6 +73,15 @@ churn=$!
 	done
 ) &
 holders=$!
+# Until it is told to stop (SIGTERM), after the last run.
+dmabuf-holder --churn $((seconds + 600)) "$work/churn" 2>"$work/churn.err" &
+shortlived=$!
+# Its buffer is held before the first run.
+i=0
+while ! grep -q '^holding' "$work/churn" 2>/dev/null && kill -0 "$shortlived" 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 devkmsg=$(cat /proc/sys/kernel/printk_devkmsg 2>/dev/null || echo ratelimit)
 echo on >/proc/sys/kernel/printk_devkmsg 2>/dev/null || true
 (
@@ -90,7 +102,7 @@ whole() {
 		 "coherent_dma_mask_bits"][] | select($x[.] == null and $x[. + "_error"] == null)' "$1"
 }
 
-runs=0 bad_status=0 bad_json=0 half=0 seen=0 absent=0 partial=0 bad_totals=0 bufs_seen=0
+runs=0 bad_status=0 bad_json=0 half=0 seen=0 absent=0 partial=0 bad_totals=0 bufs_seen=0 bufs_noisy=0 bufs_missed=0
 diag=$work/diag
 : >"$diag"
 # one NAME ARGS...: a run, judged.
@@ -114,6 +126,10 @@ one() {
 	fi
 	case $_n in
 	bufs)
+		if [ "$_rc" != 0 ] || [ -s "$work/err" ]; then
+			bufs_noisy=$((bufs_noisy + 1))
+			echo "bufs: exit status $_rc: $(head -c 300 "$work/err")" >>"$diag"
+		fi
 		if ! jq -e '([.exporters[].count] | add // 0) == (.buffers | length) and
 			([.exporters[].bytes] | add // 0) == ([.buffers[].size // 0] | add // 0)' \
 			"$work/out" >/dev/null; then
@@ -121,6 +137,16 @@ one() {
 			echo "bufs: totals per exporter differ from the buffers listed" >>"$diag"
 		fi
 		bufs_seen=$((bufs_seen + $(jq '.buffers | length' "$work/out")))
+		# The buffer the churn's parent holds throughout, with it among its holders.
+		read -r _ _ino _pid <"$work/churn" 2>/dev/null || _ino=
+		if [ -n "$_ino" ] && ! jq -e --argjson i "$_ino" --argjson p "$_pid" \
+			'any(.buffers[]; .inode == $i and any(.holders[]; .pid == $p))' "$work/out" >/dev/null; then
+			bufs_missed=$((bufs_missed + 1))
+			echo "bufs: buffer $_ino, held by $_pid throughout, not listed with it:" \
+				"$(jq -c --argjson i "$_ino" '[.scan, (.buffers[] | select(.inode == $i) |
+					[.exporter, (.holders | length), ([.holders[].pid] | unique | .[:5])])]' \
+					"$work/out" | head -c 600)" >>"$diag"
+		fi
 		;;
 	list | advise)
 		_lack=$(whole "$work/out")
@@ -166,6 +192,11 @@ touch "$work/stop"
 wait "$churn" || true
 wait "$holders" || true
 wait "$flood" || true
+kill -TERM "$shortlived" 2>/dev/null || true
+wait "$shortlived" || true
+procs=$(awk '$1 == "processes" { print $2 }' "$work/churn" 2>/dev/null)
+own=$(awk '$1 == "processes" { print $4 }' "$work/churn" 2>/dev/null)
+[ -n "$procs" ] || procs="none ($(head -c 200 "$work/churn.err"))"
 echo "$devkmsg" >/proc/sys/kernel/printk_devkmsg 2>/dev/null || true
 records=$(cat "$work/flood" 2>/dev/null || echo 0)
 cycles=$(wc -l <"$work/cycles" 2>/dev/null || echo 0)
@@ -174,7 +205,8 @@ held=$(wc -l <"$work/holders" 2>/dev/null || echo 0)
 tap_diag "$runs runs over ${seconds} s while $dev was removed and rescanned $cycles times;" \
 	"$dev shown whole $seen times, absent $absent times; $partial runs exited 3 with a reason;" \
 	"$bundles bundles written, the slowest report in $report_slowest s;" \
-	"$held dma-buf holders came and went, bufs saw $bufs_seen buffers;" \
+	"$held dma-buf holders and $procs short-lived processes ($own with a buffer of their own)" \
+	"came and went, bufs saw $bufs_seen buffers;" \
 	"$records records flooded the kernel log"
 ok_if() { if [ "$1" = 0 ]; then tap_ok "$2"; else tap_fail "$2" "$(head -n 10 "$diag")"; fi; }
 ok_if "$bad_status" "under churn every run exits 0, or 3 with its reason ($runs runs)"
@@ -182,15 +214,19 @@ ok_if "$bad_json" "under churn every run prints JSON"
 ok_if "$half" "under churn $dev is shown whole or not at all"
 ok_if "$replays_bad" "under churn every bundle replays ($bundles bundles)"
 ok_if "$bad_totals" "under churn bufs' totals per exporter add up to the buffers it lists"
+ok_if "$bufs_noisy" "under churn bufs exits 0 and says nothing of the processes that vanished"
+ok_if "$bufs_missed" "under churn bufs lists the buffer held throughout, with its holder"
 if [ "$report_slowest" -le "$report_limit" ]; then
 	tap_ok "under a kernel-log flood every report ends within $report_limit s ($report_slowest s)"
 else
 	tap_fail "under a kernel-log flood every report ends within $report_limit s ($report_slowest s)"
 fi
-if [ "$cycles" -ge 5 ] && [ "$held" -ge 5 ] && [ "$records" -ge 1000 ] && [ "$runs" -ge 5 ]; then
-	tap_ok "the churn happened while dmainspect ran ($cycles removals, $held holders, $records log records, $runs runs)"
+_what="($cycles removals, $held holders, $procs short-lived processes, $records log records, $runs runs)"
+if [ "$cycles" -ge 5 ] && [ "$held" -ge 5 ] && [ "$records" -ge 1000 ] && [ "$runs" -ge 5 ] &&
+	[ "${procs%% *}" -ge 1000 ] 2>/dev/null; then
+	tap_ok "the churn happened while dmainspect ran $_what"
 else
-	tap_fail "the churn happened while dmainspect ran ($cycles removals, $held holders, $records log records, $runs runs)"
+	tap_fail "the churn happened while dmainspect ran $_what"
 fi
 i=0
 while [ ! -e "$pci/$dev" ] && [ $i -lt 50 ]; do
