@@ -323,7 +323,7 @@ static int copy_member(struct tar_in *t, int dfd, const char *base, uint64_t *by
 	while ((n = tar_in_read(t, buf, sizeof(buf))) > 0) {
 		*bytes += (uint64_t)n;
 		if (write(fd, buf, (size_t)n) != n) {
-			n = -EIO;
+			n = errno == ENOSPC || errno == EDQUOT ? -errno : -EIO;
 			break;
 		}
 	}
@@ -379,11 +379,13 @@ static int extract_members(struct tar_in *t, int top, struct parent_cache *pc, s
 			(*skipped)++;	/* a duplicate: the first one stays */
 			continue;
 		}
-		if (err == -EBADMSG)
+		if (err == -EBADMSG || err == -EFBIG)
 			return fail(why, cap, err, "%s", t->why);
 		if (err < 0)
 			return fail(why, cap, err, "member '%s': %s", path, strerror(-err));
 	}
+	if (ret == -EFBIG)
+		return fail(why, cap, ret, "%s", t->why);
 	if (ret == -EBADMSG && !members)
 		return fail(why, cap, ret, "neither a directory nor a report bundle (%s)", t->why);
 	if (ret == -EBADMSG)

@@ -299,8 +299,14 @@ static ssize_t in_raw(struct tar_in *t, void *buf, size_t len)
 		ret = lzma_code(&t->z, t->eof_in ? LZMA_FINISH : LZMA_RUN);
 		if (ret == LZMA_STREAM_END)
 			break;
-		if (ret == LZMA_MEMLIMIT_ERROR)
-			return bad(t, "the xz stream needs more memory than allowed");
+		if (ret == LZMA_MEMLIMIT_ERROR) {
+			snprintf(t->why_buf, sizeof(t->why_buf), "the xz stream needs %llu MiB of memory to "
+				 "decompress, more than the %llu MiB of memory allowed",
+				 (unsigned long long)(lzma_memusage(&t->z) + (1 << 20) - 1) >> 20,
+				 (unsigned long long)lzma_memlimit_get(&t->z) >> 20);
+			t->why = t->why_buf;
+			return -EFBIG;
+		}
 		if (ret == LZMA_FORMAT_ERROR)
 			return bad(t, "not an xz-compressed file");
 		if (ret == LZMA_MEM_ERROR)

@@ -53,13 +53,17 @@ struct tar_in {
 	uint64_t size;
 	char path[PATH_MAX];
 	char link[PATH_MAX];
-	const char *why;	/* what was wrong, when a call failed with -EBADMSG */
+	const char *why;	/* what was wrong, when a call failed with -EBADMSG or -EFBIG */
+	char why_buf[128];	/* where why is made up */
 	uint8_t in[65536];
 };
 
 /* memlimit: the most memory the xz decoder may use. */
 int tar_in_open(struct tar_in *t, int fd, uint64_t memlimit);
-/* Next member: 1, 0 at the end, -errno (-EBADMSG: t->why says what). */
+/*
+ * Next member: 1, 0 at the end, -errno (-EBADMSG, malformed, and -EFBIG, over
+ * the decoder's memory limit: t->why says what).
+ */
 int tar_in_next(struct tar_in *t);
 /* Data of the current member: bytes read, 0 at its end, -errno. */
 ssize_t tar_in_read(struct tar_in *t, void *buf, size_t len);

@@ -423,6 +423,47 @@ t.close()
 EOF
 }
 
+# xz bombs. Three honest members of 200 MiB of zeros (under 200 KiB
+# compressed): the third would take the bundle over 512 MiB and is refused
+# by its header, before it is written.
+"$PYTHON" - "$TMP/bomb.tar.xz" <<EOF
+import lzma, sys, tarfile
+class Zeros:
+    def __init__(self, n): self.n = n
+    def read(self, k=-1):
+        k = self.n if k < 0 else min(k, self.n)
+        self.n -= k
+        return bytes(k)
+with lzma.open(sys.argv[1], "wb", preset=0) as z, tarfile.open(fileobj=z, mode="w", format=tarfile.PAX_FORMAT) as t:
+    for k in range(3):
+        i = tarfile.TarInfo("$top/sysroot/zeros%d" % k)
+        i.size = 200 << 20
+        t.addfile(i, Zeros(i.size))
+EOF
+start=$(date +%s)
+run --sysroot "$TMP/bomb.tar.xz" list
+diag "xz bomb: $(stat -c %s "$TMP/bomb.tar.xz") bytes for 600 MiB; refused in $(($(date +%s) - start)) s"
+is "$rc" 2 "an xz bomb (600 MiB of zeros): refused"
+[[ $err == *"member '$top/sysroot/zeros2' (209715200 bytes) takes the bundle over the 512 MiB limit"* ]]
+ok $? "an xz bomb: the member that crosses the limit and the limit are named"
+tmpdir_empty "an xz bomb"
+# An xz stream whose header asks for a 1.5 GiB dictionary: the decoder's
+# memory limit refuses it before it allocates anything.
+"$PYTHON" - "$TMP/dict.tar.xz" <<'EOF'
+import lzma, struct, sys, zlib
+x = bytearray(lzma.compress(b"\0" * 10240, check=lzma.CHECK_CRC64, filters=[{"id": lzma.FILTER_LZMA2, "preset": 0}]))
+size = (x[12] + 1) * 4                  # the block header, after the 12-byte stream header
+assert x[14] == 0x21                    # one filter, LZMA2: its one property byte is the dictionary size
+x[16] = 37                              # 37: 1.5 GiB
+x[12 + size - 4:12 + size] = struct.pack("<I", zlib.crc32(bytes(x[12:12 + size - 4])))
+open(sys.argv[1], "wb").write(x)
+EOF
+run --sysroot "$TMP/dict.tar.xz" list
+is "$rc" 2 "an xz stream asking for a 1.5 GiB dictionary: refused"
+[[ $err == *": the xz stream needs "*" MiB of memory to decompress, more than the 256 MiB of memory allowed" ]]
+ok $? "an xz stream asking for a 1.5 GiB dictionary: the memory limit is named ($err)"
+tmpdir_empty "an xz stream asking for a 1.5 GiB dictionary"
+
 # Shapes a bundle may take; each is replayed (or refused) and leaves nothing.
 one_file deep '"d/" * 2000 + "f"'
 run --sysroot "$TMP/deep.tar.xz" list

@@ -412,12 +412,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		while ((n = tar_in_read(&t, buf, sizeof(buf))) > 0)
 			got += (uint64_t)n;
-		if (got > t.size || (n < 0 && n != -EBADMSG))
+		if (got > t.size || (n < 0 && n != -EBADMSG && n != -EFBIG) || (n < 0 && !t.why))
 			abort();
 		if (++members > size / 512 + 1)
 			abort();
 	}
-	if ((ret == -EBADMSG && !t.why) || (ret < 0 && ret != -EBADMSG))
+	if (ret < 0 && ((ret != -EBADMSG && ret != -EFBIG) || !t.why))
 		abort();
 	tar_in_close(&t);
 	return 0;
