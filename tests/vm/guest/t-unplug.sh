@@ -15,7 +15,7 @@
 # away mid-read shown without them); bufs exits 0 and says nothing of the
 # processes that vanished, and its totals per exporter add up to the
 # buffers it lists; each report ends within REPORT_LIMIT seconds and its
-# bundle replays. Runs last: the
+# bundle stays under report's size limit and replays. Runs last: the
 # device it unplugs is back (rescanned) when it ends. It runs on one
 # configuration of each kernel, intel-lazy and arm-smmu (every series has
 # one of them), for DMAINSPECT_UNPLUG_SECONDS (30); elsewhere it has no tests.
@@ -163,7 +163,7 @@ one() {
 }
 
 end=$(($(date +%s) + seconds))
-bundles=0 replays_bad=0 rounds=0 report_slowest=0
+bundles=0 replays_bad=0 rounds=0 report_slowest=0 bundle_largest=0 bundles_big=0
 while [ "$(date +%s)" -lt "$end" ]; do
 	rounds=$((rounds + 1))
 	one list list --json
@@ -178,6 +178,13 @@ while [ "$(date +%s)" -lt "$end" ]; do
 		[ "$t" -gt "$report_slowest" ] && report_slowest=$t
 		if [ -s "$work/b.tar.xz" ]; then
 			bundles=$((bundles + 1))
+			# Its uncompressed bytes, under report's default --max-size (64 MiB).
+			_size=$(unxz -c "$work/b.tar.xz" 2>/dev/null | wc -c)
+			[ "$_size" -gt "$bundle_largest" ] && bundle_largest=$_size
+			if [ "$_size" -eq 0 ] || [ "$_size" -gt $((64 << 20)) ]; then
+				bundles_big=$((bundles_big + 1))
+				echo "report: the bundle holds $_size bytes uncompressed" >>"$diag"
+			fi
 			_rc=0
 			"$DMAINSPECT" --sysroot "$work/b.tar.xz" list --json >"$work/replay" 2>"$work/err" ||
 				_rc=$?
@@ -213,6 +220,7 @@ ok_if "$bad_status" "under churn every run exits 0, or 3 with its reason ($runs 
 ok_if "$bad_json" "under churn every run prints JSON"
 ok_if "$half" "under churn $dev is shown whole or not at all"
 ok_if "$replays_bad" "under churn every bundle replays ($bundles bundles)"
+ok_if "$bundles_big" "under a kernel-log flood every bundle stays under 64 MiB uncompressed (largest $bundle_largest bytes)"
 ok_if "$bad_totals" "under churn bufs' totals per exporter add up to the buffers it lists"
 ok_if "$bufs_noisy" "under churn bufs exits 0 and says nothing of the processes that vanished"
 ok_if "$bufs_missed" "under churn bufs lists the buffer held throughout, with its holder"
