@@ -82,6 +82,19 @@ vm_config() {
 	done
 }
 
+# only_on WHAT CONFIG...: unless this guest runs one of the configurations,
+# say that WHAT runs only there and end the script (no tests).
+only_on() {
+	_what=$1
+	shift
+	for _c in "$@"; do
+		[ "$_c" = "$(vm_config)" ] && return 0
+	done
+	tap_diag "$_what: only on $*, not on $(vm_config)"
+	tap_done
+	exit 0
+}
+
 # cmdline_has WORD: WORD is one of the words of /proc/cmdline.
 cmdline_has() {
 	read -r _cl </proc/cmdline

@@ -13,20 +13,12 @@
 set -eu
 # shellcheck source=tests/vm/guest/lib.sh
 . "$(dirname "$0")/lib.sh"
+only_on "the process tests" intel-lazy arm-smmu
 
 DMAINSPECT=${DMAINSPECT:-dmainspect}
 work=$(mktemp -d)
 nfds=${DMAINSPECT_PROCS_FDS:-1000000}
 rss_limit_kib=65536
-
-case $(vm_config) in
-intel-lazy | arm-smmu) ;;
-*)
-	tap_diag "the process tests run on intel-lazy and arm-smmu, not on $(vm_config)"
-	tap_done
-	exit 0
-	;;
-esac
 
 # --- a process with a million fds ---
 dmabuf-holder --fds "$nfds" "$work/fds" 2>"$work/fds.err" &

@@ -23,21 +23,13 @@
 set -eu
 # shellcheck source=tests/vm/guest/lib.sh
 . "$(dirname "$0")/lib.sh"
+only_on "the unplug test" intel-lazy arm-smmu
 
 DMAINSPECT=${DMAINSPECT:-dmainspect}
 work=$(mktemp -d)
 pci=/sys/bus/pci/devices
 seconds=${DMAINSPECT_UNPLUG_SECONDS:-30}
 report_limit=60
-
-case $(vm_config) in
-intel-lazy | arm-smmu) ;;
-*)
-	tap_diag "the unplug test runs on intel-lazy and arm-smmu, not on $(vm_config)"
-	tap_done
-	exit 0
-	;;
-esac
 
 dev=
 for d in "$pci"/*; do
