@@ -131,7 +131,6 @@ struct di_exporter_total {
 	long long bytes;
 };
 
-/* Everything `bufs` found. */
 /* A process bufs read only in part, and what it left out. */
 struct di_cut {
 	int pid;
@@ -140,6 +139,7 @@ struct di_cut {
 	unsigned long long beyond;	/* dma-buf fds not listed (maps: 0, unknown) */
 };
 
+/* Everything `bufs` found. */
 struct di_bufset {
 	struct di_dmabuf *bufs;
 	size_t n_bufs;

@@ -124,8 +124,11 @@ static void scan_fds(const struct rootfs *r, int pfd, DIR *fdd, int pid, struct 
 		cut(s, pid, DI_CUT_DMABUF_FDS, FDS_MAX, beyond);
 }
 
-/* Mappings of dma-bufs: mark the fds mapped, add the buffers mapped only. */
-/* Whether the process is still there (a kernel thread or zombie has empty maps). */
+/*
+ * Mappings of dma-bufs: mark the fds mapped, add the buffers mapped only.
+ * Returns whether the process is still there (a kernel thread or a zombie
+ * has empty maps; one that exited has none).
+ */
 static bool scan_maps(const struct rootfs *r, int pfd, int pid, struct recs *rv, size_t first,
 		      struct di_bufset *s)
 {

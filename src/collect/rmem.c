@@ -41,7 +41,9 @@ static uint32_t read_cells_prop(const struct rootfs *r, const char *node, const 
 	unsigned char b[5];	/* rfs_read() keeps a byte for its NUL */
 	uint64_t v;
 
-	return read_prop(r, node, prop, b, sizeof(b)) == 4 && dt_cells(b, 4, 1, &v) ? (uint32_t)v : dflt;
+	if (read_prop(r, node, prop, b, sizeof(b)) != 4 || !dt_cells(b, 4, 1, &v))
+		return dflt;
+	return (uint32_t)v;
 }
 
 static void read_node(struct di_system *sys, const char *name, uint32_t ac, uint32_t sc)
@@ -172,9 +174,11 @@ static void device_regions(struct di_system *sys, struct di_device *d)
 	if (n < 0 && n != -ENOENT)
 		note_unreadable(sys, "a device-tree memory-region", (int)n, d->name);
 	for (ssize_t i = 0; i + 4 <= n; i += 4) {
-		uint64_t ph;
-		struct di_rmem *m = dt_cells(buf + i, 4, 1, &ph) ? rmem_by_phandle(sys, (uint32_t)ph) : NULL;
+		uint64_t ph = 0;
+		struct di_rmem *m;
 
+		dt_cells(buf + i, 4, 1, &ph);	/* four bytes are there */
+		m = rmem_by_phandle(sys, (uint32_t)ph);
 		if (!m)
 			continue;
 		strv_add(&d->memory_regions, m->name);
