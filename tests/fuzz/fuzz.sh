@@ -14,6 +14,7 @@
 # finds in tests/fuzz/work/<target>/, writes crashing inputs to
 # tests/fuzz/findings/ and prints executions, time and coverage per target.
 # DMAINSPECT_FUZZ_TARGETS narrows the run to some targets.
+# shellcheck disable=SC2046 # fixture paths have no spaces: one seed a word
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir/build}"
@@ -27,7 +28,11 @@ corpus=$top_srcdir/tests/fuzz/corpus
 i=0
 failed=0
 seeds=$(mktemp -d) || exit 99
-trap 'rm -rf "$seeds"' EXIT
+tmpwork=
+# Killed too (make's ^C, a timeout), it leaves nothing behind.
+trap 'rm -rf "$seeds" ${tmpwork:+"$tmpwork"}' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # libfuzzer TARGET SEED...: libFuzzer's run over a work corpus made of the
 # seeds, and corpus/TARGET read-only beside it. Prints the TAP line's text.
@@ -43,6 +48,7 @@ libfuzzer() {
 		[ "$t" != kmsg ] || limit+=(-max_len=4096)
 	else
 		work=$(mktemp -d) || return 1
+		tmpwork=$work
 		limit=(-runs="$n" -seed=1)
 	fi
 	mkdir -p "$work" "$findings" || return 1
@@ -56,6 +62,7 @@ libfuzzer() {
 		"${dirs[@]}" 2>&1)
 	rc=$?
 	[ -n "$seconds$runs" ] || rm -rf "$work"
+	tmpwork=
 	if [ $rc -ne 0 ]; then
 		printf '%s\n' "$out" | tail -n 30
 		return $rc
@@ -77,6 +84,7 @@ dt_seeds() {
 		[ -f "$node/size" ] && size=$(stat -c %s "$node/size")
 		k=$((k + 1))
 		{
+			# shellcheck disable=SC2059 # the format is the four octal escapes
 			printf "\\$(printf %o "${ac:-2}")\\$(printf %o "${sc:-1}")\\$(printf %o "$reg")\\$(printf %o "$size")"
 			cat "$node/reg" "$node/size" "$node/compatible" 2>/dev/null
 		} >"$seeds/dt-$k"
