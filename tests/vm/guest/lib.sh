@@ -95,6 +95,17 @@ only_on() {
 	exit 0
 }
 
+# wait_line FILE REGEX PID TENTHS: wait while PID lives, at most TENTHS
+# tenths of a second, for a line of FILE to match REGEX; whether one did.
+wait_line() {
+	_i=0
+	while ! grep -q "$2" "$1" 2>/dev/null && kill -0 "$3" 2>/dev/null && [ $_i -lt "$4" ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	grep -q "$2" "$1" 2>/dev/null
+}
+
 # cmdline_has WORD: WORD is one of the words of /proc/cmdline.
 cmdline_has() {
 	read -r _cl </proc/cmdline

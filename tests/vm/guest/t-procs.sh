@@ -23,12 +23,7 @@ rss_limit_kib=65536
 # --- a process with a million fds ---
 dmabuf-holder --fds "$nfds" "$work/fds" 2>"$work/fds.err" &
 fpid=$!
-i=0
-while ! grep -q '^ready' "$work/fds" 2>/dev/null && kill -0 "$fpid" 2>/dev/null && [ $i -lt 1800 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if ! grep -q '^ready' "$work/fds" 2>/dev/null; then
+if ! wait_line "$work/fds" '^ready' "$fpid" 1800; then
 	tap_fail "a process holds $nfds fds" "$(cat "$work/fds.err" 2>/dev/null)"
 	kill "$fpid" 2>/dev/null || true
 	tap_done

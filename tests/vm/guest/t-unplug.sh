@@ -69,11 +69,7 @@ holders=$!
 dmabuf-holder --churn $((seconds + 600)) "$work/churn" 2>"$work/churn.err" &
 shortlived=$!
 # Its buffer is held before the first run.
-i=0
-while ! grep -q '^holding' "$work/churn" 2>/dev/null && kill -0 "$shortlived" 2>/dev/null && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_line "$work/churn" '^holding' "$shortlived" 100 || true
 devkmsg=$(cat /proc/sys/kernel/printk_devkmsg 2>/dev/null || echo ratelimit)
 echo on >/proc/sys/kernel/printk_devkmsg 2>/dev/null || true
 (
