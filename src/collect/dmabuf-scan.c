@@ -55,12 +55,18 @@ static struct rec *rec_new(struct recs *rv)
 	return &rv->v[rv->n++];
 }
 
+/* Forget the records from FIRST on. */
+static void recs_drop(struct recs *rv, size_t first)
+{
+	for (; rv->n > first; rv->n--) {
+		fdinfo_free(&rv->v[rv->n - 1].fi);
+		free(rv->v[rv->n - 1].map_name);
+	}
+}
+
 static void recs_free(struct recs *rv)
 {
-	for (size_t i = 0; i < rv->n; i++) {
-		fdinfo_free(&rv->v[i].fi);
-		free(rv->v[i].map_name);
-	}
+	recs_drop(rv, 0);
 	free(rv->v);
 }
 
@@ -71,9 +77,9 @@ static void cut(struct di_bufset *s, int pid, int what, unsigned long long limit
 	s->cuts[s->n_cuts++] = (struct di_cut){ pid, what, limit, beyond };
 }
 
-/* The fds of one process that are dma-bufs, the first FDS_MAX of them. */
-static void scan_fds(const struct rootfs *r, int pfd, DIR *fdd, int pid, struct recs *rv,
-		     struct di_bufset *s)
+/* The fds of one process that are dma-bufs, the first FDS_MAX of them; returns how many more. */
+static unsigned long long scan_fds(const struct rootfs *r, int pfd, DIR *fdd, int pid,
+				   struct recs *rv)
 {
 	unsigned long long listed = 0, beyond = 0;
 	struct dirent *de;
@@ -94,17 +100,14 @@ static void scan_fds(const struct rootfs *r, int pfd, DIR *fdd, int pid, struct 
 			beyond++;
 			continue;
 		}
+		snprintf(path, sizeof(path), "fdinfo/%d", fd);
+		n = rfs_read(r, pfd, path, text, sizeof(text));
+		if ((n == -ENOENT || n == -ESRCH) && rfs_as_live(r))
+			continue;	/* closed since, or the process exited: simply gone */
 		listed++;
 		rc = rec_new(rv);
 		rc->pid = pid;
 		rc->fd = fd;
-		snprintf(path, sizeof(path), "fdinfo/%d", fd);
-		n = rfs_read(r, pfd, path, text, sizeof(text));
-		if ((n == -ENOENT || n == -ESRCH) && rfs_as_live(r)) {
-			rv->n--;	/* closed since, or the process exited: simply gone */
-			listed--;
-			continue;
-		}
 		if (n < 0) {
 			rc->fi.exp_name.err = rc->fi.size.err = rc->fi.count.err = (int)n;
 			rc->fi.flags.err = (int)n;
@@ -120,17 +123,16 @@ static void scan_fds(const struct rootfs *r, int pfd, DIR *fdd, int pid, struct 
 			rc->ino_known = true;
 		}
 	}
-	if (beyond)
-		cut(s, pid, DI_CUT_DMABUF_FDS, FDS_MAX, beyond);
+	return beyond;
 }
 
 /*
  * Mappings of dma-bufs: mark the fds mapped, add the buffers mapped only.
- * Returns whether the process is still there (a kernel thread or a zombie
- * has empty maps; one that exited has none).
+ * Returns 0, 1 when the maps are over MAPS_MAX (not read), -1 when the
+ * process is gone (a kernel thread or a zombie has empty maps; one that
+ * exited has none).
  */
-static bool scan_maps(const struct rootfs *r, int pfd, int pid, struct recs *rv, size_t first,
-		      struct di_bufset *s)
+static int scan_maps(const struct rootfs *r, int pfd, int pid, struct recs *rv, size_t first)
 {
 	const char *pos, *name;
 	unsigned long long ino;
@@ -139,11 +141,11 @@ static bool scan_maps(const struct rootfs *r, int pfd, int pid, struct recs *rv,
 	ssize_t n = rfs_read_alloc(r, pfd, "maps", MAPS_MAX, &maps);
 
 	if (n == -RFS_ETOOBIG)
-		cut(s, pid, DI_CUT_MAPS, MAPS_MAX, 0);
+		return 1;
 	if ((n == -ENOENT || n == -ESRCH) && rfs_as_live(r))
-		return false;	/* every live process has maps: this one exited */
+		return -1;	/* every live process has maps: this one exited */
 	if (n < 0)
-		return true;	/* a snapshot without maps: fds are what we have */
+		return 0;	/* a snapshot without maps: fds are what we have */
 	pos = maps;
 	while (maps_next_dmabuf(&pos, &ino, &name, &name_len)) {
 		bool found = false;
@@ -167,14 +169,15 @@ static bool scan_maps(const struct rootfs *r, int pfd, int pid, struct recs *rv,
 			rc->map_name = xstrndup(name, name_len);
 	}
 	free(maps);
-	return true;
+	return 0;
 }
 
 static void scan_pid(const struct rootfs *r, int pid, struct recs *rv, struct di_bufset *s)
 {
 	char path[32];
 	size_t first = rv->n;
-	int pfd;
+	unsigned long long beyond;
+	int pfd, maps;
 	DIR *fdd;
 
 	snprintf(path, sizeof(path), "proc/%d", pid);
@@ -191,17 +194,17 @@ static void scan_pid(const struct rootfs *r, int pid, struct recs *rv, struct di
 		close(pfd);
 		return;
 	}
-	scan_fds(r, pfd, fdd, pid, rv, s);
+	beyond = scan_fds(r, pfd, fdd, pid, rv);
 	closedir(fdd);
-	if (scan_maps(r, pfd, pid, rv, first, s)) {
-		s->procs_scanned++;
+	maps = scan_maps(r, pfd, pid, rv, first);
+	if (maps < 0) {
+		recs_drop(rv, first);	/* it exited while read: simply gone */
 	} else {
-		while (rv->n > first) {	/* it exited while read: simply gone */
-			fdinfo_free(&rv->v[rv->n - 1].fi);
-			free(rv->v[--rv->n].map_name);
-		}
-		while (s->n_cuts && s->cuts[s->n_cuts - 1].pid == pid)
-			s->n_cuts--;
+		s->procs_scanned++;
+		if (beyond)
+			cut(s, pid, DI_CUT_DMABUF_FDS, FDS_MAX, beyond);
+		if (maps)
+			cut(s, pid, DI_CUT_MAPS, MAPS_MAX, 0);
 	}
 	close(pfd);
 }
