@@ -21,39 +21,6 @@ static void advise_help(FILE *out)
 		"Paths: direct, iommu-lazy, iommu-strict, bounce, owned, blocked.\n");
 }
 
-/* Keep only the named devices; report the names that match none. */
-static void select_devices(struct di_system *sys, int argc, char **argv, int *missing)
-{
-	bool *keep = xcalloc(sys->n_devs + 1, sizeof(bool));
-	size_t n = 0;
-
-	for (int i = 1; i < argc; i++) {
-		bool found = false;
-
-		for (size_t k = 0; k < sys->n_devs; k++) {
-			const struct di_device *d = &sys->devs[k];
-
-			if (strcmp(d->name, argv[i]) == 0 || strcmp(d->path, argv[i]) == 0 ||
-			    strv_contains(&d->drm_nodes, argv[i])) {
-				keep[k] = true;
-				found = true;
-			}
-		}
-		if (!found) {
-			di_err("advise: %s: no such device (see 'dmainspect list')", argv[i]);
-			(*missing)++;
-		}
-	}
-	for (size_t k = 0; k < sys->n_devs; k++) {
-		if (keep[k])
-			sys->devs[n++] = sys->devs[k];
-		else
-			device_free(&sys->devs[k]);
-	}
-	sys->n_devs = n;
-	free(keep);
-}
-
 static int advise_run(struct di_ctx *ctx, int argc, char **argv)
 {
 	struct di_system sys;
@@ -67,7 +34,7 @@ static int advise_run(struct di_ctx *ctx, int argc, char **argv)
 	}
 	system_conclude(&sys);
 	if (argc > 1)
-		select_devices(&sys, argc, argv, &missing);
+		select_devices(&sys, argc - 1, argv + 1, "advise", &missing);
 	advise_system(&sys);
 	if (ctx->ro.json) {
 		err = render_devices(&sys, &ctx->ro);

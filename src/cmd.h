@@ -43,10 +43,24 @@ struct command {
 	int (*option)(struct di_ctx *ctx, int opt, const char *arg);
 	/* argv[0] is the command name, then the operands. */
 	int (*run)(struct di_ctx *ctx, int argc, char **argv);
+	/*
+	 * Operands after "--" are a program to run: option parsing stops
+	 * there and run() gets the "--" among its operands.
+	 */
+	bool takes_program;
+	/* Reads only the running kernel, for a time: no --sysroot, not in report. */
+	bool live_only;
 };
 
 /* "dmainspect: ..." on stderr, after what stdout holds so far (cmd.c). */
 void di_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Keep only the devices NAMES name (sysfs name, sysfs path or DRM node);
+ * "CMD: NAME: no such device" for each that names none, counted in *missing.
+ */
+void select_devices(struct di_system *sys, int n_names, char **names, const char *cmd,
+		    int *missing);
 
 /* Run of a command without operands: collect, conclude, advise, render; an exit status. */
 int run_system_command(struct di_ctx *ctx, int argc, char **argv,
@@ -59,4 +73,5 @@ extern const struct command cmd_buf;
 extern const struct command cmd_bufs;
 extern const struct command cmd_advise;
 extern const struct command cmd_report;
+extern const struct command cmd_trace;
 

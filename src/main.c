@@ -27,6 +27,7 @@ static const struct command *const commands[] = {
 	&cmd_bufs,
 	&cmd_advise,
 	&cmd_report,
+	&cmd_trace,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -135,7 +136,7 @@ static int run_command(const struct command *c, struct di_ctx *ctx, int argc, ch
 	struct option longopts[32];
 	char shortopts[64] = ":";
 	size_t n = 0, s = 1;
-	int opt;
+	int opt, nopt = argc;
 
 	for (const struct cmd_option *o = c->options; o && o->name && n < 31; o++, n++) {
 		longopts[n] = (struct option){ o->name, o->arg ? required_argument : no_argument,
@@ -147,10 +148,14 @@ static int run_command(const struct command *c, struct di_ctx *ctx, int argc, ch
 		}
 	}
 	longopts[n] = (struct option){ 0 };
+	/* A program to run ends the options at "--", which run() then sees. */
+	for (int i = 1; c->takes_program && i < nopt; i++)
+		if (strcmp(argv[i], "--") == 0)
+			nopt = i;
 	/* GNU getopt permutes: options may follow operands. */
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+	while ((opt = getopt_long(nopt, argv, shortopts, longopts, NULL)) != -1) {
 		if (opt == '?' || opt == ':') {
 			if (optopt)
 				di_err("%s: %s option '-%c'", c->name,
@@ -342,6 +347,11 @@ int main(int argc, char **argv)
 	ret = command_argv(&g);
 	if (ret != EXIT_OK)
 		return ret;
+	if (g.cmd->live_only && ctx.sysroot) {
+		di_err("%s: reads the running kernel only; --sysroot cannot be used with it",
+		       g.cmd->name);
+		return EXIT_USAGE;
+	}
 	ret = open_root(&ctx);
 	if (ret != EXIT_OK)
 		return ret;

@@ -66,6 +66,26 @@ VM_DEVICES=(-device vmware-svga -device bochs-display -device virtio-gpu-pci)
 # shellcheck disable=SC2054 # commas separate QEMU's suboptions
 VM_DEVICES_ARM64=(-device bochs-display -device virtio-gpu-pci,iommu_platform=on)
 
+# vm_disks OUTDIR TAG ARCH: print the QEMU options of the two small disks
+# every guest reads under 'dmainspect trace' (t-trace.sh), one word per
+# line, after making their images: one on AHCI (q35's own controller; an
+# ich9-ahci added to arm64's virt board) and one on virtio-blk with
+# iommu_platform=on (modern only: disable-legacy=on), so that virtio uses
+# the DMA API.
+VM_DISK_MIB=16
+vm_disks() {
+	local out=$1 tag=$2 arch=$3 d
+	for d in ahci vblk; do
+		rm -f "$out/$tag.$d.img"
+		truncate -s "${VM_DISK_MIB}M" "$out/$tag.$d.img" || return 1
+	done
+	[ "$arch" = arm64 ] && printf '%s\n' -device ich9-ahci,id=ide
+	printf '%s\n' -drive "file=$out/$tag.ahci.img,if=none,id=ahcidisk,format=raw" \
+		-device ide-hd,drive=ahcidisk,bus=ide.0 \
+		-drive "file=$out/$tag.vblk.img,if=none,id=vblkdisk,format=raw" \
+		-device virtio-blk-pci,drive=vblkdisk,disable-legacy=on,iommu_platform=on
+}
+
 # The arm64 machine: QEMU's virt board with an SMMUv3 (pauth-impdef=on
 # halves the boot time under TCG).
 # shellcheck disable=SC2054
@@ -335,13 +355,15 @@ vm_guest_userland() {
 vm_boot() {
 	local name=$1 tag=$2 out=$3 limit=$4 kernel=$5 initrd=$6 extra=${7:-} append start rc=0 cmd
 	vm_config "$name" || { echo 127 >"$out/$tag.rc"; return 0; }
+	local disks
+	mapfile -t disks < <(vm_disks "$out" "$tag" "$(vm_config_arch "$name")")
 	: >"$out/$tag.console"
 	: >"$out/$tag.tap"
 	: >"$out/$tag.capture"
 	if [ "$(vm_config_arch "$name")" = arm64 ]; then
 		append="${VM_APPEND:+$VM_APPEND }${extra:+$extra }dmainspect.config=$name dmainspect.ports=virtio console=ttyAMA0 panic=-1"
 		cmd=(qemu-system-aarch64 -accel tcg -nographic -no-reboot -nic none -monitor none
-			"${VM_MACHINE[@]}" "${VM_DEVICES_ARM64[@]}")
+			"${VM_MACHINE[@]}" "${VM_DEVICES_ARM64[@]}" "${disks[@]}")
 		if [ -n "$VM_DTB_EDIT" ]; then
 			rm -f "$out/$tag.dtb"
 			if ! vm_edit_dtb "$out/$tag.dtb" "$VM_DTB_EDIT" "${VM_MACHINE[@]}"; then
@@ -365,7 +387,7 @@ vm_boot() {
 		# here.
 		append="${VM_APPEND:+$VM_APPEND }${extra:+$extra }dmainspect.config=$name console=ttyS0 panic=-1 no_timer_check"
 		cmd=(qemu-system-x86_64 -accel tcg -nographic -no-reboot -nic none -monitor none
-			"${VM_MACHINE[@]}" "${VM_DEVICES[@]}"
+			"${VM_MACHINE[@]}" "${VM_DEVICES[@]}" "${disks[@]}"
 			-kernel "$kernel" -initrd "$initrd" -append "$append"
 			-serial "file:$out/$tag.console" -serial "file:$out/$tag.tap"
 			-serial "file:$out/$tag.capture")

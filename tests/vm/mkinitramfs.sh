@@ -174,11 +174,11 @@ fi
 # read them.
 # Modules in /etc/modules.extra are copied but left for the tests to load
 # with their own options (vivid: t-dmabuf.sh).
-modules="vgem vmwgfx bochs virtio_pci virtio_gpu"
+modules="vgem vmwgfx bochs virtio_pci virtio_gpu ahci sd_mod virtio_blk"
 # No vmware-svga on arm64 guests (vmwgfx oopses probing it there); their
 # TAP stream goes through a virtio-serial port (built in on Debian's
 # kernels, loaded where it is a module).
-[ "$arch" = arm64 ] && modules="vgem bochs virtio_pci virtio_gpu virtio_console"
+[ "$arch" = arm64 ] && modules="vgem bochs virtio_pci virtio_gpu virtio_console ahci sd_mod virtio_blk"
 moddir=/lib/modules/$kver
 copy_modules() { # copy_modules "MODULES" LISTFILE
 for m in $1; do
