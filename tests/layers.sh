@@ -15,7 +15,7 @@ layers=(
 	"3 conclude.c conclude.h advise*.c advise*.h"
 	"4 collect/*"
 	"5 parse/*"
-	"6 model.c model.h model-dmabuf.c model-dmabuf.h"
+	"6 model.c model.h model-dmabuf.c model-dmabuf.h model-trace.c model-trace.h"
 	"7 record.c record.h record-child.c tar.c tar.h"
 	"8 rootfs.c rootfs.h rootfs-attr.c rootfs-replay.c rootfs-replay.h"
 	"9 shared/*"

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # fish completion for dmainspect
 
-set -l commands list iommu swiotlb buf bufs advise report
+set -l commands list iommu swiotlb buf bufs advise report trace
 
 complete -c dmainspect -f
 complete -c dmainspect -l json -d 'print JSON'
@@ -24,3 +24,6 @@ complete -c dmainspect -n "not __fish_seen_subcommand_from $commands" -a report 
 complete -c dmainspect -n '__fish_seen_subcommand_from report' -s o -l output -r -F -d 'write the bundle to FILE'
 complete -c dmainspect -n '__fish_seen_subcommand_from report' -l no-redact -d 'keep MAC addresses, serial numbers, host and user names'
 complete -c dmainspect -n '__fish_seen_subcommand_from report' -l max-size -x -d 'most uncompressed bytes in the bundle (K, M, G)'
+complete -c dmainspect -n "not __fish_seen_subcommand_from $commands" -a trace -d "per-device DMA API activity counted from the kernel's tracepoints"
+complete -c dmainspect -n '__fish_seen_subcommand_from trace' -s s -l seconds -x -d 'count for N seconds'
+complete -c dmainspect -n '__fish_seen_subcommand_from trace' -a '(command ls /sys/bus/pci/devices 2>/dev/null)' -d 'device'

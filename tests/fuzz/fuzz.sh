@@ -141,5 +141,6 @@ run tar "$corpus"/tar/*
 run modalias $(find "$fx" -path '*/sys/devices/*' -name modalias) "$corpus"/modalias/*
 run dt $(dt_seeds)
 run bundle "$corpus"/bundle/* "$corpus"/tar/*
+run trace "$corpus"/trace/*
 echo "1..$i"
 [ "$failed" -eq 0 ]

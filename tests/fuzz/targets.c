@@ -497,6 +497,51 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	return 0;
 }
+#elif defined(FUZZ_TRACE)
+#include <errno.h>
+#include <stdio.h>
+
+#include "parse/trace-parse.h"
+
+/*
+ * The first line is SYSTEM:EVENT for the classifier and an instance name
+ * for trace_instance_pid(); the rest a per-CPU stats file.
+ */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *s = text_of(data, size), *nl = strchr(s, '\n'), *colon, again[64];
+	const char *stats = nl ? nl + 1 : "";
+	struct trace_event_class c;
+	uint64_t lost;
+	long pid;
+	int err;
+
+	if (nl)
+		*nl = '\0';
+	colon = strchr(s, ':');
+	if (colon) {
+		*colon = '\0';
+		if (trace_event_classify(s, colon + 1, &c)) {
+			int n = c.family == TF_DMA_BUF ? TB_N : TC_N;
+
+			if ((unsigned)c.family >= TF_N || c.count < 0 || c.count >= n ||
+			    c.bytes_count >= n || (c.bytes_count < 0) != (c.bytes == TBYTES_NONE) ||
+			    (c.fail_field && (c.fail_count < 0 || c.fail_count >= n)))
+				abort();
+		}
+		*colon = ':';
+	}
+	if (trace_instance_pid(s, "dmainspect-", &pid)) {
+		snprintf(again, sizeof(again), "dmainspect-%ld", pid);
+		if (strcmp(again, s) != 0 || pid <= 0)
+			abort();
+	}
+	err = trace_stats_lost(stats, &lost);
+	if (err != 0 && err != -EINVAL)
+		abort();
+	free(s);
+	return 0;
+}
 #else
 #error "define one FUZZ_<TARGET>"
 #endif

@@ -1,0 +1,181 @@
+#!/bin/sh
+# Checks `dmainspect trace` against the kernel's own record of the same
+# events: while dmainspect counts `dd` reading the guest's AHCI and
+# virtio-blk (iommu_platform=on) disks, this test records the same events
+# in a tracefs instance of its own, from before dmainspect starts until
+# after it ends, and counts them per device from the instance's text with
+# awk. With swiotlb=force every map bounces; behind an IOMMU none does;
+# 6.1 has no dma: events, and trace must say so. Then: the instance is
+# gone after the run, after SIGINT and SIGTERM mid-run; a stale instance
+# is refused with how to remove it; as nobody, trace exits 2.
+set -eu
+# shellcheck source=tests/vm/guest/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+only_on "trace against the kernel's own count" noiommu-force intel-lazy arm-smmu arm-nosmmu
+
+DMAINSPECT=${DMAINSPECT:-dmainspect}
+T=/sys/kernel/tracing
+work=$(mktemp -d)
+own=$T/instances/t-trace
+
+# The PCI function a block device's DMA goes through: the last PCI address
+# on its device path (the AHCI controller; virtio-blk's virtio-pci function).
+pci_of() {
+	readlink -f "/sys/block/$1/device" | tr / '\n' |
+		grep -E '^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$' | tail -n 1
+}
+ahci=$(pci_of sda)
+vblk=$(pci_of vda)
+tap_diag "AHCI $ahci, virtio-blk $vblk, $(uname -r)"
+tap_check "the guest has its AHCI and virtio-blk disks" test -n "$ahci" -a -n "$vblk"
+
+has_dma=no
+[ -d $T/events/dma ] && has_dma=yes
+forced=no
+cmdline_has swiotlb=force && forced=yes
+
+# The test's own instance: the same events, a buffer that holds them all.
+rmdir "$own" 2>/dev/null || true
+mkdir "$own"
+echo 16384 >"$own/buffer_size_kb"
+echo 1 >"$own/events/swiotlb/swiotlb_bounced/enable"
+[ $has_dma = no ] || echo 1 >"$own/events/dma/enable"
+
+echo 3 >/proc/sys/vm/drop_caches
+rc=0
+"$DMAINSPECT" trace --json "$ahci" "$vblk" -- sh -c \
+	'dd if=/dev/sda of=/dev/null bs=64k iflag=direct && dd if=/dev/vda of=/dev/null bs=64k iflag=direct' \
+	>"$work/trace.json" 2>"$work/err" || rc=$?
+echo 0 >"$own/tracing_on"
+cat "$own/trace" >"$work/own.txt"
+own_lost=$(awk '/^overrun:|^dropped events:/ { n += $NF } END { print n + 0 }' "$own"/per_cpu/cpu*/stats)
+rmdir "$own"
+tap_is "$rc" 0 "trace -- dd ... exits with dd's status"
+tap_is "$(cat "$work/err")" "" "trace -- dd ... writes nothing to stderr"
+tap_is "$own_lost" 0 "the test's own instance lost no events"
+tap_is "$(jq -r '.trace.lost_events' "$work/trace.json")" 0 "trace lost no events"
+tap_is "$(jq -r '.trace.command | join(" ")' "$work/trace.json")" "sh -c dd if=/dev/sda of=/dev/null bs=64k iflag=direct && dd if=/dev/vda of=/dev/null bs=64k iflag=direct" \
+	"the JSON names the command"
+# instances_left: how many dmainspect instances tracefs holds.
+instances_left() { find $T/instances -maxdepth 1 -name 'dmainspect-*' | wc -l; }
+tap_is "$(instances_left)" 0 "no dmainspect instance is left"
+
+# The test's count for DEVICE from its own instance's text: bounces, bytes
+# bounced, maps (page or phys, sg), unmaps, bytes mapped, map errors.
+own_count() {
+	awk -v dev="$1" '
+	function hex(s,   i, v) {
+		s = tolower(s); sub(/^0x/, "", s); v = 0
+		for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+		return v
+	}
+	function hexsum(s,   n, i, a, t) {
+		sub(/^\{/, "", s); sub(/\}$/, "", s)
+		n = split(s, a, ","); t = 0
+		for (i = 1; i <= n; i++) t += hex(a[i])
+		return t
+	}
+	function field(k,   i) { for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) return substr($i, length(k) + 2); return "" }
+	/^#/ { next }
+	{
+		for (i = 1; i <= NF; i++) if ($i ~ /:$/ && $i !~ /^\[/) { ev = $i; break }
+		sub(/:$/, "", ev)
+		d = $(i + 1)
+		if (ev == "swiotlb_bounced") {
+			if ($(i + 2) != dev) next
+			b++; bb += field("size"); next
+		}
+		if (d != dev) next
+		if (ev == "dma_map_sg") { msg++; mb += hexsum(field("sizes")) }
+		else if (ev == "dma_map_page" || ev == "dma_map_phys") {
+			if (field("dma_addr") == "ffffffffffffffff") err++
+			else { mp++; mb += field("size") }
+		}
+		else if (ev == "dma_unmap_sg") usg++
+		else if (ev == "dma_unmap_page" || ev == "dma_unmap_phys") up++
+		else if (ev ~ /^dma_sync_.*_for_cpu$/) sc++
+		else if (ev ~ /^dma_sync_.*_for_device$/) sd++
+	}
+	END { printf "%d %d %d %d %d %d %d %d %d %d\n", b, bb, mp, msg, up, usg, mb, err, sc, sd }
+	' "$work/own.txt"
+}
+
+# dmainspect's count for DEVICE, in own_count's order ("null" where not counted).
+its_count() {
+	jq -r --arg d "$1" '.trace.devices[] | select(.name == $d) | .counts |
+		"\(.bounces) \(.bounced_bytes) \(.maps_page) \(.maps_sg) \(.unmaps_page) \(.unmaps_sg) \(.map_bytes) \(.map_errors) \(.syncs_for_cpu) \(.syncs_for_device)"' \
+		"$work/trace.json"
+}
+
+for dev in "$ahci" "$vblk"; do
+	want=$(own_count "$dev")
+	got=$(its_count "$dev")
+	if [ $has_dma = no ]; then
+		# 6.1: bounces only; the dma: counts are null, not zero.
+		want="${want%% *} $(echo "$want" | cut -d' ' -f2) null null null null null null null null"
+	fi
+	tap_is "$got" "$want" "$dev: trace counts what the kernel recorded (bounces, bytes, maps page/sg, unmaps page/sg, bytes mapped, errors, syncs cpu/device)"
+	bounces=${want%% *}
+	if [ $forced = yes ]; then
+		tap_check "$dev: swiotlb=force: its reads bounced ($bounces times)" test "$bounces" -gt 0
+	elif [ -n "$(ls /sys/bus/pci/devices/"$dev"/iommu_group 2>/dev/null)" ]; then
+		tap_is "$bounces" 0 "$dev: behind an IOMMU, nothing bounced"
+	fi
+	if [ $has_dma = yes ]; then
+		# shellcheck disable=SC2086 # the counts are words
+		set -- $want
+		tap_check "$dev: its reads were mapped ($3 page, $4 sg maps, $7 bytes)" test "$(($3 + $4))" -gt 0
+	fi
+done
+tap_is "$(jq -r '[.trace.families[] | select(.system == "dma")][0].available' "$work/trace.json")" \
+	"$([ $has_dma = yes ] && echo true || echo false)" "the dma: family is available exactly when tracefs lists it"
+
+# started PID: wait (at most 10 s) until trace PID has made its instance.
+started() {
+	_i=0
+	while [ ! -d "$T/instances/dmainspect-$1" ] && [ $_i -lt 100 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	sleep 0.5
+}
+
+# Interrupted mid-run: SIGINT ends the count (exit 0, the counts printed,
+# marked interrupted); SIGTERM to trace with a program ends the program.
+"$DMAINSPECT" trace --json --seconds 60 >"$work/int.json" 2>"$work/int.err" &
+pid=$!
+started $pid
+kill -INT $pid
+rc=0
+wait $pid || rc=$?
+tap_is "$rc $(jq -r '.trace.interrupted' "$work/int.json" 2>&1)" "0 true" "SIGINT mid-run: exit 0, the counts printed, marked interrupted"
+tap_is "$(instances_left)" 0 "SIGINT mid-run: the instance is gone"
+"$DMAINSPECT" trace --json -- sleep 60 >"$work/term.json" 2>"$work/term.err" &
+pid=$!
+started $pid
+kill -TERM $pid
+rc=0
+wait $pid || rc=$?
+tap_is "$rc $(jq -r '.trace.command_status' "$work/term.json" 2>&1)" "143 143" "SIGTERM mid-run: the program ends by it, its status is trace's"
+tap_is "$(instances_left)" 0 "SIGTERM mid-run: the instance is gone"
+
+# A stale instance (its pid runs no dmainspect) is refused, with the remedy.
+mkdir $T/instances/dmainspect-999999
+rc=0
+"$DMAINSPECT" trace --seconds 1 >/dev/null 2>"$work/stale" || rc=$?
+tap_is "$rc" 2 "a stale instance: trace exits 2"
+tap_check "a stale instance: trace says how to remove it" grep "rmdir $T/instances/dmainspect-999999" "$work/stale"
+rmdir $T/instances/dmainspect-999999
+rc=0
+"$DMAINSPECT" trace --seconds 1 >/dev/null 2>&1 || rc=$?
+tap_is "$rc" 0 "once removed, trace runs"
+
+# Without root: exit 2, and why.
+rc=0
+su -s /bin/sh nobody -c "$DMAINSPECT trace --seconds 1" >/dev/null 2>"$work/nobody" || rc=$?
+tap_is "$rc" 2 "as nobody: trace exits 2"
+tap_check "as nobody: trace says it needs root" grep 'tracing needs root' "$work/nobody"
+
+rm -rf "$work"
+tap_done
