@@ -205,13 +205,15 @@ static void end_program(struct run *r)
 static bool refuse_stale(const struct di_ctx *ctx, const char *dir)
 {
 	struct strv stale = { 0 };
+	bool any;
 
 	tracer_stale(&ctx->root, &stale);
 	for (size_t i = 0; i < stale.n; i++)
 		di_err("trace: tracefs instance %s is left over from a dmainspect that no longer "
 		       "runs; remove it with: rmdir %s/instances/%s", stale.v[i], dir, stale.v[i]);
+	any = stale.n > 0;
 	strv_free(&stale);
-	return stale.n > 0;
+	return any;
 }
 
 static int open_error(const char *dir, const char *name, int err)
@@ -255,7 +257,6 @@ static int count(struct run *r, char **prog)
 	pid_t pid;
 	int err;
 
-	catch_signals();
 	r->t0 = now();
 	if (opt_seconds > 0)
 		r->deadline = r->t0 + (double)opt_seconds;
@@ -302,6 +303,8 @@ static int trace_run(struct di_ctx *ctx, int argc, char **argv)
 	}
 	if (refuse_stale(ctx, dir))
 		return EXIT_NOTHING;
+	/* From here on a signal ends the count: the instance is always removed. */
+	catch_signals();
 	if (collect_system(ctx, &sys) < 0) {
 		system_free(&sys);
 		return EXIT_NOTHING;

@@ -59,7 +59,7 @@ static bool is_dmainspect(const struct rootfs *root, long pid)
 
 void tracer_stale(const struct rootfs *root, struct strv *stale)
 {
-	char **names = tracefs_instances("^" TRACE_INSTANCE_PREFIX "[0-9]+$");
+	char **names = tracefs_instances(NULL);
 	long pid;
 
 	for (char **n = names; n && *n; n++)

@@ -74,6 +74,15 @@ run trace no-such-device --seconds 1
 is "$rc" 1 "an unknown device: usage error"
 is "$err" "dmainspect: trace: no-such-device: no such device (see 'dmainspect list')" "... named"
 
+# An instance whose pid runs no dmainspect is stale: refused, with the remedy.
+stale=/sys/kernel/tracing/instances/dmainspect-999999
+mkdir "$stale"
+run trace --seconds 1
+is "$rc" 2 "a stale instance: exit 2"
+is "$err" "dmainspect: trace: tracefs instance dmainspect-999999 is left over from a dmainspect that no longer runs; remove it with: rmdir $stale" \
+	"a stale instance: named, with how to remove it"
+rmdir "$stale"
+
 run trace --seconds 1
 is "$rc" 0 "trace --seconds 1 exits 0"
 [[ $out == "Counted for 1."* ]]; ok $? "the text starts with what was counted ($(head -n 1 <<<"$out"))"

@@ -43,9 +43,11 @@ echo 1 >"$own/events/swiotlb/swiotlb_bounced/enable"
 [ $has_dma = no ] || echo 1 >"$own/events/dma/enable"
 
 echo 3 >/proc/sys/vm/drop_caches
+dd='dd if=/dev/sda of=/dev/null bs=64k iflag=direct 2>/dev/null &&
+	dd if=/dev/vda of=/dev/null bs=64k iflag=direct 2>/dev/null'
 rc=0
 "$DMAINSPECT" trace --json "$ahci" "$vblk" -- sh -c \
-	'dd if=/dev/sda of=/dev/null bs=64k iflag=direct && dd if=/dev/vda of=/dev/null bs=64k iflag=direct' \
+	"$dd" \
 	>"$work/trace.json" 2>"$work/err" || rc=$?
 echo 0 >"$own/tracing_on"
 cat "$own/trace" >"$work/own.txt"
@@ -55,7 +57,7 @@ tap_is "$rc" 0 "trace -- dd ... exits with dd's status"
 tap_is "$(cat "$work/err")" "" "trace -- dd ... writes nothing to stderr"
 tap_is "$own_lost" 0 "the test's own instance lost no events"
 tap_is "$(jq -r '.trace.lost_events' "$work/trace.json")" 0 "trace lost no events"
-tap_is "$(jq -r '.trace.command | join(" ")' "$work/trace.json")" "sh -c dd if=/dev/sda of=/dev/null bs=64k iflag=direct && dd if=/dev/vda of=/dev/null bs=64k iflag=direct" \
+tap_is "$(jq -r '.trace.command | join(" ")' "$work/trace.json")" "sh -c $dd" \
 	"the JSON names the command"
 # instances_left: how many dmainspect instances tracefs holds.
 instances_left() { find $T/instances -maxdepth 1 -name 'dmainspect-*' | wc -l; }
@@ -79,7 +81,8 @@ own_count() {
 	function field(k,   i) { for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) return substr($i, length(k) + 2); return "" }
 	/^#/ { next }
 	{
-		for (i = 1; i <= NF; i++) if ($i ~ /:$/ && $i !~ /^\[/) { ev = $i; break }
+		# The event name: the first word ending in ":" after the timestamp.
+		for (i = 1; i <= NF; i++) if ($i ~ /:$/ && $i !~ /^[0-9.]+:$/) { ev = $i; break }
 		sub(/:$/, "", ev)
 		d = $(i + 1)
 		if (ev == "swiotlb_bounced") {
