@@ -221,27 +221,59 @@ static void print_bytes(uint64_t b)
 		printf("%llu B", (unsigned long long)b);
 }
 
-/* "N (R/s)" for a count, "- (not counted)" for one whose events are missing. */
-static void print_count(const struct di_trace *t, const uint64_t *n, enum trace_count c, bool bytes)
+/* Counts of one line: the kinds that happened, "none", or why not counted. */
+struct line {
+	const struct di_trace *t;
+	const uint64_t *n;
+	int parts;
+};
+
+static void line_start(struct line *l, const char *label, enum trace_count first)
 {
-	if (!counted(t, c)) {
-		printf("-");
+	printf("  %-13s", label);
+	l->parts = counted(l->t, first) ? 0 : -1;
+	if (l->parts < 0)
+		printf("not counted");
+}
+
+/* ", N WHAT" when N is not 0. */
+static void line_part(struct line *l, enum trace_count c, const char *what)
+{
+	if (l->parts < 0 || !l->n[c])
 		return;
-	}
-	if (bytes) {
-		print_bytes(n[c]);
-		printf(" (");
-		print_bytes((uint64_t)rate(t, n[c]));
-		printf("/s)");
-	} else {
-		printf("%llu (%.1f/s)", (unsigned long long)n[c], rate(t, n[c]));
-	}
+	printf("%s%llu%s%s", l->parts++ ? ", " : "", (unsigned long long)l->n[c], *what ? " " : "",
+	       what);
+}
+
+/* ", [PREFIX]SIZE (RATE/s)" when the bytes are not 0. */
+static void line_bytes(struct line *l, enum trace_count c, const char *prefix)
+{
+	if (l->parts < 0 || !l->n[c])
+		return;
+	printf("%s%s", l->parts++ ? ", " : "", prefix);
+	print_bytes(l->n[c]);
+	printf(" (");
+	print_bytes((uint64_t)rate(l->t, l->n[c]));
+	printf("/s)");
+}
+
+/* ", R/s" of a total, when it is not 0. */
+static void line_rate(struct line *l, uint64_t total)
+{
+	if (l->parts > 0 && total)
+		printf(" (%.1f/s)", rate(l->t, total));
+}
+
+static void line_end(struct line *l)
+{
+	printf("%s\n", l->parts == 0 ? "none" : "");
 }
 
 static void print_row(const struct di_trace *t, const struct row *r, const struct render_opts *ro)
 {
 	const struct di_device *d = r->d;
 	const uint64_t *n = r->n;
+	struct line l = { t, n, 0 };
 	char group[32] = "-";
 
 	if (d && d->iommu_group.set)
@@ -251,46 +283,38 @@ static void print_row(const struct di_trace *t, const struct row *r, const struc
 	       d && d->driver.s ? d->driver.s : "-", group,
 	       d && d->iommu_domain.s ? d->iommu_domain.s : "-",
 	       d ? dma_path_name(d->advice.path) : "-");
-	printf("  maps           ");
-	print_count(t, n, TC_MAPS_PAGE, false);
-	printf(" page, ");
-	print_count(t, n, TC_MAPS_SG, false);
-	printf(" sg, ");
-	print_count(t, n, TC_MAPS_RESOURCE, false);
-	printf(" resource\n  mapped         ");
-	print_count(t, n, TC_MAP_BYTES, true);
-	printf(", map errors ");
-	print_count(t, n, TC_MAP_ERRORS, false);
-	if (counted(t, TC_SG_TRUNCATED) && n[TC_SG_TRUNCATED])
-		printf(" (at least: %llu scatterlists too long to trace whole)",
-		       (unsigned long long)n[TC_SG_TRUNCATED]);
-	printf("\n  unmaps         ");
-	print_count(t, n, TC_UNMAPS_PAGE, false);
-	printf(" page, ");
-	print_count(t, n, TC_UNMAPS_SG, false);
-	printf(" sg, ");
-	print_count(t, n, TC_UNMAPS_RESOURCE, false);
-	printf(" resource\n  syncs          ");
-	print_count(t, n, TC_SYNCS_FOR_CPU, false);
-	printf(" for the CPU, ");
-	print_count(t, n, TC_SYNCS_FOR_DEVICE, false);
-	printf(" for the device\n  coherent       ");
-	print_count(t, n, TC_ALLOCS, false);
-	printf(" allocations of ");
-	print_count(t, n, TC_ALLOC_BYTES, true);
-	printf(", ");
-	print_count(t, n, TC_FREES, false);
-	printf(" frees of ");
-	print_count(t, n, TC_FREE_BYTES, true);
-	printf(", failures ");
-	print_count(t, n, TC_ALLOC_ERRORS, false);
-	printf("\n  bounces        ");
-	print_count(t, n, TC_BOUNCES, false);
-	printf(", ");
-	print_count(t, n, TC_BOUNCED_BYTES, true);
-	printf("\n  IOMMU faults   ");
-	print_count(t, n, TC_FAULTS, false);
-	printf("\n");
+	line_start(&l, "maps", TC_MAPS_PAGE);
+	line_part(&l, TC_MAPS_PAGE, "page");
+	line_part(&l, TC_MAPS_SG, "sg");
+	line_part(&l, TC_MAPS_RESOURCE, "resource");
+	line_rate(&l, n[TC_MAPS_PAGE] + n[TC_MAPS_SG] + n[TC_MAPS_RESOURCE]);
+	line_bytes(&l, TC_MAP_BYTES, n[TC_SG_TRUNCATED] ? "at least " : "");
+	line_part(&l, TC_MAP_ERRORS, "failed");
+	line_end(&l);
+	line_start(&l, "unmaps", TC_UNMAPS_PAGE);
+	line_part(&l, TC_UNMAPS_PAGE, "page");
+	line_part(&l, TC_UNMAPS_SG, "sg");
+	line_part(&l, TC_UNMAPS_RESOURCE, "resource");
+	line_end(&l);
+	line_start(&l, "syncs", TC_SYNCS_FOR_CPU);
+	line_part(&l, TC_SYNCS_FOR_CPU, "for the CPU");
+	line_part(&l, TC_SYNCS_FOR_DEVICE, "for the device");
+	line_end(&l);
+	line_start(&l, "coherent", TC_ALLOCS);
+	line_part(&l, TC_ALLOCS, "allocations");
+	line_bytes(&l, TC_ALLOC_BYTES, "");
+	line_part(&l, TC_FREES, "frees");
+	line_bytes(&l, TC_FREE_BYTES, "");
+	line_part(&l, TC_ALLOC_ERRORS, "failed");
+	line_end(&l);
+	line_start(&l, "bounces", TC_BOUNCES);
+	line_part(&l, TC_BOUNCES, "");
+	line_rate(&l, n[TC_BOUNCES]);
+	line_bytes(&l, TC_BOUNCED_BYTES, "");
+	line_end(&l);
+	line_start(&l, "IOMMU faults", TC_FAULTS);
+	line_part(&l, TC_FAULTS, "");
+	line_end(&l);
 }
 
 static void print_summary(const struct di_trace *t)

@@ -83,6 +83,18 @@ is "$err" "dmainspect: trace: tracefs instance dmainspect-999999 is left over fr
 	"a stale instance: named, with how to remove it"
 rmdir "$stale"
 
+# A run around a program under memcheck: no invalid access, no leak.
+if command -v valgrind >/dev/null; then
+	valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		"$DMAINSPECT" trace --json -- true >/dev/null 2>"$TMP/vg"
+	rc=$?
+	[ $rc -ne 99 ] && ! grep -q '^==[0-9]*== ' "$TMP/vg"
+	ok $? "trace -- true is memcheck-clean (exit $rc)"
+	[ $rc -eq 99 ] && grep '^==' "$TMP/vg" | head -n 20 | sed 's/^/# /'
+else
+	ok 1 "valgrind is installed"
+fi
+
 run trace --seconds 1
 is "$rc" 0 "trace --seconds 1 exits 0"
 [[ $out == "Counted for 1."* ]]; ok $? "the text starts with what was counted ($(head -n 1 <<<"$out"))"

@@ -134,32 +134,84 @@ done
 tap_is "$(jq -r '[.trace.families[] | select(.system == "dma")][0].available' "$work/trace.json")" \
 	"$([ $has_dma = yes ] && echo true || echo false)" "the dma: family is available exactly when tracefs lists it"
 
-# started PID: wait (at most 10 s) until trace PID has made its instance.
-started() {
+# 7.x: dma-buf exports, attaches, detaches and mmaps per exporter, while
+# dmainspect buf makes a test buffer on vgem's node (a PRIME export) and
+# probes mmap on it, against the test's own record of the dma_buf: events.
+vgem=
+for c in /sys/class/drm/card*; do
+	[ "$(basename "$(readlink "$c/device/driver" 2>/dev/null)")" = vgem ] && vgem=/dev/dri/${c##*/}
+done
+if [ -d $T/events/dma_buf ] && [ -n "$vgem" ]; then
+	mkdir "$own"
+	echo 1 >"$own/events/dma_buf/enable"
+	rc=0
+	"$DMAINSPECT" trace --json -- "$DMAINSPECT" buf "$vgem" >"$work/buf.json" 2>"$work/buf.err" || rc=$?
+	echo 0 >"$own/tracing_on"
+	awk '/^#/ { next }
+	{
+		for (i = 1; i <= NF; i++) if ($i ~ /:$/ && $i !~ /^[0-9.]+:$/) { ev = $i; break }
+		sub(/:$/, "", ev)
+		x = ""
+		for (i = 1; i <= NF; i++) if (index($i, "exp_name=") == 1) x = substr($i, 10)
+		if (x == "") next
+		seen[x] = 1
+		if (ev == "dma_buf_export") e[x]++
+		else if (ev == "dma_buf_attach" || ev == "dma_buf_dynamic_attach") a[x]++
+		else if (ev == "dma_buf_detach") d[x]++
+		else if (ev == "dma_buf_mmap" || ev == "dma_buf_mmap_internal") m[x]++
+	}
+	END { for (x in seen) printf "%s %d %d %d %d\n", x, e[x], a[x], d[x], m[x] }' "$own/trace" |
+		sort >"$work/own-bufs"
+	rmdir "$own"
+	tap_is "$rc" 0 "trace -- dmainspect buf $vgem: exits 0"
+	jq -r '.trace.exporters[] | "\(.name) \(.counts.exports) \(.counts.attaches) \(.counts.detaches) \(.counts.mmaps)"' \
+		"$work/buf.json" | sort >"$work/its-bufs"
+	tap_same_lines "$work/own-bufs" "$work/its-bufs" \
+		"dma-buf exports, attaches, detaches, mmaps per exporter: what the kernel recorded"
+	tap_check "the test buffer's export was counted" test -s "$work/own-bufs"
+fi
+
+# A busy device for 10 s (4 KiB direct reads of the virtio disk, over and
+# over): the ring buffers, read every 100 ms, lose nothing.
+case $(vm_config) in
+noiommu-force | arm-nosmmu)
+	(while :; do dd if=/dev/vda of=/dev/null bs=4k iflag=direct 2>/dev/null; done) &
+	busy=$!
+	rc=0
+	"$DMAINSPECT" trace --json --seconds 10 "$vblk" >"$work/busy.json" 2>"$work/busy.err" || rc=$?
+	kill $busy
+	wait $busy 2>/dev/null || true
+	tap_is "$rc $(jq -r '.trace.lost_events' "$work/busy.json")" "0 0" "10 s of a busy device: no event lost"
+	tap_diag "$(jq -r '"\(.trace.events) events in \(.trace.seconds) s"' "$work/busy.json")"
+	tap_check "10 s of a busy device: its events were counted" \
+		test "$(jq -r '.trace.events' "$work/busy.json")" -gt 1000
+	;;
+esac
+
+# interrupt SIGNAL OUT ARGS...: start trace --json ARGS writing OUT, send it
+# SIGNAL once it has made its instance (at most 10 s), wait; its status in rc.
+interrupt() {
+	_sig=$1 _out=$2
+	shift 2
+	"$DMAINSPECT" trace --json "$@" >"$_out" 2>"$_out.err" &
+	_pid=$!
 	_i=0
-	while [ ! -d "$T/instances/dmainspect-$1" ] && [ $_i -lt 100 ]; do
+	while [ ! -d "$T/instances/dmainspect-$_pid" ] && [ $_i -lt 100 ]; do
 		sleep 0.1
 		_i=$((_i + 1))
 	done
 	sleep 0.5
+	kill -"$_sig" $_pid
+	rc=0
+	wait $_pid || rc=$?
 }
 
 # Interrupted mid-run: SIGINT ends the count (exit 0, the counts printed,
 # marked interrupted); SIGTERM to trace with a program ends the program.
-"$DMAINSPECT" trace --json --seconds 60 >"$work/int.json" 2>"$work/int.err" &
-pid=$!
-started $pid
-kill -INT $pid
-rc=0
-wait $pid || rc=$?
+interrupt INT "$work/int.json" --seconds 60
 tap_is "$rc $(jq -r '.trace.interrupted' "$work/int.json" 2>&1)" "0 true" "SIGINT mid-run: exit 0, the counts printed, marked interrupted"
 tap_is "$(instances_left)" 0 "SIGINT mid-run: the instance is gone"
-"$DMAINSPECT" trace --json -- sleep 60 >"$work/term.json" 2>"$work/term.err" &
-pid=$!
-started $pid
-kill -TERM $pid
-rc=0
-wait $pid || rc=$?
+interrupt TERM "$work/term.json" -- sleep 60
 tap_is "$rc $(jq -r '.trace.command_status' "$work/term.json" 2>&1)" "143 143" "SIGTERM mid-run: the program ends by it, its status is trace's"
 tap_is "$(instances_left)" 0 "SIGTERM mid-run: the instance is gone"
 
