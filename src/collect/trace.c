@@ -9,10 +9,12 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <event-parse.h>
@@ -39,10 +41,24 @@ struct di_tracer {
 
 const char *tracer_dir(void)
 {
-	const char *dir = tracefs_tracing_dir();
+	static char *dir;
+	const char *found;
 
-	if (!dir && !errno)
-		errno = ENOENT;
+	if (dir)
+		return dir;
+	errno = 0;
+	found = tracefs_tracing_dir();
+	if (!found) {
+		if (!errno)
+			errno = ENOENT;
+		return NULL;
+	}
+	/*
+	 * Found once and set: where tracefs cannot be searched (without root)
+	 * libtracefs 1.6 looks again on every call and leaks what it found.
+	 */
+	dir = xstrdup(found);
+	tracefs_set_tracing_dir(dir);
 	return dir;
 }
 
@@ -131,6 +147,27 @@ static int enable_family(struct di_tracer *tr, const char *dir, enum trace_famil
 	return err;
 }
 
+static void instance_path(char *buf, size_t cap, const char *dir, const char *name)
+{
+	snprintf(buf, cap, "%s/instances/%s", dir, name);
+}
+
+static int make_instance(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	instance_path(path, sizeof(path), dir, name);
+	return mkdir(path, 0750) < 0 ? -errno : 0;
+}
+
+static void rmdir_instance(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	instance_path(path, sizeof(path), dir, name);
+	rmdir(path);
+}
+
 int tracer_open(struct di_tracer **out, struct di_trace *t, size_t buffer_kb)
 {
 	static const char *const systems[] = { "dma", "swiotlb", "iommu", "dma_buf", NULL };
@@ -141,18 +178,24 @@ int tracer_open(struct di_tracer **out, struct di_trace *t, size_t buffer_kb)
 	*out = NULL;
 	if (!dir)
 		return -errno;
+	/*
+	 * The instance is made here and only then handed to libtracefs:
+	 * tracefs_instance_create() leaks when mkdir fails (1.6), and this
+	 * keeps mkdir's own errno.
+	 */
+	err = make_instance(dir, t->instance);
+	if (err < 0)
+		return err;
 	tr = xcalloc(1, sizeof(*tr));
 	tr->t = t;
 	tr->last = -1;
-	errno = 0;
-	tr->inst = tracefs_instance_create(t->instance);
-	if (!tr->inst || !tracefs_instance_exists(t->instance)) {
-		err = errno ? -errno : -EACCES;
-		tracefs_instance_free(tr->inst);
-		free(tr);
+	*out = tr;
+	tr->inst = tracefs_instance_alloc(dir, t->instance);
+	if (!tr->inst) {
+		err = errno ? -errno : -ENOMEM;
+		rmdir_instance(dir, t->instance);
 		return err;
 	}
-	*out = tr;
 	if (tracefs_instance_set_buffer_size(tr->inst, buffer_kb, -1) < 0)
 		return errno ? -errno : -EIO;
 	t->buffer_kb = buffer_kb;
@@ -341,7 +384,8 @@ int tracer_close(struct di_tracer *tr)
 
 	if (!tr)
 		return 0;
-	if (tracefs_instance_destroy(tr->inst) < 0 && tracefs_instance_exists(tr->t->instance))
+	if (tr->inst && tracefs_instance_destroy(tr->inst) < 0 &&
+	    tracefs_instance_exists(tr->t->instance))
 		err = errno ? -errno : -EBUSY;
 	tracefs_instance_free(tr->inst);
 	tep_free(tr->tep);

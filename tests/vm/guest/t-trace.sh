@@ -139,7 +139,9 @@ tap_is "$(jq -r '[.trace.families[] | select(.system == "dma")][0].available' "$
 # probes mmap on it, against the test's own record of the dma_buf: events.
 vgem=
 for c in /sys/class/drm/card*; do
-	[ "$(basename "$(readlink "$c/device/driver" 2>/dev/null)")" = vgem ] && vgem=/dev/dri/${c##*/}
+	case ${c##*/} in *-*) continue ;; esac # a connector
+	# vgem's card: its device is vgem's own (platform or faux) device.
+	[ "$(basename "$(readlink -f "$c/device")")" = vgem ] && vgem=/dev/dri/${c##*/}
 done
 if [ -d $T/events/dma_buf ] && [ -n "$vgem" ]; then
 	mkdir "$own"
