@@ -5,9 +5,12 @@
 # in a tracefs instance of its own, from before dmainspect starts until
 # after it ends, and counts them per device from the instance's text with
 # awk. With swiotlb=force every map bounces; behind an IOMMU none does;
-# 6.1 has no dma: events, and trace must say so. Then: the instance is
-# gone after the run, after SIGINT and SIGTERM mid-run; a stale instance
-# is refused with how to remove it; as nobody, trace exits 2.
+# 6.1 has no dma: events, and trace must say so. On 7.x the dma_buf:
+# counts per exporter are compared the same way while `dmainspect buf`
+# exports a vgem buffer. With swiotlb=force and on arm64 without an SMMU,
+# 10 s of a busy disk lose no event. Behind an IOMMU (intel-lazy,
+# arm-smmu): the instance is gone after SIGINT and SIGTERM mid-run; a
+# stale instance is refused with how to remove it; as nobody, trace exits 2.
 set -eu
 # shellcheck source=tests/vm/guest/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -207,6 +210,17 @@ interrupt() {
 	rc=0
 	wait $_pid || rc=$?
 }
+
+# What follows does not depend on the DMA path: one configuration per
+# architecture runs it.
+case $(vm_config) in
+intel-lazy | arm-smmu) ;;
+*)
+	rm -rf "$work"
+	tap_done
+	exit 0
+	;;
+esac
 
 # Interrupted mid-run: SIGINT ends the count (exit 0, the counts printed,
 # marked interrupted); SIGTERM to trace with a program ends the program.
