@@ -150,7 +150,8 @@ if [ -d $T/events/dma_buf ] && [ -n "$vgem" ]; then
 	mkdir "$own"
 	echo 1 >"$own/events/dma_buf/enable"
 	rc=0
-	"$DMAINSPECT" trace --json -- "$DMAINSPECT" buf "$vgem" >"$work/buf.json" 2>"$work/buf.err" || rc=$?
+	"$DMAINSPECT" trace --json -- sh -c "$DMAINSPECT buf $vgem >/dev/null" >"$work/buf.json" \
+		2>"$work/buf.err" || rc=$?
 	echo 0 >"$own/tracing_on"
 	awk '/^#/ { next }
 	{
