@@ -190,7 +190,7 @@ static int collect(struct di_ctx *ctx, struct report_state *st)
 	for (size_t i = 0; (c = ctx->command_at(i)); i++) {
 		struct captured *cap = &st->cmds[st->n_cmds];
 
-		if (c == &cmd_report || c->live_only || st->n_cmds == MAX_COMMANDS)
+		if (c == &cmd_report || c->live_only || c->text_only || st->n_cmds == MAX_COMMANDS)
 			continue;
 		st->n_cmds++;
 		cap->cmd = c;

@@ -50,6 +50,8 @@ struct command {
 	bool takes_program;
 	/* Reads only the running kernel, for a time: no --sysroot, not in report. */
 	bool live_only;
+	/* Prints a format of its own, never JSON: --json is refused, not in report. */
+	bool text_only;
 };
 
 /* "dmainspect: ..." on stderr, after what stdout holds so far (cmd.c). */
@@ -74,4 +76,5 @@ extern const struct command cmd_bufs;
 extern const struct command cmd_advise;
 extern const struct command cmd_report;
 extern const struct command cmd_trace;
+extern const struct command cmd_metrics;
 

@@ -28,6 +28,7 @@ static const struct command *const commands[] = {
 	&cmd_advise,
 	&cmd_report,
 	&cmd_trace,
+	&cmd_metrics,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -350,6 +351,10 @@ int main(int argc, char **argv)
 	if (g.cmd->live_only && ctx.sysroot) {
 		di_err("%s: reads the running kernel only; --sysroot cannot be used with it",
 		       g.cmd->name);
+		return EXIT_USAGE;
+	}
+	if (g.cmd->text_only && ctx.ro.json) {
+		di_err("%s: prints a text format of its own; --json does not apply", g.cmd->name);
 		return EXIT_USAGE;
 	}
 	ret = open_root(&ctx);

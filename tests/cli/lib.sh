@@ -58,11 +58,12 @@ fixtures() {
 
 # Commands that run without operands: their synopsis column (the second, at a
 # fixed position in --help) is empty or only optional ("[DEVICE...]").
-# trace is left out: it counts the running kernel's events until stopped,
-# and tests/cli/trace.sh runs it.
+# trace and metrics are left out: trace counts the running kernel's events
+# until stopped, metrics prints no JSON; tests/cli/trace.sh and
+# tests/cli/metrics.sh run them.
 commands_without_operands() {
 	"$DMAINSPECT" --help | awk '/^Commands:/ { f = 1; next } /^$/ { f = 0 }
-		f && $1 != "trace" { args = substr($0, 12, 16); gsub(/ /, "", args)
+		f && $1 != "trace" && $1 != "metrics" { args = substr($0, 12, 16); gsub(/ /, "", args)
 		    if (args == "" || args ~ /^\[/) print $1 }'
 }
 

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* dmainspect metrics: Prometheus text exposition for node_exporter's textfile collector. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "advise.h"
+#include "cmd.h"
+#include "collect/collect.h"
+#include "collect/dmabuf.h"
+#include "conclude.h"
+#include "render/render-metrics.h"
+
+static const char *opt_output;
+
+static const struct cmd_option metrics_options[] = {
+	{ "output", 'o', "FILE", "write FILE atomically (a temporary file beside it, then rename)" },
+	{ NULL },
+};
+
+static int metrics_option(struct di_ctx *ctx, int opt, const char *arg)
+{
+	(void)ctx;
+	if (opt != 'o' || !*arg)
+		return -EINVAL;
+	opt_output = arg;
+	return 0;
+}
+
+static void metrics_help(FILE *out)
+{
+	fprintf(out,
+		"\nFamilies (all dmainspect_*): swiotlb_pool_{slabs,size_bytes,used_slabs,\n"
+		"used_bytes,hiwater_slabs,hiwater_bytes}{pool}, swiotlb_forced,\n"
+		"swiotlb_full_events_total, iommu_units{kind}, iommu_groups{type},\n"
+		"iommu_faults_total{device,kind}, device_info{device,bus,driver,iommu_group,\n"
+		"iommu_domain,path,mode}, device_dma_mask_width{device},\n"
+		"device_coherent_dma_mask_width{device}, dmabuf_buffers{exporter},\n"
+		"dmabuf_size_bytes{exporter}, dmabuf_unheld_buffers, dmabuf_unheld_bytes,\n"
+		"source_readable{source,reason}.\n");
+}
+
+/*
+ * Write to a temporary file in PATH's directory, then rename it over PATH:
+ * a reader (node_exporter) sees the old file or the new one, never a part.
+ */
+static int write_atomically(const char *path, const struct di_system *sys,
+			    const struct di_bufset *bufs)
+{
+	size_t n = strlen(path);
+	char *tmp = xmalloc(n + 16);
+	FILE *f;
+	int fd, err;
+
+	snprintf(tmp, n + 16, "%s.XXXXXX", path);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		free(tmp);
+		return err;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		err = -errno;
+		close(fd);
+		goto fail;
+	}
+	err = render_metrics(f, sys, bufs);
+	if (fflush(f) != 0 || fchmod(fd, 0644) < 0 || fsync(fd) < 0)
+		err = err ? err : -errno;
+	if (fclose(f) != 0)
+		err = err ? err : -errno;
+	if (!err && rename(tmp, path) < 0)
+		err = -errno;
+	if (!err) {
+		free(tmp);
+		return 0;
+	}
+fail:
+	unlink(tmp);
+	free(tmp);
+	return err;
+}
+
+static int metrics_run(struct di_ctx *ctx, int argc, char **argv)
+{
+	struct di_system sys;
+	struct di_bufset bufs;
+	const struct bufs_filter all = { 0 };
+	int err, ret = EXIT_OK;
+
+	if (argc > 1) {
+		di_err("metrics: unexpected argument '%s'", argv[1]);
+		return EXIT_USAGE;
+	}
+	err = system_collect(&ctx->root, &sys);
+	if (err < 0) {
+		di_err("metrics: %s", di_strerror(err));
+		system_free(&sys);
+		return EXIT_NOTHING;
+	}
+	system_conclude(&sys);
+	advise_system(&sys);
+	err = bufs_collect(&ctx->root, &all, &bufs);
+	if (err < 0) {
+		di_err("metrics: dma-bufs: %s", di_strerror(err));
+		ret = EXIT_NOTHING;
+	} else if (opt_output) {
+		err = write_atomically(opt_output, &sys, &bufs);
+		if (err < 0) {
+			di_err("metrics: %s: %s", opt_output, di_strerror(err));
+			ret = EXIT_NOTHING;
+		}
+	} else if (render_metrics(stdout, &sys, &bufs) < 0) {
+		ret = EXIT_NOTHING;
+	}
+	bufset_free(&bufs);
+	system_free(&sys);
+	return ret;
+}
+
+const struct command cmd_metrics = {
+	.name = "metrics",
+	.args = "",
+	.summary = "Prometheus text exposition for node_exporter's textfile collector",
+	.description = "Prints the Prometheus text exposition format (0.0.4): SWIOTLB pools and\n"
+		       "their use, forced bouncing and 'buffer is full' events, IOMMU units and\n"
+		       "groups by domain type, faults per device, each device's DMA setup and\n"
+		       "advised mode, dma-bufs per exporter and those no process holds, and which\n"
+		       "sources could not be read and why. --json does not apply.",
+	.options = metrics_options,
+	.help_extra = metrics_help,
+	.option = metrics_option,
+	.run = metrics_run,
+	.text_only = true,
+};
