@@ -64,6 +64,20 @@ void di_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void select_devices(struct di_system *sys, int n_names, char **names, const char *cmd,
 		    int *missing);
 
+/* One command's output, run with --json and kept in memory. */
+struct captured {
+	const struct command *cmd;
+	bool skipped;		/* needs an operand */
+	int status;
+	char *json;
+	size_t json_len;
+	char *messages;		/* what it printed on stderr */
+	size_t messages_len;
+};
+
+/* Run C with --json, its stdout and stderr kept in CAP. Returns 0 or -errno. */
+int run_captured(struct di_ctx *ctx, const struct command *c, struct captured *cap);
+
 /* Run of a command without operands: collect, conclude, advise, render; an exit status. */
 int run_system_command(struct di_ctx *ctx, int argc, char **argv,
 		       int (*render)(const struct di_system *, const struct render_opts *));
@@ -77,4 +91,5 @@ extern const struct command cmd_advise;
 extern const struct command cmd_report;
 extern const struct command cmd_trace;
 extern const struct command cmd_metrics;
+extern const struct command cmd_diff;
 

@@ -29,6 +29,7 @@ static const struct command *const commands[] = {
 	&cmd_report,
 	&cmd_trace,
 	&cmd_metrics,
+	&cmd_diff,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -20,16 +20,6 @@ struct report_opts {
 };
 
 /* One command's run. */
-struct captured {
-	const struct command *cmd;
-	bool skipped;		/* needs an operand */
-	int status;
-	char *json;
-	size_t json_len;
-	char *messages;		/* what it printed on stderr */
-	size_t messages_len;
-};
-
 struct report_state {
 	const struct report_opts *opts;
 	long long start_ms;

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # fish completion for dmainspect
 
-set -l commands list iommu swiotlb buf bufs advise report trace metrics
+set -l commands list iommu swiotlb buf bufs advise report trace metrics diff
 
 complete -c dmainspect -f
 complete -c dmainspect -l json -d 'print JSON'
@@ -29,3 +29,5 @@ complete -c dmainspect -n '__fish_seen_subcommand_from trace' -s s -l seconds -x
 complete -c dmainspect -n '__fish_seen_subcommand_from trace' -a '(command ls /sys/bus/pci/devices 2>/dev/null)' -d 'device'
 complete -c dmainspect -n "not __fish_seen_subcommand_from $commands" -a metrics -d "Prometheus text exposition for node_exporter's textfile collector"
 complete -c dmainspect -n '__fish_seen_subcommand_from metrics' -s o -l output -r -F -d 'write FILE atomically'
+complete -c dmainspect -n "not __fish_seen_subcommand_from $commands" -a diff -d 'what changed for DMA between two bundles, trees or JSON outputs'
+complete -c dmainspect -n '__fish_seen_subcommand_from diff' -F -d 'bundle, tree or JSON output'
