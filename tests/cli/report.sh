@@ -24,13 +24,13 @@ fi
 chmod 0777 "$TMPDIR"
 export TMPDIR
 
-# Commands a report runs: those without operands, but report itself. --help
-# prints "  NAME     ARGS             SUMMARY" in fixed columns.
-mapfile -t commands < <("$DMAINSPECT" --help | awk '/^Commands:/{f=1; next} /^$/{f=0}
-	f { args = substr($0, 12, 16); sub(/ +$/, "", args)
-	    if ($1 != "report" && (args == "" || args ~ /^\[/)) print $1 }')
+# Commands a report runs: those without operands that print JSON and can
+# replay (not trace, which counts the live kernel for a time, nor metrics,
+# which prints Prometheus text), but report itself.
+mapfile -t commands < <(commands_without_operands | grep -vx report)
 [[ " ${commands[*]} " == *" list iommu swiotlb "* && " ${commands[*]} " == *" bufs "* &&
-	" ${commands[*]} " != *" buf "* ]]
+	" ${commands[*]} " != *" buf "* && " ${commands[*]} " != *" trace "* &&
+	" ${commands[*]} " != *" metrics "* && " ${commands[*]} " != *" diff "* ]]
 ok $? "the commands a report runs: ${commands[*]}"
 
 # extract BUNDLE DIR: GNU tar unpacks it (the format is plain ustar/pax).
