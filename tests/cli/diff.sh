@@ -8,90 +8,10 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-# expected A B: "section|item|key|change|a|b" lines, from the trees' files:
-# osrelease, cmdline, each PCI function's driver link, its group's type and
-# dma_mask_bits, and the groups counted by type.
-expected() {
-	"$PYTHON" - "$1" "$2" <<'PY'
-import glob, os, sys
-
-def read(p):
-    try:
-        with open(p) as f:
-            return f.read().strip()
-    except OSError:
-        return None
-
-def facts(root):
-    f = {("kernel", None, "release"): read(root + "/proc/sys/kernel/osrelease"),
-         ("kernel", None, "command line"): read(root + "/proc/cmdline")}
-    devs = {}
-    for d in sorted(glob.glob(root + "/sys/bus/pci/devices/*")):
-        name = os.path.basename(d)
-        drv = os.path.basename(os.readlink(d + "/driver")) if os.path.islink(d + "/driver") else None
-        grp = os.path.basename(os.readlink(d + "/iommu_group")) if os.path.islink(d + "/iommu_group") else None
-        dom = read(root + "/sys/kernel/iommu_groups/%s/type" % grp) if grp else None
-        mask = read(d + "/dma_mask_bits")
-        devs[name] = {"driver": drv, "iommu_domain": dom, "dma_mask_bits": int(mask) if mask else None}
-    groups = {}
-    for t in glob.glob(root + "/sys/kernel/iommu_groups/*/type"):
-        v = read(t)
-        groups[v] = groups.get(v, 0) + 1
-    return f, devs, groups
-
-def show(v):
-    return "-" if v is None else str(v)
-
-(fa, da, ga), (fb, db, gb) = facts(sys.argv[1]), facts(sys.argv[2])
-out = []
-for k in fa:
-    if fa[k] != fb[k]:
-        out.append((k[0], "", k[2], "changed", show(fa[k]), show(fb[k])))
-for name in sorted(set(da) | set(db)):
-    if name not in db:
-        out.append(("devices", name, "", "removed", "", ""))
-    elif name not in da:
-        out.append(("devices", name, "", "added", "", ""))
-    else:
-        for key in da[name]:
-            if da[name][key] != db[name][key]:
-                out.append(("devices", name, key, "changed", show(da[name][key]), show(db[name][key])))
-for t in sorted(set(ga) | set(gb)):
-    if t not in gb:
-        out.append(("iommu", "groups by type", t, "removed", show(ga[t]), "-"))
-    elif t not in ga:
-        out.append(("iommu", "groups by type", t, "added", "-", show(gb[t])))
-    elif ga[t] != gb[t]:
-        out.append(("iommu", "groups by type", t, "changed", show(ga[t]), show(gb[t])))
-for o in sorted(out):
-    print("|".join(o))
-PY
-}
-
-# reported FILE: the same lines from diff --json, for what expected() covers.
-reported() {
-	"$PYTHON" - "$1" <<'PY'
-import json, re, sys
-
-def show(v):
-    return "-" if v is None else str(v).lower() if isinstance(v, bool) else str(v)
-
-out = []
-for c in json.load(open(sys.argv[1]))["diff"]["changes"]:
-    s, item, key, ch = c["section"], c["item"], c["key"], c["change"]
-    if s == "kernel":
-        out.append((s, "", item, ch, show(c["a"]), show(c["b"])))
-    elif s == "devices" and re.match(r"^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$", item):
-        if key is None:
-            out.append((s, item, "", ch, "", ""))
-        elif key in ("driver", "iommu_domain", "dma_mask_bits"):
-            out.append((s, item, key, ch, show(c["a"]), show(c["b"])))
-    elif s == "iommu" and item == "groups by type":
-        out.append((s, item, key, ch, show(c["a"]), show(c["b"])))
-for o in sorted(out):
-    print("|".join(o))
-PY
-}
+# The facts the test reads from two trees' own files, and those diff --json
+# reports, as "section|item|key|change|a|b" lines (tests/cli/diff-facts.py).
+expected() { "$PYTHON" "$top_srcdir/tests/cli/diff-facts.py" expected "$1" "$2"; }
+reported() { "$PYTHON" "$top_srcdir/tests/cli/diff-facts.py" reported "$1"; }
 
 pairs=(
 	"q35-iommu-lazy-6.1 q35-iommu-pt-7.2"

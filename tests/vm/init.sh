@@ -114,6 +114,10 @@ if [ "$(cmdline_value dmainspect.capture)" = 1 ]; then
 	} >"$capture_dev"
 else
 	stty -F "$tap_dev" raw -echo 2>/dev/null || true
+	stty -F "$capture_dev" raw -echo 2>/dev/null || true
+	# t-report.sh sends its bundle there for the host's diff of two guests.
+	DMAINSPECT_CAPTURE_DEV=$capture_dev
+	export DMAINSPECT_CAPTURE_DEV
 	{
 		echo "@@dmainspect-vm config=$DMAINSPECT_VM_CONFIG kernel=$(uname -r)"
 		for t in /tests/t-*.sh; do

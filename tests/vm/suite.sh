@@ -129,7 +129,7 @@ rm -f "$work/script-times"
 labels=''
 missing=''
 guests=''
-declare -A kroots=() checks=()
+declare -A kroots=() checks=() series_label=()
 for s in $kernels; do
 	arch=$(vm_series_arch "$s")
 	why=$(arch_missing "$arch")
@@ -150,6 +150,7 @@ for s in $kernels; do
 	*" $label "*) continue ;; # two series resolved to the same kernel
 	esac
 	labels="$labels $label"
+	series_label[$s]=$label
 	echo "# kernel $label: $(cat "$kroot/.package") ($s)"
 	kroots[$label]=$kroot
 	DMAINSPECT=$bin "$here/mkinitramfs.sh" "$kroot" "$work/initrd-$label.gz" \
@@ -300,6 +301,55 @@ for g in $guests; do
 	report "$g"
 	checks[${g%%/*}]=$((${checks[${g%%/*}]:-0} + n - before))
 done
+
+# The bundle guest G sent on its capture stream (t-report.sh), into OUT.
+bundle_of() {
+	tr -d '\r' <"$work/$(tagof "$1").capture" |
+		sed -n '/^@@dmainspect-bundle begin/,/^@@dmainspect-bundle end/p' | sed '1d;$d' |
+		base64 -d >"$2" 2>/dev/null && [ -s "$2" ]
+}
+
+# diff_guests A B: 'dmainspect diff' between the bundles of guests A and B
+# reports exactly the changes diff-facts.py reads from the bundles' own
+# files; A against A is empty. Only when both guests ran.
+diff_guests() {
+	local a=$1 b=$2 d rc
+	case " $guests " in *" $a "*) ;; *) return 0 ;; esac
+	case " $guests " in *" $b "*) ;; *) return 0 ;; esac
+	d=$work/diff-$(tagof "$a")-$(tagof "$b")
+	mkdir -p "$d/a" "$d/b"
+	if ! bundle_of "$a" "$d/a.tar.xz" || ! bundle_of "$b" "$d/b.tar.xz" ||
+		! tar -xJf "$d/a.tar.xz" -C "$d/a" || ! tar -xJf "$d/b.tar.xz" -C "$d/b"; then
+		emit not-ok "diff $a $b: both guests sent a report bundle that unpacks"
+		return 0
+	fi
+	rc=0
+	"$DMAINSPECT" diff "$d/a.tar.xz" "$d/b.tar.xz" --json >"$d/diff.json" 2>"$d/diff.err" || rc=$?
+	if [ "$rc" = 1 ]; then
+		emit ok "diff $a $b: exit 1, they differ"
+	else
+		emit not-ok "diff $a $b: exit 1, they differ (exit $rc)" "$(cat "$d/diff.err")"
+	fi
+	python3 "$here/../cli/diff-facts.py" expected "$d/a/dmainspect-report/sysroot" \
+		"$d/b/dmainspect-report/sysroot" >"$d/want" 2>&1
+	python3 "$here/../cli/diff-facts.py" reported "$d/diff.json" >"$d/got" 2>&1
+	if [ -s "$d/want" ] && cmp -s "$d/want" "$d/got"; then
+		emit ok "diff $a $b: release, command line, PCI functions and groups changed as the bundles' files say ($(wc -l <"$d/want") changes)"
+	else
+		emit not-ok "diff $a $b: release, command line, PCI functions and groups changed as the bundles' files say" \
+			"$(diff "$d/want" "$d/got" | head -n 20)"
+	fi
+	rc=0
+	"$DMAINSPECT" diff "$d/a.tar.xz" "$d/a.tar.xz" >"$d/same" 2>&1 || rc=$?
+	if [ "$rc" = 0 ] && [ ! -s "$d/same" ]; then
+		emit ok "diff $a $a: nothing, exit 0"
+	else
+		emit not-ok "diff $a $a: nothing, exit 0 (exit $rc)" "$(head -n 10 "$d/same")"
+	fi
+}
+newest=${series_label[newest]:-none}
+diff_guests "${series_label[6.1]:-none}/intel-lazy" "$newest/intel-strict"
+diff_guests "${series_label[6.12]:-none}/intel-lazy" "$newest/intel-lazy"
 
 echo "1..$n"
 for label in $labels; do
