@@ -98,6 +98,20 @@ else
 	ok 1 "valgrind is installed"
 fi
 
+# On a terminal (script(1) gives it one), the counts are redrawn every second.
+if command -v script >/dev/null; then
+	script -qec "$DMAINSPECT trace --seconds 3" /dev/null >"$TMP/tty" 2>&1
+	rc=$?
+	is "$rc" 0 "on a terminal: exit 0"
+	views=$(grep -c 'counting; Ctrl-C stops' "$TMP/tty")
+	[ "$views" -ge 2 ] && grep -q $'\e\[H\e\[2J' "$TMP/tty"
+	ok $? "on a terminal: the live view is redrawn each second ($views views in 3 s)"
+	tail -n 3 "$TMP/tty" | grep -q 'Ctrl-C stops'
+	is "$?" 1 "on a terminal: the final counts replace the live view"
+else
+	ok 1 "script is installed (util-linux)"
+fi
+
 run trace --seconds 1
 is "$rc" 0 "trace --seconds 1 exits 0"
 [[ $out == "Counted for 1."* ]]; ok $? "the text starts with what was counted ($(head -n 1 <<<"$out"))"
