@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Report bundles as files. Writing goes to a temporary name beside the
- * final one and is renamed over it when complete. Reading (--sysroot FILE)
+ * Report bundles as files. Writing (of a bundle, or of any output file that
+ * must appear whole) goes to a temporary name beside the final one and is
+ * renamed over it when complete. Reading (--sysroot FILE)
  * extracts into a fresh mkdtemp directory with *at() calls only: member
  * names must be relative without "..", nothing is created through a symlink
  * or an existing file, only directories, regular files and symlinks are
@@ -133,57 +134,52 @@ static void cleanup_install(void)
 
 /* --- writing --- */
 
-int bundle_create(struct bundle_out *b, const char *file, time_t mtime, char *why, size_t cap)
+int file_out_create(struct file_out *o, const char *file, char *why, size_t cap)
 {
 	const char *slash = strrchr(file, '/');
 	char dir[PATH_MAX];
 	struct stat st;
 	int err;
 
-	b->fd = -1;
-	snprintf(b->name, sizeof(b->name), "%s", slash ? slash + 1 : file);
-	if (!*b->name || strcmp(b->name, ".") == 0 || strcmp(b->name, "..") == 0)
+	o->fd = -1;
+	snprintf(o->name, sizeof(o->name), "%s", slash ? slash + 1 : file);
+	if (!*o->name || strcmp(o->name, ".") == 0 || strcmp(o->name, "..") == 0)
 		return fail(why, cap, -EISDIR, "names a directory, not a file");
-	if (strlen(b->name) + 9 > NAME_MAX)
+	if (strlen(o->name) + 9 > NAME_MAX)
 		return fail(why, cap, -ENAMETOOLONG, "%s", strerror(ENAMETOOLONG));
 	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - file) + 1 : 1, slash ? file : ".");
-	b->dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (b->dirfd < 0)
+	o->dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (o->dirfd < 0)
 		return fail(why, cap, -errno, "%s: %s", dir, strerror(errno));
-	if (fstatat(b->dirfd, b->name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+	if (fstatat(o->dirfd, o->name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		err = S_ISLNK(st.st_mode) ? -ELOOP : S_ISREG(st.st_mode) ? 0 : -EEXIST;
 		if (err) {
-			close(b->dirfd);
+			close(o->dirfd);
 			return fail(why, cap, err, "%s", err == -ELOOP ?
 				    "is a symbolic link; refusing to write through it or replace it" :
 				    "exists and is not a regular file");
 		}
 	}
-	for (int tries = 0; b->fd < 0 && tries < 100; tries++) {
+	for (int tries = 0; o->fd < 0 && tries < 100; tries++) {
 		unsigned char r[6];
 
 		if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
 			memset(r, tries, sizeof(r));
-		snprintf(b->tmp, sizeof(b->tmp), ".%s.%02x%02x%02x%02x%02x%02x", b->name, r[0], r[1],
+		snprintf(o->tmp, sizeof(o->tmp), ".%s.%02x%02x%02x%02x%02x%02x", o->name, r[0], r[1],
 			 r[2], r[3], r[4], r[5]);
-		b->fd = openat(b->dirfd, b->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		o->fd = openat(o->dirfd, o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 			       0644);
-		if (b->fd < 0 && errno != EEXIST)
+		if (o->fd < 0 && errno != EEXIST)
 			break;
 	}
-	if (b->fd < 0) {
+	if (o->fd < 0) {
 		err = -errno;
-		close(b->dirfd);
+		close(o->dirfd);
 		return fail(why, cap, err, "%s", strerror(-err));
 	}
 	cleanup_install();
-	cleanup_out_dirfd = b->dirfd;
-	snprintf(cleanup_out_name, sizeof(cleanup_out_name), "%s", b->tmp);
-	err = tar_out_open(&b->tar, b->fd, mtime);
-	if (err < 0) {
-		bundle_abort(b);
-		return fail(why, cap, err, "xz: %s", strerror(-err));
-	}
+	cleanup_out_dirfd = o->dirfd;
+	snprintf(cleanup_out_name, sizeof(cleanup_out_name), "%s", o->tmp);
 	return 0;
 }
 
@@ -193,30 +189,52 @@ static void forget_output(void)
 	cleanup_out_dirfd = -1;
 }
 
+void file_out_abort(struct file_out *o)
+{
+	close(o->fd);
+	unlinkat(o->dirfd, o->tmp, 0);
+	close(o->dirfd);
+	forget_output();
+}
+
+int file_out_commit(struct file_out *o, int err)
+{
+	if (!err && fsync(o->fd) < 0)
+		err = -errno;
+	if (close(o->fd) < 0 && !err)
+		err = -errno;
+	if (!err && renameat(o->dirfd, o->tmp, o->dirfd, o->name) < 0)
+		err = -errno;
+	if (err)
+		unlinkat(o->dirfd, o->tmp, 0);
+	close(o->dirfd);
+	forget_output();
+	return err;
+}
+
+int bundle_create(struct bundle_out *b, const char *file, time_t mtime, char *why, size_t cap)
+{
+	int err = file_out_create(&b->out, file, why, cap);
+
+	if (err < 0)
+		return err;
+	err = tar_out_open(&b->tar, b->out.fd, mtime);
+	if (err < 0) {
+		bundle_abort(b);
+		return fail(why, cap, err, "xz: %s", strerror(-err));
+	}
+	return 0;
+}
+
 void bundle_abort(struct bundle_out *b)
 {
 	tar_out_abort(&b->tar);
-	close(b->fd);
-	unlinkat(b->dirfd, b->tmp, 0);
-	close(b->dirfd);
-	forget_output();
+	file_out_abort(&b->out);
 }
 
 int bundle_commit(struct bundle_out *b)
 {
-	int err = tar_out_close(&b->tar);
-
-	if (!err && fsync(b->fd) < 0)
-		err = -errno;
-	if (close(b->fd) < 0 && !err)
-		err = -errno;
-	if (!err && renameat(b->dirfd, b->tmp, b->dirfd, b->name) < 0)
-		err = -errno;
-	if (err)
-		unlinkat(b->dirfd, b->tmp, 0);
-	close(b->dirfd);
-	forget_output();
-	return err;
+	return file_out_commit(&b->out, tar_out_close(&b->tar));
 }
 
 /* --- reading --- */

@@ -17,18 +17,30 @@
 /* Most uncompressed bytes a bundle may hold, written or read. */
 #define BUNDLE_MAX_BYTES (512ull << 20)
 
-struct bundle_out {
+/*
+ * An output file that appears whole or not at all: written under a
+ * temporary name in FILE's directory (removed at exit and on SIGINT,
+ * SIGTERM and SIGHUP while unfinished), renamed over FILE by
+ * file_out_commit. A symlink at FILE's place is refused, never followed.
+ */
+struct file_out {
 	int dirfd, fd;
 	char name[NAME_MAX + 1];
 	char tmp[NAME_MAX + 1];
+};
+
+/* Returns 0, or -errno with why set. */
+int file_out_create(struct file_out *o, const char *file, char *why, size_t cap);
+/* Unless ERR (what writing it gave), fsync and rename; returns 0 or -errno. */
+int file_out_commit(struct file_out *o, int err);
+void file_out_abort(struct file_out *o);
+
+struct bundle_out {
+	struct file_out out;
 	struct tar_out tar;
 };
 
-/*
- * Start writing FILE: a temporary file in the same directory, renamed over
- * FILE by bundle_commit. A symlink at FILE's place is refused, never
- * followed. Returns 0, or -errno with why set.
- */
+/* Start writing the bundle FILE (file_out_create). Returns 0, or -errno with why set. */
 int bundle_create(struct bundle_out *b, const char *file, time_t mtime, char *why, size_t cap);
 int bundle_commit(struct bundle_out *b);
 void bundle_abort(struct bundle_out *b);

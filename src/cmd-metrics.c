@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "advise.h"
+#include "bundle.h"
 #include "cmd.h"
 #include "collect/collect.h"
 #include "collect/dmabuf.h"
@@ -33,6 +34,13 @@ static int metrics_option(struct di_ctx *ctx, int opt, const char *arg)
 	return 0;
 }
 
+/* Say why in WHY: the error's name. */
+static int fail_why(char *why, size_t cap, int err)
+{
+	snprintf(why, cap, "%s", di_strerror(err));
+	return err;
+}
+
 static void metrics_help(FILE *out)
 {
 	fprintf(out,
@@ -47,45 +55,33 @@ static void metrics_help(FILE *out)
 }
 
 /*
- * Write to a temporary file in PATH's directory, then rename it over PATH:
- * a reader (node_exporter) sees the old file or the new one, never a part.
+ * Write PATH whole (file_out: a temporary file beside it, renamed over it),
+ * readable by node_exporter whatever the umask: it sees the old file or the
+ * new one, never a part.
  */
 static int write_atomically(const char *path, const struct di_system *sys,
-			    const struct di_bufset *bufs)
+			    const struct di_bufset *bufs, char *why, size_t cap)
 {
-	size_t n = strlen(path);
-	char *tmp = xmalloc(n + 16);
+	struct file_out o;
 	FILE *f;
-	int fd, err;
+	int err = file_out_create(&o, path, why, cap), fd;
 
-	snprintf(tmp, n + 16, "%s.XXXXXX", path);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		err = -errno;
-		free(tmp);
+	if (err < 0)
 		return err;
-	}
-	f = fdopen(fd, "w");
+	fd = dup(o.fd);
+	f = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!f) {
 		err = -errno;
-		close(fd);
-		goto fail;
+		if (fd >= 0)
+			close(fd);
+		file_out_abort(&o);
+		return fail_why(why, cap, err);
 	}
 	err = render_metrics(f, sys, bufs);
-	if (fflush(f) != 0 || fchmod(fd, 0644) < 0 || fsync(fd) < 0)
+	if (fclose(f) != 0 || fchmod(o.fd, 0644) < 0)
 		err = err ? err : -errno;
-	if (fclose(f) != 0)
-		err = err ? err : -errno;
-	if (!err && rename(tmp, path) < 0)
-		err = -errno;
-	if (!err) {
-		free(tmp);
-		return 0;
-	}
-fail:
-	unlink(tmp);
-	free(tmp);
-	return err;
+	err = file_out_commit(&o, err);
+	return err < 0 ? fail_why(why, cap, err) : 0;
 }
 
 static int metrics_run(struct di_ctx *ctx, int argc, char **argv)
@@ -93,6 +89,7 @@ static int metrics_run(struct di_ctx *ctx, int argc, char **argv)
 	struct di_system sys;
 	struct di_bufset bufs;
 	const struct bufs_filter all = { 0 };
+	char why[512];
 	int err, ret = EXIT_OK;
 
 	if (argc > 1) {
@@ -112,9 +109,9 @@ static int metrics_run(struct di_ctx *ctx, int argc, char **argv)
 		di_err("metrics: dma-bufs: %s", di_strerror(err));
 		ret = EXIT_NOTHING;
 	} else if (opt_output) {
-		err = write_atomically(opt_output, &sys, &bufs);
+		err = write_atomically(opt_output, &sys, &bufs, why, sizeof(why));
 		if (err < 0) {
-			di_err("metrics: %s: %s", opt_output, di_strerror(err));
+			di_err("metrics: %s: %s", opt_output, why);
 			ret = EXIT_NOTHING;
 		}
 	} else if (render_metrics(stdout, &sys, &bufs) < 0) {

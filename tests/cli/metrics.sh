@@ -87,7 +87,8 @@ is "$(ls "$TMP/tf")" "dmainspect.prom" "-o FILE leaves no temporary file"
 is "$(stat -c %a "$TMP/tf/dmainspect.prom")" 644 "-o FILE is readable by node_exporter (0644)"
 run metrics -o "$TMP/nodir/dmainspect.prom"
 is "$rc" 2 "-o into a missing directory: exit 2"
-is "$err" "dmainspect: metrics: $TMP/nodir/dmainspect.prom: No such file or directory" "... and why"
+is "$err" "dmainspect: metrics: $TMP/nodir/dmainspect.prom: $TMP/nodir/: No such file or directory" \
+	"... and why, naming the missing directory as report does"
 
 # As nobody: fewer series, and the readability gauges say why.
 if command -v setpriv >/dev/null && [ "$(id -u)" -eq 0 ]; then
