@@ -239,6 +239,27 @@ int bundle_commit(struct bundle_out *b)
 
 /* --- reading --- */
 
+int sysroot_open(const char *path, struct rootfs *root, char *why, size_t cap)
+{
+	char *extracted = NULL;
+	int bundle = bundle_open(path, &extracted, why, cap), err, fd;
+
+	if (bundle < 0)
+		return bundle;
+	err = rfs_init(root, extracted ? extracted : path);
+	free(extracted);
+	if (err < 0)
+		return fail(why, cap, err, "%s", di_strerror(err));
+	fd = rfs_open(root, RFS_ROOT, "sys", O_PATH | O_DIRECTORY);
+	if (fd < 0) {
+		rfs_fini(root);
+		return fail(why, cap, fd, "not a system snapshot: no sys/ directory (%s)",
+			    di_strerror(fd));
+	}
+	close(fd);
+	return bundle;
+}
+
 /* Relative, no "..", no empty name: the name without "./" prefixes, or NULL. */
 static const char *safe_name(char *name)
 {

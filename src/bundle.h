@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rootfs.h"
 #include "tar.h"
 
 /* The top directory of every member of a bundle. */
@@ -52,6 +53,12 @@ void bundle_abort(struct bundle_out *b);
  * -errno with why set.
  */
 int bundle_open(const char *file, char **sysroot, char *why, size_t cap);
+/*
+ * Open PATH as a sysroot in ROOT: a report bundle (extracted, as
+ * bundle_open) or a captured tree, which must hold sys/. Returns 1 for a
+ * bundle, 0 for a tree, or -errno with why set.
+ */
+int sysroot_open(const char *path, struct rootfs *root, char *why, size_t cap);
 /*
  * Remove the extraction now (async-signal-safe). It is removed at exit and
  * on SIGINT, SIGTERM and SIGHUP anyway.

@@ -3,11 +3,9 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "bundle.h"
 #include "cmd.h"
@@ -38,31 +36,17 @@ static int summarise_json(const char *path, struct diff_side *s)
 	return err;
 }
 
-/* A tree (or an extracted bundle's sysroot): its commands' JSON, run on it. */
-static int summarise_tree(struct di_ctx *ctx, const char *dir, struct diff_side *s, char *why,
-			  size_t cap)
+/* A tree or a bundle, opened in SUB: its commands' JSON, run on it. */
+static int summarise_tree(struct di_ctx *sub, struct diff_side *s, char *why, size_t cap)
 {
-	struct di_ctx sub = *ctx;
 	char release[128];
-	int err = rfs_init(&sub.root, dir);
+	int err = 0;
 
-	if (err < 0) {
-		snprintf(why, cap, "%s", di_strerror(err));
-		return err;
-	}
-	err = rfs_open(&sub.root, RFS_ROOT, "sys", O_PATH | O_DIRECTORY);
-	if (err < 0) {
-		snprintf(why, cap, "not a system snapshot: no sys/ directory (%s)", di_strerror(err));
-		rfs_fini(&sub.root);
-		return err;
-	}
-	close(err);
-	sub.sysroot = dir;
 	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]) && err >= 0; i++) {
 		struct captured cap_ = { .cmd = sources[i] };
 		struct json_object *doc;
 
-		err = run_captured(&sub, sources[i], &cap_);
+		err = run_captured(sub, sources[i], &cap_);
 		doc = err < 0 ? NULL : json_tokener_parse(cap_.json);
 		if (!doc || diff_summary_add(s->summary, doc) < 0) {
 			snprintf(why, cap, "%s: %s", sources[i]->name,
@@ -76,16 +60,16 @@ static int summarise_tree(struct di_ctx *ctx, const char *dir, struct diff_side 
 	}
 	if (err >= 0)
 		diff_summary_release(s->summary,
-				     rfs_read_line(&sub.root, RFS_ROOT, "proc/sys/kernel/osrelease",
+				     rfs_read_line(&sub->root, RFS_ROOT, "proc/sys/kernel/osrelease",
 						   release, sizeof(release)) > 0 ? release : NULL);
-	rfs_fini(&sub.root);
 	return err < 0 ? err : 0;
 }
 
 /* Summarise PATH: a directory with sys/, a bundle, or a --json output. */
 static int summarise(struct di_ctx *ctx, const char *path, struct diff_side *s)
 {
-	char why[512] = "", *root = NULL;
+	struct di_ctx sub;
+	char why[512] = "";
 	struct stat st;
 	int err;
 
@@ -104,15 +88,15 @@ static int summarise(struct di_ctx *ctx, const char *path, struct diff_side *s)
 		if (err != -EINVAL)
 			return err;
 	}
-	err = bundle_open(path, &root, why, sizeof(why));
-	if (err < 0) {
-		di_err("diff: %s: %s", path, why);
-		return err;
+	sub = *ctx;
+	sub.sysroot = path;
+	err = sysroot_open(path, &sub.root, why, sizeof(why));
+	if (err >= 0) {
+		s->kind = err ? "bundle" : "tree";
+		err = summarise_tree(&sub, s, why, sizeof(why));
+		rfs_fini(&sub.root);
+		bundle_close();
 	}
-	s->kind = err ? "bundle" : "tree";
-	err = summarise_tree(ctx, root ? root : path, s, why, sizeof(why));
-	free(root);
-	bundle_close();
 	if (err < 0)
 		di_err("diff: %s: %s", path, why);
 	return err;

@@ -8,7 +8,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -180,32 +179,19 @@ static int run_command(const struct command *c, struct di_ctx *ctx, int argc, ch
 
 static int open_root(struct di_ctx *ctx)
 {
-	const char *dir = ctx->sysroot ? ctx->sysroot : "/";
-	char *bundle_root = NULL, why[512];
-	int err = ctx->sysroot ? bundle_open(dir, &bundle_root, why, sizeof(why)) : 0;
+	char why[512];
+	int err;
 
-	if (err < 0) {
-		di_err("--sysroot %s: %s", dir, why);
-		return EXIT_NOTHING;
-	}
-	err = rfs_init(&ctx->root, bundle_root ? bundle_root : dir);
-	free(bundle_root);
-	if (err < 0) {
-		di_err("--sysroot %s: %s", dir, di_strerror(err));
-		return EXIT_NOTHING;
-	}
 	if (ctx->sysroot) {
-		int fd = rfs_open(&ctx->root, RFS_ROOT, "sys", O_PATH | O_DIRECTORY);
-
-		if (fd < 0) {
-			di_err("--sysroot %s: not a system snapshot: no sys/ directory (%s)", dir,
-			       di_strerror(fd));
-			rfs_fini(&ctx->root);
-			return EXIT_NOTHING;
-		}
-		close(fd);
+		err = sysroot_open(ctx->sysroot, &ctx->root, why, sizeof(why));
+		if (err < 0)
+			di_err("--sysroot %s: %s", ctx->sysroot, why);
+	} else {
+		err = rfs_init(&ctx->root, "/");
+		if (err < 0)
+			di_err("--sysroot /: %s", di_strerror(err));
 	}
-	return EXIT_OK;
+	return err < 0 ? EXIT_NOTHING : EXIT_OK;
 }
 
 /* Like util-linux's close_stdout: a failed write is an error, not silence. */
