@@ -10,12 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "advise.h"
 #include "bundle.h"
 #include "cmd.h"
-#include "collect/collect.h"
 #include "collect/dmabuf.h"
-#include "conclude.h"
 #include "render/render-metrics.h"
 
 static const char *opt_output;
@@ -96,14 +93,8 @@ static int metrics_run(struct di_ctx *ctx, int argc, char **argv)
 		di_err("metrics: unexpected argument '%s'", argv[1]);
 		return EXIT_USAGE;
 	}
-	err = system_collect(&ctx->root, &sys);
-	if (err < 0) {
-		di_err("metrics: %s", di_strerror(err));
-		system_free(&sys);
+	if (collect_advised(ctx, "metrics", &sys) < 0)
 		return EXIT_NOTHING;
-	}
-	system_conclude(&sys);
-	advise_system(&sys);
 	err = bufs_collect(&ctx->root, &all, &bufs);
 	if (err < 0) {
 		di_err("metrics: dma-bufs: %s", di_strerror(err));

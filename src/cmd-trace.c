@@ -12,11 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "advise.h"
 #include "cmd.h"
 #include "collect/collect.h"
 #include "collect/trace.h"
-#include "conclude.h"
 #include "render/render-trace.h"
 #include "shared/util.h"
 
@@ -226,20 +224,6 @@ static int open_error(const char *dir, const char *name, int err)
 	return EXIT_NOTHING;
 }
 
-/* The system as the counts are shown beside it: devices with their advice, pools. */
-static int collect_system(struct di_ctx *ctx, struct di_system *sys)
-{
-	int err = system_collect(&ctx->root, sys);
-
-	if (err < 0) {
-		di_err("trace: %s", di_strerror(err));
-		return err;
-	}
-	system_conclude(sys);
-	advise_system(sys);
-	return 0;
-}
-
 /* Split the operands: devices, then "--" and the program. */
 static char **split_program(int argc, char **argv, int *n_devs)
 {
@@ -305,10 +289,8 @@ static int trace_run(struct di_ctx *ctx, int argc, char **argv)
 		return EXIT_NOTHING;
 	/* From here on a signal ends the count: the instance is always removed. */
 	catch_signals();
-	if (collect_system(ctx, &sys) < 0) {
-		system_free(&sys);
+	if (collect_advised(ctx, "trace", &sys) < 0)
 		return EXIT_NOTHING;
-	}
 	if (n_devs)
 		select_devices(&sys, n_devs, argv + 1, "trace", &missing);
 	if (missing) {
@@ -342,11 +324,12 @@ static int trace_run(struct di_ctx *ctx, int argc, char **argv)
 		ret = EXIT_NOTHING;
 		goto out;
 	}
-	ret = collect_system(ctx, &after) < 0 ? -1 : 0;
+	/* Only the pools' use has changed since the system was collected. */
+	collect_swiotlb_use(&ctx->root, &after);
 	trace_sort(&t);
 	if (r.live)
 		trace_live_clear();
-	err = render_trace(&t, &sys, ret < 0 ? NULL : &after, n_devs > 0, &ctx->ro);
+	err = render_trace(&t, &sys, &after, r.selected, &ctx->ro);
 	system_free(&after);
 	ret = err < 0 ? EXIT_NOTHING : prog ? t.command_status : EXIT_OK;
 out:

@@ -78,6 +78,12 @@ struct captured {
 /* Run C with --json, its stdout and stderr kept in CAP. Returns 0 or -errno. */
 int run_captured(struct di_ctx *ctx, const struct command *c, struct captured *cap);
 
+/*
+ * Collect the system, draw the conclusions and advise each device; on
+ * failure say "CMD: why", free SYS and return -errno.
+ */
+int collect_advised(struct di_ctx *ctx, const char *cmd, struct di_system *sys);
+
 /* Run of a command without operands: collect, conclude, advise, render; an exit status. */
 int run_system_command(struct di_ctx *ctx, int argc, char **argv,
 		       int (*render)(const struct di_system *, const struct render_opts *));

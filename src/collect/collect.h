@@ -53,6 +53,11 @@ bool names_module_builtin(struct di_names *n, const struct rootfs *root, const c
 
 /* Fill the model from the reader: devices, groups, system-wide facts. */
 int system_collect(const struct rootfs *root, struct di_system *sys);
+/*
+ * Only the SWIOTLB pools that debugfs shows, with their use now, into a
+ * fresh SYS (trace's "after"; system_free() it).
+ */
+void collect_swiotlb_use(const struct rootfs *root, struct di_system *sys);
 
 /* The architecture (sys->arch, sys->x86): read first, device coherency depends on it. */
 void collect_arch(struct di_system *sys);

@@ -236,6 +236,14 @@ static void default_from_log(struct di_system *sys, const struct swiotlb_log *lo
 	sw->default_pool.err = sw->debugfs.err;
 }
 
+void collect_swiotlb_use(const struct rootfs *root, struct di_system *sys)
+{
+	memset(sys, 0, sizeof(*sys));
+	sys->root = root;
+	read_debugfs(sys);
+	read_top_pools(sys);
+}
+
 void collect_swiotlb(struct di_system *sys, const struct swiotlb_log *log)
 {
 	struct di_swiotlb *sw = &sys->swiotlb;
