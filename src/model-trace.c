@@ -105,6 +105,11 @@ struct di_trace_dev *trace_dev(struct di_trace *t, const char *name)
 			 sizeof(struct di_trace_dev), name);
 }
 
+const struct di_trace_dev *trace_dev_find(const struct di_trace *t, const char *name)
+{
+	return hmap_get(&t->dev_index, hmap_hash(HMAP_SEED, name, strlen(name)), name_match, name);
+}
+
 struct di_trace_exporter *trace_exporter(struct di_trace *t, const char *name)
 {
 	return table_get(&t->exp_index, (void ***)&t->exps, &t->n_exps, &t->cap_exps,

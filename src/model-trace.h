@@ -100,6 +100,8 @@ struct di_trace {
 
 /* The counts of device NAME, added when new. */
 struct di_trace_dev *trace_dev(struct di_trace *t, const char *name);
+/* The counts of device NAME, or NULL when it had no event. */
+const struct di_trace_dev *trace_dev_find(const struct di_trace *t, const char *name);
 struct di_trace_exporter *trace_exporter(struct di_trace *t, const char *name);
 /* Devices and exporters in name order. */
 void trace_sort(struct di_trace *t);

@@ -61,15 +61,6 @@ static bool buf_avail(const struct di_trace *t, int c)
 	return t->fam[TF_DMA_BUF].available;
 }
 
-/* The trace's counts of the device named NAME, or NULL without events. */
-static const struct di_trace_dev *dev_counts(const struct di_trace *t, const char *name)
-{
-	for (size_t i = 0; i < t->n_devs; i++)
-		if (strcmp(t->devs[i]->name, name) == 0)
-			return t->devs[i];
-	return NULL;
-}
-
 /* One row of the devices shown: the system's view of it and its counts. */
 struct row {
 	const char *name;
@@ -88,7 +79,7 @@ static struct row *rows_of(const struct di_trace *t, const struct di_system *sys
 
 	if (selected) {
 		for (size_t i = 0; i < sys->n_devs; i++) {
-			const struct di_trace_dev *td = dev_counts(t, sys->devs[i].name);
+			const struct di_trace_dev *td = trace_dev_find(t, sys->devs[i].name);
 
 			rows[n++] = (struct row){ sys->devs[i].name, &sys->devs[i], td ? td->n : zero };
 		}
