@@ -39,7 +39,7 @@ n=1
 failed=0
 set +e
 # check_DATA= : the arm64 cross build serves only the real-kernel suite.
-make -k -C "$tmp/build" check TESTS="$tests" check_DATA= DMAINSPECT_FUZZ_ITERATIONS=5000 >"$tmp/check.log" 2>&1
+make -k -j"$(nproc)" -C "$tmp/build" check TESTS="$tests" check_DATA= DMAINSPECT_FUZZ_ITERATIONS=5000 >"$tmp/check.log" 2>&1
 set -e
 for t in $tests; do
 	n=$((n + 1))

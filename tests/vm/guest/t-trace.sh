@@ -10,7 +10,7 @@
 # exports a vgem buffer. With swiotlb=force and on arm64 without an SMMU,
 # 10 s of a busy disk lose no event. Behind an IOMMU (intel-lazy, and
 # arm-noncoherent: an SMMU, non-coherent PCI, and a guest shorter than
-# arm-smmu's with its churn and process tests), the instance is gone after
+# arm-smmu's with its churn test), the instance is gone after
 # SIGINT and SIGTERM mid-run, a stale instance is refused with how to
 # remove it, and as nobody trace exits 2.
 set -eu
