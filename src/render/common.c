@@ -14,12 +14,229 @@
 
 #define SCHEMA_VERSION 1
 
+#define JSON_FLAGS \
+	(JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+/*
+ * The JSON writer: json-c's pretty printer (JSON_FLAGS) byte for byte, for
+ * output too large to build as a tree first. Two spaces a level, members
+ * and elements each on their own line, the closing bracket on its own line
+ * even when empty, strings escaped as json_escape_str() does (the slash left
+ * alone).
+ */
+struct json_writer {
+	FILE *out;
+	char *buf;
+	size_t len, cap;
+	unsigned depth;
+	bool first;	/* nothing written yet at this depth */
+	bool failed;	/* a write failed: the rest is dropped */
+};
+
+static void jw_flush(struct json_writer *w)
+{
+	if (w->len && !w->failed && fwrite(w->buf, 1, w->len, w->out) != w->len)
+		w->failed = true;
+	w->len = 0;
+}
+
+static void jw_put(struct json_writer *w, const char *s, size_t n)
+{
+	if (w->len + n > w->cap) {
+		jw_flush(w);
+		if (n > w->cap) {
+			w->cap = n > 65536 ? n : 65536;
+			w->buf = xrealloc(w->buf, w->cap);
+		}
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+static void jw_puts(struct json_writer *w, const char *s)
+{
+	jw_put(w, s, strlen(s));
+}
+
+/* A line break and the indent of the current depth, as json-c's indent(). */
+static void jw_newline(struct json_writer *w)
+{
+	static const char spaces[] = "                                ";
+
+	jw_put(w, "\n", 1);
+	for (size_t n = 2 * (size_t)w->depth; n; ) {
+		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+
+		jw_put(w, spaces, k);
+		n -= k;
+	}
+}
+
+static void jw_string(struct json_writer *w, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *run = s;
+
+	jw_put(w, "\"", 1);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		const char *esc;
+		char u[6];
+
+		if (c >= ' ' && c != '"' && c != '\\')
+			continue;
+		jw_put(w, run, (size_t)(s - run));
+		run = s + 1;
+		esc = c == '\b' ? "\\b" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" :
+		      c == '\f' ? "\\f" : c == '"' ? "\\\"" : c == '\\' ? "\\\\" : NULL;
+		if (esc) {
+			jw_puts(w, esc);
+			continue;
+		}
+		memcpy(u, "\\u00", 4);
+		u[4] = hex[c >> 4];
+		u[5] = hex[c & 0xf];
+		jw_put(w, u, sizeof(u));
+	}
+	jw_put(w, run, (size_t)(s - run));
+	jw_put(w, "\"", 1);
+}
+
+/* Before a member (KEY) of an object or an element (KEY NULL) of an array. */
+static void jw_key(struct json_writer *w, const char *key)
+{
+	if (!w->first)
+		jw_put(w, ",", 1);
+	w->first = false;
+	jw_newline(w);
+	if (key) {
+		jw_string(w, key);
+		jw_put(w, ": ", 2);
+	}
+}
+
+void jw_open(struct json_writer *w, const char *key, char bracket)
+{
+	jw_key(w, key);
+	jw_put(w, &bracket, 1);
+	w->depth++;
+	w->first = true;
+}
+
+void jw_close(struct json_writer *w, char bracket)
+{
+	w->depth--;
+	jw_newline(w);
+	jw_put(w, &bracket, 1);
+	w->first = false;
+}
+
+/* A value json-c prints: its text at depth 0, each line indented to ours. */
+static void jw_json(struct json_writer *w, struct json_object *v)
+{
+	const char *s = v ? json_object_to_json_string_ext(v, JSON_FLAGS) : "null";
+
+	for (const char *nl; (nl = strchr(s, '\n')); s = nl + 1) {
+		jw_put(w, s, (size_t)(nl - s));
+		jw_newline(w);
+	}
+	jw_puts(w, s);
+}
+
+/* Where JSON goes: a json-c object being built, or a writer. */
+struct json_sink {
+	struct json_object *o;
+	struct json_writer *w;
+};
+
+/* KEY: V, taking V (NULL: null). */
+static void sink_json(const struct json_sink *k, const char *key, struct json_object *v)
+{
+	if (k->o) {
+		json_object_object_add(k->o, key, v);
+		return;
+	}
+	jw_key(k->w, key);
+	jw_json(k->w, v);
+	json_object_put(v);
+}
+
+static void sink_str(const struct json_sink *k, const char *key, const char *s)
+{
+	if (k->o) {
+		json_object_object_add(k->o, key, s ? json_object_new_string(s) : NULL);
+		return;
+	}
+	jw_key(k->w, key);
+	if (s)
+		jw_string(k->w, s);
+	else
+		jw_puts(k->w, "null");
+}
+
+static void sink_int(const struct json_sink *k, const char *key, long long v, bool boolean)
+{
+	char num[24];
+
+	if (k->o) {
+		json_object_object_add(k->o, key, boolean ? json_object_new_boolean(v != 0) :
+							    json_object_new_int64(v));
+		return;
+	}
+	jw_key(k->w, key);
+	if (boolean)
+		jw_puts(k->w, v ? "true" : "false");
+	else
+		jw_put(k->w, num, (size_t)snprintf(num, sizeof(num), "%lld", v));
+}
+
+static void sink_strv(const struct json_sink *k, const char *key, const struct strv *v)
+{
+	if (k->o) {
+		struct json_object *a = json_object_new_array();
+
+		for (size_t i = 0; i < v->n; i++)
+			json_object_array_add(a, json_object_new_string(v->v[i]));
+		json_object_object_add(k->o, key, a);
+		return;
+	}
+	jw_open(k->w, key, '[');
+	for (size_t i = 0; i < v->n; i++) {
+		jw_key(k->w, NULL);
+		jw_string(k->w, v->v[i]);
+	}
+	jw_close(k->w, ']');
+}
+
+static void sink_error(const struct json_sink *k, const char *key, int err)
+{
+	char e[128];
+
+	snprintf(e, sizeof(e), "%s_error", key);
+	sink_str(k, e, di_strerror(err));
+}
+
+static void sink_ival(const struct json_sink *k, const char *key, const struct ival *v, bool boolean)
+{
+	if (v->set) {
+		sink_int(k, key, v->v, boolean);
+		return;
+	}
+	sink_str(k, key, NULL);
+	if (v->err)
+		sink_error(k, key, v->err);
+}
+
+static void sink_sval(const struct json_sink *k, const char *key, const struct sval *v)
+{
+	sink_str(k, key, v->s);
+	if (!v->s && v->err)
+		sink_error(k, key, v->err);
+}
+
 void json_add_error(struct json_object *o, const char *key, int err)
 {
-	char k[128];
-
-	snprintf(k, sizeof(k), "%s_error", key);
-	json_object_object_add(o, k, json_object_new_string(di_strerror(err)));
+	sink_error(&(struct json_sink){ .o = o }, key, err);
 }
 
 void json_add_null(struct json_object *o, const char *key, int err)
@@ -31,34 +248,32 @@ void json_add_null(struct json_object *o, const char *key, int err)
 
 void json_add_ival(struct json_object *o, const char *key, const struct ival *v, bool boolean)
 {
-	if (v->set)
-		json_object_object_add(o, key, boolean ? json_object_new_boolean(v->v != 0) :
-						      json_object_new_int64(v->v));
-	else
-		json_object_object_add(o, key, NULL);
-	if (!v->set && v->err)
-		json_add_error(o, key, v->err);
+	sink_ival(&(struct json_sink){ .o = o }, key, v, boolean);
 }
 
 void json_add_sval(struct json_object *o, const char *key, const struct sval *v)
 {
-	json_object_object_add(o, key, v->s ? json_object_new_string(v->s) : NULL);
-	if (!v->s && v->err)
-		json_add_error(o, key, v->err);
+	sink_sval(&(struct json_sink){ .o = o }, key, v);
 }
 
 void json_add_strv(struct json_object *o, const char *key, const struct strv *v)
 {
-	struct json_object *a = json_object_new_array();
-
-	for (size_t i = 0; i < v->n; i++)
-		json_object_array_add(a, json_object_new_string(v->v[i]));
-	json_object_object_add(o, key, a);
+	sink_strv(&(struct json_sink){ .o = o }, key, v);
 }
 
 void json_add_str(struct json_object *o, const char *key, const char *s)
 {
-	json_object_object_add(o, key, s ? json_object_new_string(s) : NULL);
+	sink_str(&(struct json_sink){ .o = o }, key, s);
+}
+
+void jw_str(struct json_writer *w, const char *key, const char *s)
+{
+	sink_str(&(struct json_sink){ .w = w }, key, s);
+}
+
+void jw_strv(struct json_writer *w, const char *key, const struct strv *v)
+{
+	sink_strv(&(struct json_sink){ .w = w }, key, v);
 }
 
 struct json_object *json_new_top(void)
@@ -68,9 +283,6 @@ struct json_object *json_new_top(void)
 	json_object_object_add(top, "version", json_object_new_int(SCHEMA_VERSION));
 	return top;
 }
-
-#define JSON_FLAGS \
-	(JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)
 
 int json_print(struct json_object *top)
 {
@@ -83,62 +295,21 @@ int json_print(struct json_object *top)
 	return err;
 }
 
-/* Write len bytes of s, each line after the first indented: false on a write error. */
-static bool put_indented(const char *s, size_t len, const char *indent)
-{
-	size_t il = strlen(indent), lines = 0, o = 0;
-	char *buf;
-	bool ok;
-
-	for (const char *p = s; (p = memchr(p, '\n', (size_t)(s + len - p))); p++)
-		lines++;
-	buf = xmalloc(len + lines * il + 1);
-	for (size_t i = 0; i < len; i++) {
-		buf[o++] = s[i];
-		if (s[i] == '\n') {
-			memcpy(buf + o, indent, il);
-			o += il;
-		}
-	}
-	ok = fwrite(buf, 1, o, stdout) == o;
-	free(buf);
-	return ok;
-}
-
 /*
- * The items, each serialised (at depth 0: the same pretty printer) and freed
- * in turn, indented to their place in the document.
- */
-static bool put_items(size_t n, struct json_object *(*item)(size_t i, const void *ctx),
-		      const void *ctx, const char *sep, size_t seplen, const char *indent)
-{
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *o = item(i, ctx);
-		const char *s = json_object_to_json_string_ext(o, JSON_FLAGS);
-		bool ok = (!i || fwrite(sep, 1, seplen, stdout) == seplen) &&
-			  put_indented(s, strlen(s), indent);
-
-		json_object_put(o);
-		if (!ok)
-			return false;
-	}
-	return true;
-}
-
-/*
- * json_print() of top with key: an array of n items made one at a time by
- * item(), byte for byte, without holding the whole tree and its text. The
- * text around and between the items is json-c's own, taken from top printed
- * with two placeholder items.
+ * json_print() of top with key: an array of n items written one at a time
+ * by item(), without holding the whole tree and its text. The text around
+ * and between the items is json-c's own, taken from top printed with two
+ * placeholder items.
  */
 int json_print_items(struct json_object *top, const char *key, size_t n,
-		     struct json_object *(*item)(size_t i, const void *ctx), const void *ctx)
+		     void (*item)(struct json_writer *w, size_t i, const void *ctx),
+		     const void *ctx)
 {
 	static const char mark0[] = "\"@dmainspect-item-0@\"", mark1[] = "\"@dmainspect-item-1@\"";
 	struct json_object *a = json_object_new_array();
+	struct json_writer w = { .out = stdout };
 	const char *s, *m0, *m1, *line;
-	char *indent;
-	bool ok;
+	int err = 0;
 
 	if (!n) {
 		json_object_object_add(top, key, a);
@@ -152,16 +323,29 @@ int json_print_items(struct json_object *top, const char *key, size_t n,
 	m1 = m0 ? strstr(m0, mark1) : NULL;
 	if (!m1)
 		abort();	/* json-c prints a plain string as itself, quoted */
-	for (line = m0; line > s && line[-1] != '\n'; line--)
+	for (line = m0; line > s && line[-1] == ' '; line--)
 		;
-	indent = xstrndup(line, (size_t)(m0 - line));
-	ok = fwrite(s, 1, (size_t)(m0 - s), stdout) == (size_t)(m0 - s) &&
-	     put_items(n, item, ctx, m0 + strlen(mark0), (size_t)(m1 - m0) - strlen(mark0),
-		       indent) &&
-	     fputs(m1 + strlen(mark1), stdout) != EOF && fputc('\n', stdout) != EOF;
-	free(indent);
+	if (line == s || line[-1] != '\n')
+		abort();	/* json-c puts each element on a line of its own */
+	/* The items' depth, from their indent; each begins with the writer's newline. */
+	w.depth = (unsigned)(m0 - line) / 2;
+	w.first = true;
+	jw_put(&w, s, (size_t)(line - s - 1));
+	for (size_t i = 0; i < n; i++) {
+		jw_open(&w, NULL, '{');
+		item(&w, i, ctx);
+		jw_close(&w, '}');
+		if (w.failed)
+			break;
+	}
+	jw_puts(&w, m1 + strlen(mark1));
+	jw_put(&w, "\n", 1);
+	jw_flush(&w);
+	if (w.failed)
+		err = -errno;
+	free(w.buf);
 	json_object_put(top);
-	return ok ? 0 : -errno;
+	return err;
 }
 
 const void *field_value(const struct field *f, const void *obj)
@@ -241,7 +425,8 @@ char *field_text(const struct field *f, const void *obj, bool details)
 	return NULL;
 }
 
-void fields_to_json(const struct field *fields, size_t n, const void *obj, struct json_object *o)
+static void fields_emit(const struct field *fields, size_t n, const void *obj,
+			const struct json_sink *k)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct field *f = &fields[i];
@@ -249,31 +434,50 @@ void fields_to_json(const struct field *fields, size_t n, const void *obj, struc
 
 		switch (f->type) {
 		case FT_STR:
-			json_add_sval(o, f->key, p);
+			sink_sval(k, f->key, p);
 			break;
 		case FT_INT:
 		case FT_ID16:
 		case FT_ID24:
-			json_add_ival(o, f->key, p, false);
+			sink_ival(k, f->key, p, false);
 			break;
 		case FT_BOOL:
-			json_add_ival(o, f->key, p, true);
+			sink_ival(k, f->key, p, true);
 			break;
 		case FT_STRV:
-			json_add_strv(o, f->key, p);
+			sink_strv(k, f->key, p);
 			break;
 		case FT_CSTR:
-			json_add_str(o, f->key, *(char *const *)p);
+			sink_str(k, f->key, *(char *const *)p);
 			break;
 		case FT_CBOOL:
-			json_object_object_add(o, f->key, json_object_new_boolean(*(const bool *)p));
+			sink_int(k, f->key, *(const bool *)p, true);
 			break;
 		case FT_CUSTOM:
-			if (f->json)
-				f->json(f, obj, o);
+			if (f->json && k->o) {
+				f->json(f, obj, k->o);
+			} else if (f->json) {
+				/* The hook builds json-c members: written in their order. */
+				struct json_object *tmp = json_object_new_object();
+
+				f->json(f, obj, tmp);
+				json_object_object_foreach(tmp, key, v)
+					sink_json(k, key, json_object_get(v));
+				json_object_put(tmp);
+			}
 			break;
 		}
 	}
+}
+
+void fields_to_json(const struct field *fields, size_t n, const void *obj, struct json_object *o)
+{
+	fields_emit(fields, n, obj, &(struct json_sink){ .o = o });
+}
+
+void fields_write(const struct field *fields, size_t n, const void *obj, struct json_writer *w)
+{
+	fields_emit(fields, n, obj, &(struct json_sink){ .w = w });
 }
 
 void fields_help(FILE *out, const struct field *fields, size_t n)

@@ -49,37 +49,39 @@ const struct field device_fields[] = {
 };
 const size_t n_device_fields = sizeof(device_fields) / sizeof(device_fields[0]);
 
-static struct json_object *prediction_to_json(const struct di_prediction *p)
+static void prediction_write(struct json_writer *w, const struct di_prediction *p)
 {
-	struct json_object *o;
-
-	if (!p->driver)
-		return NULL;
-	o = json_object_new_object();
-	json_add_str(o, "driver", p->driver);
-	json_add_str(o, "mode", p->mode ? dma_mode_name(p->mode) : NULL);
+	if (!p->driver) {
+		jw_str(w, "prediction", NULL);
+		return;
+	}
+	jw_open(w, "prediction", '{');
+	jw_str(w, "driver", p->driver);
+	jw_str(w, "mode", p->mode ? dma_mode_name(p->mode) : NULL);
 	if (!p->mode && p->err)
-		json_add_str(o, "mode_error", di_strerror(p->err));
-	json_add_str(o, "source", p->source);
-	json_add_strv(o, "reasons", &p->reasons);
-	json_add_str(o, "differs", p->differs);
-	return o;
+		jw_str(w, "mode_error", di_strerror(p->err));
+	jw_str(w, "source", p->source);
+	jw_strv(w, "reasons", &p->reasons);
+	jw_str(w, "differs", p->differs);
+	jw_close(w, '}');
 }
 
-static void device_to_json(const struct di_device *d, struct json_object *o)
+static void device_write(struct json_writer *w, size_t i, const void *ctx)
 {
-	struct json_object *adv = json_object_new_object();
+	const struct di_system *sys = ctx;
+	const struct di_device *d = &sys->devs[i];
 	const struct advice *a = &d->advice;
 
-	json_add_str(o, "name", d->name);
-	json_add_str(o, "path", d->path);
-	fields_to_json(device_fields, n_device_fields, d, o);
-	json_add_str(adv, "mode", a->mode ? dma_mode_name(a->mode) : NULL);
-	json_add_str(adv, "path", a->path ? dma_path_name(a->path) : NULL);
-	json_add_strv(adv, "reasons", &a->reasons);
-	json_add_strv(adv, "notes", &a->notes);
-	json_object_object_add(adv, "prediction", prediction_to_json(&a->prediction));
-	json_object_object_add(o, "advice", adv);
+	jw_str(w, "name", d->name);
+	jw_str(w, "path", d->path);
+	fields_write(device_fields, n_device_fields, d, w);
+	jw_open(w, "advice", '{');
+	jw_str(w, "mode", a->mode ? dma_mode_name(a->mode) : NULL);
+	jw_str(w, "path", a->path ? dma_path_name(a->path) : NULL);
+	jw_strv(w, "reasons", &a->reasons);
+	jw_strv(w, "notes", &a->notes);
+	prediction_write(w, &a->prediction);
+	jw_close(w, '}');
 }
 
 void advice_text(const struct di_device *d, const struct render_opts *ro, const char *indent)
@@ -160,19 +162,10 @@ static void details(const struct di_device *d, const struct render_opts *ro)
 	printf("\n");
 }
 
-static struct json_object *device_json(size_t i, const void *ctx)
-{
-	const struct di_system *sys = ctx;
-	struct json_object *o = json_object_new_object();
-
-	device_to_json(&sys->devs[i], o);
-	return o;
-}
-
 int render_devices(const struct di_system *sys, const struct render_opts *ro)
 {
 	if (ro->json)
-		return json_print_items(json_new_top(), "devices", sys->n_devs, device_json, sys);
+		return json_print_items(json_new_top(), "devices", sys->n_devs, device_write, sys);
 	if (ro->verbose) {
 		for (size_t i = 0; i < sys->n_devs; i++)
 			details(&sys->devs[i], ro);

@@ -57,9 +57,21 @@ void json_add_null(struct json_object *o, const char *key, int err);
 struct json_object *json_new_top(void);
 /* Print and release; returns 0 or -errno of the write. */
 int json_print(struct json_object *top);
-/* json_print() of top with key: an array of n items, each made by item(i, ctx) and freed in turn. */
+/*
+ * The JSON writer: what json_print() would print of the same values, written
+ * as they come (render/common.c). jw_open() starts KEY's object ('{') or
+ * array ('['), or an element of the array being written when KEY is NULL;
+ * jw_close() ends it.
+ */
+struct json_writer;
+void jw_open(struct json_writer *w, const char *key, char bracket);
+void jw_close(struct json_writer *w, char bracket);
+void jw_str(struct json_writer *w, const char *key, const char *s);
+void jw_strv(struct json_writer *w, const char *key, const struct strv *v);
+/* json_print() of top with key: an array of n objects, each written by item(w, i, ctx). */
 int json_print_items(struct json_object *top, const char *key, size_t n,
-		     struct json_object *(*item)(size_t i, const void *ctx), const void *ctx);
+		     void (*item)(struct json_writer *w, size_t i, const void *ctx),
+		     const void *ctx);
 
 /* Where the field's value lies in OBJ. */
 const void *field_value(const struct field *f, const void *obj);
@@ -70,6 +82,7 @@ char *unknown_text(int err, bool details);
 /* The field whose key is KEY, or NULL. */
 const struct field *field_find(const struct field *fields, size_t n, const char *key);
 void fields_to_json(const struct field *fields, size_t n, const void *obj, struct json_object *o);
+void fields_write(const struct field *fields, size_t n, const void *obj, struct json_writer *w);
 void fields_help(FILE *out, const struct field *fields, size_t n);
 
 /* The table printer, over libsmartcols. */

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -36,17 +37,18 @@ int write_all(int fd, const void *buf, size_t len)
 
 char *path_join(char *buf, size_t cap, const char *base, const char *name)
 {
-	int n;
+	size_t bl = base ? strlen(base) : 0, nl = name ? strlen(name) : 0;
+	bool slash = bl && nl && base[bl - 1] != '/';
 
-	if (!base || !*base)
-		n = snprintf(buf, cap, "%s", name);
-	else if (!name || !*name)
-		n = snprintf(buf, cap, "%s", base);
-	else
-		n = snprintf(buf, cap, "%s%s%s", base,
-			     base[strlen(base) - 1] == '/' ? "" : "/", name);
-	if (n < 0 || (size_t)n >= cap)
+	/* Called for every attribute of every device: no printf machinery. */
+	if (bl + slash + nl >= cap)
 		return NULL;
+	if (bl)
+		memcpy(buf, base, bl);
+	buf[bl] = '/';
+	if (nl)
+		memcpy(buf + bl + slash, name, nl);
+	buf[bl + slash + nl] = '\0';
 	return buf;
 }
 
