@@ -20,12 +20,17 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "rootfs.h"
 #include "shared/xalloc.h"
+
+#define SYSFS_MAGIC 0x62656572	/* linux/magic.h */
+#define TMPFS_MAGIC 0x01021994
 
 /* A read's result (length or -errno) in buf, trailing whitespace removed. */
 static ssize_t line_of(char *buf, ssize_t n)
@@ -116,8 +121,15 @@ static int cmp_entry(const void *a, const void *b)
 	return strcmp(((const struct rfs_entry *)a)->name, ((const struct rfs_entry *)b)->name);
 }
 
-/* List d->fd into d->entries (sorted); 0 or -errno. */
-static int list_dir(struct rfs_dir *d)
+/* The largest record getdents64 makes: the header, NAME_MAX and a NUL, 8-aligned. */
+#define DIRENT_MAX ((offsetof(struct raw_dirent, d_name) + NAME_MAX + 1 + 7) & ~(size_t)7)
+
+/*
+ * List d->fd into d->entries (sorted); 0 or -errno. FILLS: its filesystem
+ * (sysfs, tmpfs) fills the buffer while entries remain, so a getdents that
+ * leaves room for the largest record was the last.
+ */
+static int list_dir(struct rfs_dir *d, bool fills)
 {
 	size_t len = 0, cap = 0, n = 0;
 
@@ -134,6 +146,8 @@ static int list_dir(struct rfs_dir *d)
 		if (got == 0)
 			break;
 		len += (size_t)got;
+		if (fills && cap - len >= DIRENT_MAX)
+			break;
 	}
 	for (size_t off = 0; off < len; off += ((struct raw_dirent *)(d->names + off))->d_reclen)
 		n++;
@@ -147,7 +161,19 @@ static int list_dir(struct rfs_dir *d)
 		d->entries[d->n].name = e->d_name;
 		d->entries[d->n++].type = e->d_type;
 	}
-	qsort(d->entries, d->n, sizeof(*d->entries), cmp_entry);
+	if (d->n > 32) {
+		qsort(d->entries, d->n, sizeof(*d->entries), cmp_entry);
+		return 0;
+	}
+	/* A device's few dozen attributes: sorted in place, no calls through qsort. */
+	for (size_t i = 1; i < d->n; i++) {
+		struct rfs_entry e = d->entries[i];
+		size_t j = i;
+
+		for (; j > 0 && strcmp(d->entries[j - 1].name, e.name) > 0; j--)
+			d->entries[j] = d->entries[j - 1];
+		d->entries[j] = e;
+	}
 	return 0;
 }
 
@@ -160,12 +186,110 @@ int rfs_dir_open(const struct rootfs *r, int dirfd, const char *path, struct rfs
 	d->fd = rfs_open(r, dirfd, path, (careful ? O_PATH : O_RDONLY) | O_DIRECTORY);
 	if (d->fd < 0)
 		return d->fd;
-	d->listed = !careful && list_dir(d) == 0;
+	d->listed = !careful && list_dir(d, false) == 0;
 	if (careful && dirfd == RFS_ROOT && r->named) {
 		d->path = xstrdup(path);
 		d->next = *r->named;
 		*r->named = d;
 	}
+	return 0;
+}
+
+void rfs_parent_close(struct rfs_parent *p)
+{
+	if (p->fd >= 0)
+		close(p->fd);
+	p->fd = -1;
+}
+
+int rfs_dir_open_link(const struct rootfs *r, struct rfs_parent *p, const char *path,
+		      struct rfs_dir *d)
+{
+	const char *slash = strrchr(path, '/');
+	size_t plen = slash ? (size_t)(slash - path) : 0;
+	struct statfs sf;
+
+	if (!slash || plen >= sizeof(p->path))
+		return rfs_dir_open(r, RFS_ROOT, path, d);
+	if (p->fd < 0 || strncmp(p->path, path, plen) != 0 || p->path[plen]) {
+		rfs_parent_close(p);
+		memcpy(p->path, path, plen);
+		p->path[plen] = '\0';
+		p->fd = rfs_open_exact(r, RFS_ROOT, p->path, O_PATH | O_DIRECTORY);
+		if (p->fd == -ENOSYS) {
+			p->fd = -1;
+			return rfs_dir_open(r, RFS_ROOT, path, d);
+		}
+		if (p->fd < 0) {
+			memset(d, 0, sizeof(*d));
+			d->fd = p->fd;
+			p->fd = -1;
+			return d->fd;
+		}
+		p->fills = fstatfs(p->fd, &sf) == 0 &&
+			   (sf.f_type == SYSFS_MAGIC || sf.f_type == TMPFS_MAGIC);
+	}
+	memset(d, 0, sizeof(*d));
+	d->r = r;
+	d->fd = rfs_open_exact(r, p->fd, slash + 1, O_RDONLY | O_DIRECTORY);
+	if (d->fd < 0)
+		return d->fd;
+	d->listed = list_dir(d, p->fills) == 0;
+	return 0;
+}
+
+int rfs_link_path(const struct rootfs *r, int dirfd, const char *dir, const char *name,
+		  char *out, size_t cap)
+{
+	char target[PATH_MAX], joined[PATH_MAX * 2];
+	const char *p = target;
+	size_t o = 0;
+	ssize_t n;
+	bool named = false;
+
+	if (!path_join(joined, sizeof(joined), dir, name))
+		return -ENAMETOOLONG;
+	if (r->hooks || r->replay || r->no_openat2)
+		return rfs_realpath(r, joined, out, cap);
+	n = readlinkat(dirfd, name, target, sizeof(target) - 1);
+	if (n < 0 && errno != EINVAL)
+		return -errno;
+	target[n < 0 ? 0 : n] = '\0';
+	if (n < 0)
+		p = name;	/* no link: DIR/NAME itself */
+	/* DIR has no link on its way: its components, and ".." from it, are the walk's. */
+	if (target[0] != '/' && *dir) {
+		if (strlen(dir) + 1 >= cap)
+			return -ENAMETOOLONG;
+		out[o++] = '/';
+		o += strlen(strcpy(out + o, dir));
+	}
+	/* Then the target's: "." stays, ".." goes up but never above the root. */
+	while (*p) {
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		len = strcspn(p, "/");
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			/* After a name of the target, which may be a link: only the walk knows. */
+			if (named)
+				return rfs_realpath(r, joined, out, cap);
+			while (o > 0 && out[--o] != '/')
+				;
+		} else if (len && !(len == 1 && *p == '.')) {
+			named = true;
+			if (o + 1 + len >= cap)
+				return -ENAMETOOLONG;
+			out[o++] = '/';
+			memcpy(out + o, p, len);
+			o += len;
+		}
+		p += len;
+	}
+	if (!o)
+		out[o++] = '/';
+	out[o] = '\0';
 	return 0;
 }
 

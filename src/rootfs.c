@@ -235,6 +235,29 @@ static int open_path(const struct rootfs *r, int dirfd, const char *path, int fl
 	return fd < 0 ? -errno : fd;
 }
 
+int rfs_open_exact(const struct rootfs *r, int dirfd, const char *path, int flags)
+{
+#if defined(HAVE_LINUX_OPENAT2_H) && HAVE_DECL_SYS_OPENAT2
+	if (!r->no_openat2 && !openat2_missing && !r->hooks && !r->replay) {
+		struct open_how how = {
+			.flags = (unsigned)(flags | O_CLOEXEC),
+			.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
+				   (dirfd == RFS_ROOT ? RESOLVE_IN_ROOT :
+							RESOLVE_BENEATH | RESOLVE_NO_XDEV),
+		};
+		long fd = syscall(SYS_openat2, dirfd == RFS_ROOT ? r->fd : dirfd, path, &how,
+				  sizeof(how));
+
+		if (fd >= 0)
+			return (int)fd;
+		if (errno != ENOSYS && errno != EPERM && errno != E2BIG)
+			return -errno;
+	}
+#endif
+	(void)dirfd, (void)path, (void)flags;
+	return -ENOSYS;
+}
+
 /* Whether /proc/self/fd is procfs, its magic links the very files open here (checked once). */
 static bool proc_fd_trusted(void)
 {

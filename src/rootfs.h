@@ -184,6 +184,45 @@ struct rfs_dir {
  * the fd in /proc to learn its name.
  */
 int rfs_dir_open(const struct rootfs *r, int dirfd, const char *path, struct rfs_dir *d);
+/*
+ * open_how's strictest walk: PATH under dirfd (RFS_ROOT: the root) with no
+ * link of any kind on the way, so that it names the file exactly; under a
+ * directory fd, no mount crossed either (the file is on that directory's
+ * filesystem). -ENOSYS without openat2, or while an observer listens or a
+ * replay answers (they name every access through the careful path).
+ */
+int rfs_open_exact(const struct rootfs *r, int dirfd, const char *path, int flags);
+
+/*
+ * Devices reached through the links of a listed directory (a bus's
+ * devices/), opened by one name each under their parent's directory, which
+ * stays open while its children come in turn.
+ */
+struct rfs_parent {
+	int fd;			/* O_PATH, -1 when none */
+	bool fills;		/* sysfs or tmpfs: a getdents that leaves room ends the listing */
+	char path[PATH_MAX];	/* root-relative */
+};
+#define RFS_PARENT_INIT { .fd = -1 }
+void rfs_parent_close(struct rfs_parent *p);
+/*
+ * The canonical path ("/sys/devices/...") of the link NAME in DIR (open as
+ * DIRFD, root-relative, no link on its way): its target joined to DIR with
+ * "." and ".." taken as they read, which is where the walk goes unless a
+ * component of the target is a link itself; rfs_dir_open_link() opens it
+ * refusing any link, and so proves it. DIR/NAME when NAME is no link. With
+ * an observer, a replay or no openat2: rfs_realpath() of DIR/NAME.
+ * 0 or -errno.
+ */
+int rfs_link_path(const struct rootfs *r, int dirfd, const char *dir, const char *name,
+		  char *out, size_t cap);
+/*
+ * rfs_dir_open() of the root-relative PATH that rfs_link_path() gave, through
+ * P: -ELOOP or -EXDEV when a link or a mount is on its way (the path is not
+ * canonical: resolve it with rfs_realpath()).
+ */
+int rfs_dir_open_link(const struct rootfs *r, struct rfs_parent *p, const char *path,
+		      struct rfs_dir *d);
 void rfs_dir_close(struct rfs_dir *d);
 /* Whether PATH (as given to rfs_dir_open()) is no longer d's directory: removed, or replaced. */
 bool rfs_dir_gone(const struct rfs_dir *d, const char *path);

@@ -423,6 +423,7 @@ struct listing {
 	struct di_names *names;
 	struct hmap seen;	/* canonical paths of the devices listed */
 	struct hmap members;	/* "GROUP/NAME", "UNIT/NAME" of each device listed */
+	struct rfs_parent parent;	/* the last listed device's parent directory */
 };
 
 /*
@@ -446,31 +447,22 @@ static void note_members(struct listing *l, const struct di_device *d)
 }
 
 /*
- * Add the device that PATH (root-relative, may be a link) leads to, once.
- * BUS, when known, is where it was listed: its subsystem link names it.
+ * Collect the device whose directory DIR is open, at CANON (its canonical
+ * path), and close DIR. BUS, when known, is where it was listed: its
+ * subsystem link names it.
  */
-static void add_device(struct listing *l, const char *path, const char *bus)
+static void add_opened(struct listing *l, const char *canon, struct rfs_dir *dir,
+		       const char *bus)
 {
 	struct di_system *sys = l->sys;
-	char canon[PATH_MAX], buf[NAME_MAX + 1];
+	char buf[NAME_MAX + 1];
 	struct di_device *d;
-	struct rfs_dir dir;
 	ssize_t n;
 
-	if (rfs_realpath(sys->root, path, canon, sizeof(canon)) < 0)
-		return;	/* dangling link: nothing to show */
-	if (strncmp(canon, "/sys/devices/", 13) != 0)
-		return;	/* devices live under /sys/devices, nowhere else */
-	if (!strset_add(&l->seen, canon))
-		return;	/* already listed */
-	if (rfs_dir_open(sys->root, RFS_ROOT, canon + 1, &dir) < 0) {
-		rfs_dir_close(&dir);
-		return;
-	}
-	n = bus ? 0 : rfs_dir_link_name(&dir, "subsystem", buf, sizeof(buf));
+	n = bus ? 0 : rfs_dir_link_name(dir, "subsystem", buf, sizeof(buf));
 	if (n == -ENOENT) {
 		/* No subsystem link: a device the kernel is adding or removing. */
-		rfs_dir_close(&dir);
+		rfs_dir_close(dir);
 		return;
 	}
 	if (sys->n_devs >= sys->cap_devs) {
@@ -482,21 +474,78 @@ static void add_device(struct listing *l, const char *path, const char *bus)
 	d->name = xstrdup(strrchr(canon, '/') + 1);
 	d->path = xstrdup(canon);
 	d->bus = xstrdup(bus ? bus : n >= 0 ? buf : "unknown");
-	collect_device(sys, l->names, &dir, canon, d);
-	if (dir.missed && rfs_dir_gone(&dir, canon + 1)) {
+	collect_device(sys, l->names, dir, canon, d);
+	if (dir->missed && rfs_dir_gone(dir, canon + 1)) {
 		/* It went away while it was read: shown whole or not at all. */
 		device_free(d);
 		sys->n_devs--;
 	} else {
 		note_members(l, d);
 	}
-	rfs_dir_close(&dir);
+	rfs_dir_close(dir);
+}
+
+/* devices live under /sys/devices, nowhere else */
+static bool device_path(const char *canon)
+{
+	return strncmp(canon, "/sys/devices/", 13) == 0;
+}
+
+/* Add the device that PATH (root-relative, may be a link) leads to, once. */
+static void add_device(struct listing *l, const char *path, const char *bus)
+{
+	struct di_system *sys = l->sys;
+	char canon[PATH_MAX];
+	struct rfs_dir dir;
+
+	if (rfs_realpath(sys->root, path, canon, sizeof(canon)) < 0)
+		return;	/* dangling link: nothing to show */
+	if (!device_path(canon) || !strset_add(&l->seen, canon))
+		return;	/* not a device, or already listed */
+	if (rfs_dir_open(sys->root, RFS_ROOT, canon + 1, &dir) < 0) {
+		rfs_dir_close(&dir);
+		return;
+	}
+	add_opened(l, canon, &dir, bus);
+}
+
+/*
+ * Add the device that the entry NAME of DIR (open as DIRFD, with no link on
+ * its way) leads to, once: by its link's target read as it stands, and
+ * through add_device() where a link or mount on the target's way makes that
+ * path differ from the walk's.
+ */
+static void add_link(struct listing *l, int dirfd, const char *dir, const char *name,
+		     const char *bus)
+{
+	struct di_system *sys = l->sys;
+	char canon[PATH_MAX], path[PATH_MAX];
+	struct rfs_dir d;
+	int err;
+
+	if (rfs_link_path(sys->root, dirfd, dir, name, canon, sizeof(canon)) < 0)
+		return;
+	/* A known device's path has no link on its way: the target leads there. */
+	if (strset_has(&l->seen, canon))
+		return;
+	err = device_path(canon) ? rfs_dir_open_link(sys->root, &l->parent, canon + 1, &d) : -ELOOP;
+	if (err < 0) {
+		rfs_dir_close(&d);
+		if ((err == -ELOOP || err == -EXDEV) && path_join(path, sizeof(path), dir, name))
+			add_device(l, path, bus);
+		return;
+	}
+	strset_add(&l->seen, canon);
+	add_opened(l, canon, &d, bus);
 }
 
 /*
  * Add every entry of a directory of device links. BUS: the bus whose
  * devices/ it is. MEMBERS: the "GROUP/" or "UNIT/" prefix of the group's or
- * unit's devices/ it is, whose entries are mostly listed already.
+ * unit's devices/ it is, whose entries are mostly listed already. A
+ * directory with no link on its way has its links read as they stand
+ * (add_link()); one reached through a link (a class's unit) has each
+ * resolved.
  */
 static int add_dir(struct listing *l, const char *dir, const char *suffix,
 		   bool (*want)(const struct di_system *, const char *), const char *bus,
@@ -504,10 +553,14 @@ static int add_dir(struct listing *l, const char *dir, const char *suffix,
 {
 	char path[PATH_MAX], sub[PATH_MAX];
 	struct dirent *de;
-	DIR *d = rfs_opendir(l->sys->root, RFS_ROOT, dir);
+	int fd = suffix ? -ENOSYS : rfs_open_exact(l->sys->root, RFS_ROOT, dir, O_RDONLY | O_DIRECTORY);
+	DIR *d = fd >= 0 ? fdopendir(fd) : rfs_opendir(l->sys->root, RFS_ROOT, dir);
 
-	if (!d)
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
 		return errno == ENOENT ? 0 : -errno;
+	}
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -520,7 +573,10 @@ static int add_dir(struct listing *l, const char *dir, const char *suffix,
 			continue;
 		if (suffix && !path_join(sub, sizeof(sub), path, suffix))
 			continue;
-		add_device(l, suffix ? sub : path, bus);
+		if (fd >= 0)
+			add_link(l, dirfd(d), dir, de->d_name, bus);
+		else
+			add_device(l, suffix ? sub : path, bus);
 	}
 	closedir(d);
 	return 0;
@@ -553,7 +609,7 @@ static bool dt_dma_device(const struct di_system *sys, const char *path)
 	return false;
 }
 
-/* Every devices/ under TOP ("sys/kernel/iommu_groups", "sys/class/iommu"). */
+/* Every devices/ under TOP ("sys/class/iommu"). */
 static int for_each_unit_dir(struct listing *l, const char *top)
 {
 	char path[PATH_MAX], members[PATH_MAX];
@@ -578,6 +634,29 @@ static int for_each_unit_dir(struct listing *l, const char *top)
 	return err;
 }
 
+/*
+ * Devices that only an IOMMU group holds: the members collect_groups() read
+ * from each group's devices/ that no bus listed.
+ */
+static void add_group_members(struct listing *l)
+{
+	char key[PATH_MAX], path[PATH_MAX];
+
+	for (size_t i = 0; i < l->sys->n_groups; i++) {
+		const struct di_group *g = &l->sys->groups[i];
+
+		for (size_t j = 0; j < g->devices.n; j++) {
+			if ((size_t)snprintf(key, sizeof(key), "iommu_groups/%d/%s", g->id,
+					     g->devices.v[j]) >= sizeof(key) ||
+			    strset_has(&l->members, key) ||
+			    (size_t)snprintf(path, sizeof(path), "sys/kernel/iommu_groups/%d/devices/%s",
+					     g->id, g->devices.v[j]) >= sizeof(path))
+				continue;
+			add_device(l, path, NULL);
+		}
+	}
+}
+
 static int bus_rank(const char *bus)
 {
 	return strcmp(bus, "pci") == 0 ? 0 : strcmp(bus, "platform") == 0 ? 1 : 2;
@@ -597,13 +676,14 @@ static int cmp_device(const void *a, const void *b)
 
 static void listing_free(struct listing *l)
 {
+	rfs_parent_close(&l->parent);
 	strset_free(&l->seen);
 	strset_free(&l->members);
 }
 
 void collect_device_at(struct di_system *sys, struct di_names *names, const char *path)
 {
-	struct listing l = { .sys = sys, .names = names };
+	struct listing l = { .sys = sys, .names = names, .parent = RFS_PARENT_INIT };
 
 	for (size_t i = 0; i < sys->n_devs; i++)
 		strset_add(&l.seen, sys->devs[i].path);
@@ -613,12 +693,12 @@ void collect_device_at(struct di_system *sys, struct di_names *names, const char
 
 int collect_devices(struct di_system *sys, struct di_names *names)
 {
-	struct listing l = { .sys = sys, .names = names };
+	struct listing l = { .sys = sys, .names = names, .parent = RFS_PARENT_INIT };
 	int err;
 
 	err = add_dir(&l, "sys/bus/pci/devices", NULL, NULL, "pci", NULL);
 	if (!err)
-		err = for_each_unit_dir(&l, "sys/kernel/iommu_groups");
+		add_group_members(&l);
 	if (!err)
 		err = for_each_unit_dir(&l, "sys/class/iommu");
 	if (!err)

@@ -49,7 +49,13 @@ static void jw_put(struct json_writer *w, const char *s, size_t n)
 			w->buf = xrealloc(w->buf, w->cap);
 		}
 	}
-	memcpy(w->buf + w->len, s, n);
+	/* Most pieces are a few bytes: a call to memcpy would cost more. */
+	if (n <= 8) {
+		for (size_t i = 0; i < n; i++)
+			w->buf[w->len + i] = s[i];
+	} else {
+		memcpy(w->buf + w->len, s, n);
+	}
 	w->len += n;
 }
 
@@ -61,14 +67,14 @@ static void jw_puts(struct json_writer *w, const char *s)
 /* A line break and the indent of the current depth, as json-c's indent(). */
 static void jw_newline(struct json_writer *w)
 {
-	static const char spaces[] = "                                ";
+	static const char line[] = "\n                                                                ";
+	const size_t most = sizeof(line) - 2;	/* the spaces */
+	size_t n = 2 * (size_t)w->depth, k = n < most ? n : most;
 
-	jw_put(w, "\n", 1);
-	for (size_t n = 2 * (size_t)w->depth; n; ) {
-		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
-
-		jw_put(w, spaces, k);
-		n -= k;
+	jw_put(w, line, 1 + k);
+	for (n -= k; n; n -= k) {
+		k = n < most ? n : most;
+		jw_put(w, line + 1, k);
 	}
 }
 
@@ -102,17 +108,31 @@ static void jw_string(struct json_writer *w, const char *s)
 	jw_put(w, "\"", 1);
 }
 
-/* Before a member (KEY) of an object or an element (KEY NULL) of an array. */
+/*
+ * Before a member (KEY) of an object or an element (KEY NULL) of an array.
+ * Keys are the program's own names (letters, digits and '_'): written as
+ * they are, in one piece with their quotes.
+ */
 static void jw_key(struct json_writer *w, const char *key)
 {
+	char q[128];
+	size_t n = key ? strlen(key) : 0;
+
 	if (!w->first)
 		jw_put(w, ",", 1);
 	w->first = false;
 	jw_newline(w);
-	if (key) {
+	if (!key)
+		return;
+	if (n + 4 > sizeof(q)) {
 		jw_string(w, key);
 		jw_put(w, ": ", 2);
+		return;
 	}
+	q[0] = '"';
+	memcpy(q + 1, key, n);
+	memcpy(q + 1 + n, "\": ", 3);
+	jw_put(w, q, n + 4);
 }
 
 void jw_open(struct json_writer *w, const char *key, char bracket)
@@ -176,7 +196,8 @@ static void sink_str(const struct json_sink *k, const char *key, const char *s)
 
 static void sink_int(const struct json_sink *k, const char *key, long long v, bool boolean)
 {
-	char num[24];
+	char num[24], *p = num + sizeof(num);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
 
 	if (k->o) {
 		json_object_object_add(k->o, key, boolean ? json_object_new_boolean(v != 0) :
@@ -184,10 +205,17 @@ static void sink_int(const struct json_sink *k, const char *key, long long v, bo
 		return;
 	}
 	jw_key(k->w, key);
-	if (boolean)
+	if (boolean) {
 		jw_puts(k->w, v ? "true" : "false");
-	else
-		jw_put(k->w, num, (size_t)snprintf(num, sizeof(num), "%lld", v));
+		return;
+	}
+	/* "%lld", without printf's machinery: one per number of every device. */
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10));
+	if (v < 0)
+		*--p = '-';
+	jw_put(k->w, p, (size_t)(num + sizeof(num) - p));
 }
 
 static void sink_strv(const struct json_sink *k, const char *key, const struct strv *v)

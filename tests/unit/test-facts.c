@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <sys/vfs.h>
+
 #include <errno.h>
 #include <string.h>
 
@@ -316,6 +318,9 @@ static void pci_dev(const char *name, const char *mask)
 	tree_link(target, rel);
 }
 
+/* Where tree_base() makes its trees. */
+static const char *tree_parent = "/tmp";
+
 /* The skeleton every scratch sysroot shares. */
 static void tree_base(const char *release, const char *version, const char *arch)
 {
@@ -325,7 +330,7 @@ static void tree_base(const char *release, const char *version, const char *arch
 		"sys/class/drm", "sys/kernel", "sys/kernel/debug", "sys/kernel/debug/swiotlb",
 	};
 
-	snprintf(tree_top, sizeof(tree_top), "/tmp/dmainspect-facts-XXXXXX");
+	snprintf(tree_top, sizeof(tree_top), "%s/dmainspect-facts-XXXXXX", tree_parent);
 	if (!mkdtemp(tree_top))
 		exit(99);
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
@@ -551,6 +556,93 @@ static void test_tree_x86(void)
 	tree_release(&sys, &r);
 }
 
+/* A device directory at REL (under sys/devices) with its subsystem link and DMA mask. */
+static void dev_at(const char *rel, const char *mask)
+{
+	char p[512], up[256] = "";
+
+	tree_dirs(rel);
+	tree_dir(rel);
+	for (const char *c = rel; (c = strchr(c, '/')); c++)
+		strcat(up, "../");
+	snprintf(p, sizeof(p), "%s/subsystem", rel);
+	snprintf(up + strlen(up), sizeof(up) - strlen(up), "bus/pci");
+	tree_link(up + 3, p);
+	snprintf(p, sizeof(p), "%s/dma_mask_bits", rel);
+	tree_file(p, mask);
+}
+
+/*
+ * The bus's links are read as they stand where nothing on the way is a
+ * link, and walked where something is: a device behind a linked directory,
+ * a ".." after a link with a decoy where reading it as it stands would go,
+ * a unit's devices/ reached through its class link, and a device directory
+ * whose listing needs more than one getdents. On tmpfs (/dev/shm), where a
+ * getdents that leaves room ends a listing, as on sysfs.
+ */
+static void test_tree_links(void)
+{
+	struct di_system sys;
+	struct rootfs r;
+	const struct di_device *d;
+	struct statfs sf;
+	char name[64];
+
+	if (statfs("/dev/shm", &sf) < 0 || sf.f_type != 0x01021994 || access("/dev/shm", W_OK) < 0) {
+		printf("# ====================================================================\n"
+		       "# SKIP: /dev/shm is no writable tmpfs: the listing of a tmpfs\n"
+		       "# directory, as sysfs's, is not exercised here.\n"
+		       "# ====================================================================\n");
+		ok(1, "# SKIP no writable tmpfs at /dev/shm");
+		return;
+	}
+	tree_parent = "/dev/shm";
+	tree_base("7.2.13+deb14-amd64", NULL, "x86_64");
+	tree_parent = "/tmp";
+	pci_dev("0000:00:01.0", "64");
+	/* Behind a linked bridge directory. */
+	dev_at("sys/devices/pci0000:00/real-bridge/0000:01:00.0", "40");
+	tree_link("real-bridge", "sys/devices/pci0000:00/bridge");
+	tree_link("../../../devices/pci0000:00/bridge/0000:01:00.0", "sys/bus/pci/devices/0000:01:00.0");
+	/* hop/.. is real-bridge, not pci0000:00, where the decoy waits. */
+	dev_at("sys/devices/pci0000:00/real-bridge/inner", "12");
+	dev_at("sys/devices/pci0000:00/real-bridge/0000:02:00.0", "44");
+	dev_at("sys/devices/pci0000:00/0000:02:00.0", "32");
+	tree_link("real-bridge/inner", "sys/devices/pci0000:00/hop");
+	tree_link("../../../devices/pci0000:00/hop/../0000:02:00.0", "sys/bus/pci/devices/0000:02:00.0");
+	/* Only in an IOMMU unit's devices/, reached through /sys/class/iommu. */
+	dev_at("sys/devices/pci0000:00/0000:03:00.0", "36");
+	tree_dirs("sys/devices/virtual/iommu/dmar0/devices/x");
+	tree_dir("sys/class/iommu");
+	tree_link("../../devices/virtual/iommu/dmar0", "sys/class/iommu/dmar0");
+	tree_link("../../../../pci0000:00/0000:03:00.0", "sys/devices/virtual/iommu/dmar0/devices/0000:03:00.0");
+	/* 400 attributes before its mask: the listing takes several getdents. */
+	pci_dev("0000:00:04.0", "48");
+	for (int i = 0; i < 400; i++) {
+		snprintf(name, sizeof(name), "sys/devices/pci0000:00/0000:00:04.0/attribute_%03d", i);
+		tree_file(name, "0\n");
+	}
+	tree_file("sys/devices/pci0000:00/0000:00:04.0/numa_node", "1\n");
+	collect_tree(&sys, &r);
+	d = system_find_device(&sys, "0000:00:01.0");
+	ok(d && strcmp(d->path, "/sys/devices/pci0000:00/0000:00:01.0") == 0 && d->dma_mask_bits.v == 64,
+	   "a plain bus link: its device");
+	d = system_find_device(&sys, "0000:01:00.0");
+	ok(d && strcmp(d->path, "/sys/devices/pci0000:00/real-bridge/0000:01:00.0") == 0 &&
+	   d->dma_mask_bits.v == 40, "behind a linked directory: the device at its canonical path");
+	d = system_find_device(&sys, "0000:02:00.0");
+	ok(d && strcmp(d->path, "/sys/devices/pci0000:00/real-bridge/0000:02:00.0") == 0 &&
+	   d->dma_mask_bits.v == 44, "'..' after a link: where the walk goes, not the decoy");
+	ok(sys.n_devs == 5, "five devices, the decoy not among them (%zu)", sys.n_devs);
+	d = system_find_device(&sys, "0000:03:00.0");
+	ok(d && strcmp(d->path, "/sys/devices/pci0000:00/0000:03:00.0") == 0 && d->dma_mask_bits.v == 36,
+	   "from a unit's devices/ reached through its class link");
+	d = system_find_device(&sys, "0000:00:04.0");
+	ok(d && d->dma_mask_bits.v == 48 && d->numa_node.set && d->numa_node.v == 1,
+	   "a tmpfs directory of 400 attributes is listed whole");
+	tree_release(&sys, &r);
+}
+
 /* vgem: a platform device on 6.x, a faux device on 7.x; listed with its DRM nodes on both. */
 static void test_tree_vgem(void)
 {
@@ -613,5 +705,6 @@ int main(void)
 	test_tree_x86();
 	test_tree_smmu_units();
 	test_tree_vgem();
+	test_tree_links();
 	return tap_done();
 }

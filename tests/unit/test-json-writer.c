@@ -85,6 +85,12 @@ static void write_item(struct json_writer *w, size_t i, const void *ctx)
 	jw_str(w, "null", NULL);
 	jw_close(w, '}');
 	jw_close(w, '}');
+	/* Deeper than one run of the writer's indent. */
+	for (int d = 0; d < 40; d++)
+		jw_open(w, "deep", '{');
+	jw_str(w, "bottom", "x");
+	for (int d = 0; d < 40; d++)
+		jw_close(w, '}');
 	jw_open(w, "objects", '[');
 	jw_open(w, NULL, '{');
 	jw_str(w, "k", "v");
@@ -98,7 +104,7 @@ static struct json_object *build_item(const struct item *it)
 {
 	struct json_object *o = json_object_new_object(), *n = json_object_new_object();
 	struct json_object *d = json_object_new_object(), *objs = json_object_new_array();
-	struct json_object *kv = json_object_new_object();
+	struct json_object *kv = json_object_new_object(), *deep = json_object_new_object();
 
 	json_add_str(o, "first", it->name.s);
 	fields_to_json(fields, N_FIELDS, it, o);
@@ -107,6 +113,14 @@ static struct json_object *build_item(const struct item *it)
 	json_add_str(d, "null", NULL);
 	json_object_object_add(n, "deeper", d);
 	json_object_object_add(o, "nested", n);
+	json_add_str(deep, "bottom", "x");
+	for (int i = 1; i < 40; i++) {
+		struct json_object *up = json_object_new_object();
+
+		json_object_object_add(up, "deep", deep);
+		deep = up;
+	}
+	json_object_object_add(o, "deep", deep);
 	json_add_str(kv, "k", "v");
 	json_object_array_add(objs, kv);
 	json_object_array_add(objs, json_object_new_array());
