@@ -83,10 +83,11 @@ static char *driver_module(const struct di_system *sys, struct di_names *names,
 	char path[PATH_MAX], buf[NAME_MAX + 1], key[2 * NAME_MAX + 16];
 	const struct sval *known;
 	struct sval v = { 0 };
+	bool keyed;
 	ssize_t n;
 
-	snprintf(key, sizeof(key), "driver-module:%s/%s", d->bus, d->driver.s);
-	known = names_memo_get(names, key);
+	keyed = str_concat(key, sizeof(key), "driver-module:", d->bus, "/", d->driver.s, NULL);
+	known = keyed ? names_memo_get(names, key) : NULL;
 	if (known)
 		return known->s ? xstrdup(known->s) : NULL;
 	if (!path_join(path, sizeof(path), canon + 1, "driver/module"))
@@ -94,7 +95,8 @@ static char *driver_module(const struct di_system *sys, struct di_names *names,
 	n = rfs_link_name(sys->root, RFS_ROOT, path, buf, sizeof(buf));
 	if (n >= 0)
 		v.s = buf;
-	names_memo_put(names, key, &v);
+	if (keyed)
+		names_memo_put(names, key, &v);
 	return v.s ? xstrdup(v.s) : NULL;
 }
 
@@ -434,16 +436,15 @@ struct listing {
  */
 static void note_members(struct listing *l, const struct di_device *d)
 {
-	char key[NAME_MAX * 2 + 24];
+	char key[NAME_MAX * 2 + 24], id[LL_TEXT_MAX];
 
-	if (d->iommu_group.set) {
-		snprintf(key, sizeof(key), "iommu_groups/%lld/%s", d->iommu_group.v, d->name);
+	if (d->iommu_group.set &&
+	    str_concat(key, sizeof(key), "iommu_groups/", ll_text(id, d->iommu_group.v), "/",
+		       d->name, NULL))
 		strset_add(&l->members, key);
-	}
-	if (d->iommu_unit.s) {
-		snprintf(key, sizeof(key), "iommu/%s/%s", d->iommu_unit.s, d->name);
+	if (d->iommu_unit.s &&
+	    str_concat(key, sizeof(key), "iommu/", d->iommu_unit.s, "/", d->name, NULL))
 		strset_add(&l->members, key);
-	}
 }
 
 /*
@@ -564,8 +565,8 @@ static int add_dir(struct listing *l, const char *dir, const char *suffix,
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
-		if (members && (size_t)snprintf(sub, sizeof(sub), "%s%s", members, de->d_name) <
-		    sizeof(sub) && strset_has(&l->members, sub))
+		if (members && str_concat(sub, sizeof(sub), members, de->d_name, NULL) &&
+		    strset_has(&l->members, sub))
 			continue;
 		if (!path_join(path, sizeof(path), dir, de->d_name))
 			continue;
@@ -640,14 +641,14 @@ static int for_each_unit_dir(struct listing *l, const char *top)
  */
 static void add_group_members(struct listing *l)
 {
-	char key[PATH_MAX], path[PATH_MAX];
+	char key[PATH_MAX], path[PATH_MAX], id[LL_TEXT_MAX];
 
 	for (size_t i = 0; i < l->sys->n_groups; i++) {
 		const struct di_group *g = &l->sys->groups[i];
 
 		for (size_t j = 0; j < g->devices.n; j++) {
-			if ((size_t)snprintf(key, sizeof(key), "iommu_groups/%d/%s", g->id,
-					     g->devices.v[j]) >= sizeof(key) ||
+			if (!str_concat(key, sizeof(key), "iommu_groups/", ll_text(id, g->id), "/",
+					g->devices.v[j], NULL) ||
 			    strset_has(&l->members, key) ||
 			    (size_t)snprintf(path, sizeof(path), "sys/kernel/iommu_groups/%d/devices/%s",
 					     g->id, g->devices.v[j]) >= sizeof(path))

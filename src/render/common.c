@@ -30,13 +30,13 @@ struct json_writer {
 	size_t len, cap;
 	unsigned depth;
 	bool first;	/* nothing written yet at this depth */
-	bool failed;	/* a write failed: the rest is dropped */
+	int failed;	/* errno of a failed write: the rest is dropped */
 };
 
 static void jw_flush(struct json_writer *w)
 {
 	if (w->len && !w->failed && fwrite(w->buf, 1, w->len, w->out) != w->len)
-		w->failed = true;
+		w->failed = errno ? errno : EIO;
 	w->len = 0;
 }
 
@@ -110,8 +110,8 @@ static void jw_string(struct json_writer *w, const char *s)
 
 /*
  * Before a member (KEY) of an object or an element (KEY NULL) of an array.
- * Keys are the program's own names (letters, digits and '_'): written as
- * they are, in one piece with their quotes.
+ * Keys are the program's own names (letters, digits and '_'): never
+ * escaped, and written in one piece with their quotes.
  */
 static void jw_key(struct json_writer *w, const char *key)
 {
@@ -125,8 +125,9 @@ static void jw_key(struct json_writer *w, const char *key)
 	if (!key)
 		return;
 	if (n + 4 > sizeof(q)) {
-		jw_string(w, key);
-		jw_put(w, ": ", 2);
+		jw_put(w, "\"", 1);
+		jw_put(w, key, n);
+		jw_put(w, "\": ", 3);
 		return;
 	}
 	q[0] = '"';
@@ -196,8 +197,7 @@ static void sink_str(const struct json_sink *k, const char *key, const char *s)
 
 static void sink_int(const struct json_sink *k, const char *key, long long v, bool boolean)
 {
-	char num[24], *p = num + sizeof(num);
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	char num[LL_TEXT_MAX];
 
 	if (k->o) {
 		json_object_object_add(k->o, key, boolean ? json_object_new_boolean(v != 0) :
@@ -209,13 +209,7 @@ static void sink_int(const struct json_sink *k, const char *key, long long v, bo
 		jw_puts(k->w, v ? "true" : "false");
 		return;
 	}
-	/* "%lld", without printf's machinery: one per number of every device. */
-	do
-		*--p = (char)('0' + u % 10);
-	while ((u /= 10));
-	if (v < 0)
-		*--p = '-';
-	jw_put(k->w, p, (size_t)(num + sizeof(num) - p));
+	jw_puts(k->w, ll_text(num, v));
 }
 
 static void sink_strv(const struct json_sink *k, const char *key, const struct strv *v)
@@ -337,7 +331,6 @@ int json_print_items(struct json_object *top, const char *key, size_t n,
 	struct json_object *a = json_object_new_array();
 	struct json_writer w = { .out = stdout };
 	const char *s, *m0, *m1, *line;
-	int err = 0;
 
 	if (!n) {
 		json_object_object_add(top, key, a);
@@ -369,11 +362,11 @@ int json_print_items(struct json_object *top, const char *key, size_t n,
 	jw_puts(&w, m1 + strlen(mark1));
 	jw_put(&w, "\n", 1);
 	jw_flush(&w);
-	if (w.failed)
-		err = -errno;
+	if (!w.failed && fflush(stdout) == EOF)
+		w.failed = errno;
 	free(w.buf);
 	json_object_put(top);
-	return err;
+	return -w.failed;
 }
 
 const void *field_value(const struct field *f, const void *obj)

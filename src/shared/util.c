@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,6 +51,44 @@ char *path_join(char *buf, size_t cap, const char *base, const char *name)
 		memcpy(buf + bl + slash, name, nl);
 	buf[bl + slash + nl] = '\0';
 	return buf;
+}
+
+char *str_concat(char *buf, size_t cap, ...)
+{
+	size_t len = 0;
+	const char *s;
+	va_list ap;
+
+	va_start(ap, cap);
+	while ((s = va_arg(ap, const char *))) {
+		size_t n = strlen(s);
+
+		if (len + n >= cap) {
+			va_end(ap);
+			return NULL;
+		}
+		memcpy(buf + len, s, n);
+		len += n;
+	}
+	va_end(ap);
+	if (!cap)
+		return NULL;
+	buf[len] = '\0';
+	return buf;
+}
+
+char *ll_text(char *buf, long long v)
+{
+	char tmp[LL_TEXT_MAX], *p = tmp + sizeof(tmp);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	*--p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10));
+	if (v < 0)
+		*--p = '-';
+	return memcpy(buf, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 int parse_id(const char *s)

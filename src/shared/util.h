@@ -21,6 +21,14 @@ int write_all(int fd, const void *buf, size_t len);
 
 /* base "/" name into buf; NULL when it does not fit. Either part may be empty. */
 char *path_join(char *buf, size_t cap, const char *base, const char *name);
+/*
+ * The strings up to a NULL, one after another, into buf; NULL when they do
+ * not fit. For the keys and paths made for every device, without printf.
+ */
+char *str_concat(char *buf, size_t cap, ...);
+/* V in decimal (as "%lld") into buf, of at least LL_TEXT_MAX bytes: buf. */
+#define LL_TEXT_MAX 21
+char *ll_text(char *buf, long long v);
 
 /* A decimal id made only of digits (below 10^9 or so); -1 otherwise. */
 int parse_id(const char *s);

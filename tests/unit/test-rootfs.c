@@ -290,6 +290,25 @@ static void test_parsers(void)
 	is_int(parse_id("99999999999"), -1, "parse_id overflow");
 }
 
+static void test_joins(void)
+{
+	char buf[12], num[LL_TEXT_MAX];
+
+	is_str(path_join(buf, sizeof(buf), "sys", "bus"), "sys/bus", "path_join adds one slash");
+	is_str(path_join(buf, sizeof(buf), "sys/", "bus"), "sys/bus", "path_join keeps one slash");
+	is_str(path_join(buf, sizeof(buf), "", "bus"), "bus", "path_join of an empty base");
+	is_str(path_join(buf, sizeof(buf), "sys", ""), "sys", "path_join of an empty name");
+	ok(!path_join(buf, sizeof(buf), "sys/bus", "pcie"), "path_join: 12 bytes and a NUL do not fit 12");
+	is_str(path_join(buf, sizeof(buf), "sys/bus", "pci"), "sys/bus/pci", "path_join: 11 and a NUL do");
+	is_str(str_concat(buf, sizeof(buf), "a", "", "bc", NULL), "abc", "str_concat");
+	ok(!str_concat(buf, sizeof(buf), "0123456789", "ab", NULL), "str_concat: too long is NULL");
+	is_str(str_concat(buf, sizeof(buf), "0123456789", "a", NULL), "0123456789a", "str_concat: 11 fit");
+	is_str(ll_text(num, 0), "0", "ll_text 0");
+	is_str(ll_text(num, -42), "-42", "ll_text -42");
+	is_str(ll_text(num, -9223372036854775807LL - 1), "-9223372036854775808", "ll_text of the least");
+	is_str(ll_text(num, 9223372036854775807LL), "9223372036854775807", "ll_text of the most");
+}
+
 int main(void)
 {
 	struct rootfs r;
@@ -302,6 +321,7 @@ int main(void)
 	test_dir();
 	test_rename_race();
 	test_parsers();
+	test_joins();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tree_top);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", tree_top);
