@@ -142,4 +142,5 @@ const struct command cmd_diff = {
 		       "the kernel release and command line. Sections only one side has are named,\n"
 		       "not compared. Exit status as diff(1): 0 the same, 1 different, 2 trouble.",
 	.run = diff_run,
+	.diff_status = true,
 };

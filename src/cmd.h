@@ -52,6 +52,8 @@ struct command {
 	bool live_only;
 	/* Prints a format of its own, never JSON: --json is refused, not in report. */
 	bool text_only;
+	/* Exits as diff(1): 0 the same, 1 different, 2 trouble (a bad command line too). */
+	bool diff_status;
 };
 
 /* "dmainspect: ..." on stderr, after what stdout holds so far (cmd.c). */

@@ -132,6 +132,12 @@ static int parse_color(const char *when, bool *color)
 }
 
 /* Run the command's own option parser over its arguments. */
+/* A bad command line: status 1, or 2 ("trouble") for diff, whose 1 says the two differ. */
+static int usage_status(const struct command *c)
+{
+	return c && c->diff_status ? EXIT_NOTHING : EXIT_USAGE;
+}
+
 static int run_command(const struct command *c, struct di_ctx *ctx, int argc, char **argv)
 {
 	struct option longopts[32];
@@ -164,12 +170,12 @@ static int run_command(const struct command *c, struct di_ctx *ctx, int argc, ch
 			else
 				di_err("%s: unknown option '%s'", c->name, argv[optind - 1]);
 			fprintf(stderr, "Try 'dmainspect %s --help'.\n", c->name);
-			return EXIT_USAGE;
+			return usage_status(c);
 		}
 		if (!c->option || c->option(ctx, opt, optarg) < 0) {
 			di_err("%s: invalid argument '%s' for '%s'", c->name, optarg ? optarg : "",
 			       argv[optind - 1]);
-			return EXIT_USAGE;
+			return usage_status(c);
 		}
 	}
 	/* Operands start at optind; hand the command argv[0] plus operands. */
@@ -316,7 +322,7 @@ int main(int argc, char **argv)
 	ret = parse_globals(&ctx, argc, argv, &g);
 	rest = g.rest;
 	if (ret != EXIT_OK)
-		return ret;
+		return ret == EXIT_USAGE ? usage_status(g.cmd) : ret;
 	if (g.version) {
 		printf("dmainspect %s\nfeatures: %s\n", PACKAGE_VERSION, DI_FEATURES);
 		return close_stdout(EXIT_OK);
@@ -330,19 +336,19 @@ int main(int argc, char **argv)
 	}
 	if (parse_color(g.color, &ctx.ro.color) < 0) {
 		di_err("invalid --color value '%s' (auto, always or never)", g.color);
-		return EXIT_USAGE;
+		return usage_status(g.cmd);
 	}
 	ret = command_argv(&g);
 	if (ret != EXIT_OK)
-		return ret;
+		return ret == EXIT_USAGE ? usage_status(g.cmd) : ret;
 	if (g.cmd->live_only && ctx.sysroot) {
 		di_err("%s: reads the running kernel only; --sysroot cannot be used with it",
 		       g.cmd->name);
-		return EXIT_USAGE;
+		return usage_status(g.cmd);
 	}
 	if (g.cmd->text_only && ctx.ro.json) {
 		di_err("%s: prints a text format of its own; --json does not apply", g.cmd->name);
-		return EXIT_USAGE;
+		return usage_status(g.cmd);
 	}
 	ret = open_root(&ctx);
 	if (ret != EXIT_OK)

@@ -98,5 +98,11 @@ is "$rc" 2 "a directory without sys/: exit 2"
 [[ $err == *"not a system snapshot"* ]]; ok $? "... and why"
 run --sysroot "$FIXTURES/$a" diff "$FIXTURES/$a" "$FIXTURES/$b"
 is "$rc" 2 "--sysroot with diff: exit 2"
+# A bad command line is trouble too, as in diff(1): 1 would say they differ.
+run diff --frobnicate "$FIXTURES/$a" "$FIXTURES/$b"
+is "$rc:$err" "2:dmainspect: diff: unknown option '--frobnicate'
+Try 'dmainspect diff --help'." "an unknown option: exit 2, not 1"
+run --color=sometimes diff "$FIXTURES/$a" "$FIXTURES/$b"
+is "$rc" 2 "a bad --color with diff: exit 2"
 
 done_testing
