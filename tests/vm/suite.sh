@@ -187,17 +187,16 @@ done
 tagof() { printf '%s\n' "${1/\//-}"; }
 
 # Boot the guests, $jobs at a time, each within $limit seconds and all of
-# them within $budget seconds; the longest first (arm-smmu with the churn
-# test, intel-lazy with the churn and process tests, about three times as
-# long as the rest; then arm-coherent-pool with the process test), so that
-# the last to end is a short one. Results keep $guests' order.
+# them within $budget seconds; the longest first (arm-smmu and intel-lazy
+# with the churn test, then arm-coherent-pool and amd with the process test,
+# each about twice as long as the rest), so that the last to end is a short
+# one. Results keep $guests' order.
 deadline=$((t0 + budget))
 boot_order=$(for g in $guests; do
 	case ${g#*/} in
-	arm-smmu) echo "0 $g" ;;
-	intel-lazy) echo "1 $g" ;;
-	arm-coherent-pool) echo "2 $g" ;;
-	*) echo "3 $g" ;;
+	arm-smmu | intel-lazy) echo "0 $g" ;;
+	arm-coherent-pool | amd) echo "1 $g" ;;
+	*) echo "2 $g" ;;
 	esac
 done | sort -s -k1,1n | cut -d' ' -f2)
 for g in $boot_order; do
