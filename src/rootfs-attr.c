@@ -238,19 +238,28 @@ int rfs_dir_open_link(const struct rootfs *r, struct rfs_parent *p, const char *
 	return 0;
 }
 
+/* rfs_realpath() of DIR/NAME: the walk, where the link's text cannot tell. */
+static int walked_path(const struct rootfs *r, const char *dir, const char *name, char *out,
+		       size_t cap)
+{
+	char joined[PATH_MAX * 2];
+
+	if (!path_join(joined, sizeof(joined), dir, name))
+		return -ENAMETOOLONG;
+	return rfs_realpath(r, joined, out, cap);
+}
+
 int rfs_link_path(const struct rootfs *r, int dirfd, const char *dir, const char *name,
 		  char *out, size_t cap)
 {
-	char target[PATH_MAX], joined[PATH_MAX * 2];
+	char target[PATH_MAX];
 	const char *p = target;
 	size_t o = 0;
 	ssize_t n;
 	bool named = false;
 
-	if (!path_join(joined, sizeof(joined), dir, name))
-		return -ENAMETOOLONG;
 	if (r->hooks || r->replay || r->no_openat2)
-		return rfs_realpath(r, joined, out, cap);
+		return walked_path(r, dir, name, out, cap);
 	n = readlinkat(dirfd, name, target, sizeof(target) - 1);
 	if (n < 0 && errno != EINVAL)
 		return -errno;
@@ -274,7 +283,7 @@ int rfs_link_path(const struct rootfs *r, int dirfd, const char *dir, const char
 		if (len == 2 && p[0] == '.' && p[1] == '.') {
 			/* After a name of the target, which may be a link: only the walk knows. */
 			if (named)
-				return rfs_realpath(r, joined, out, cap);
+				return walked_path(r, dir, name, out, cap);
 			while (o > 0 && out[--o] != '/')
 				;
 		} else if (len && !(len == 1 && *p == '.')) {

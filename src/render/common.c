@@ -238,22 +238,28 @@ static void sink_error(const struct json_sink *k, const char *key, int err)
 	sink_str(k, e, di_strerror(err));
 }
 
+/* An unknown value: null, and "<key>_error" where ERR says why. */
+static void sink_null(const struct json_sink *k, const char *key, int err)
+{
+	sink_str(k, key, NULL);
+	if (err)
+		sink_error(k, key, err);
+}
+
 static void sink_ival(const struct json_sink *k, const char *key, const struct ival *v, bool boolean)
 {
-	if (v->set) {
+	if (v->set)
 		sink_int(k, key, v->v, boolean);
-		return;
-	}
-	sink_str(k, key, NULL);
-	if (v->err)
-		sink_error(k, key, v->err);
+	else
+		sink_null(k, key, v->err);
 }
 
 static void sink_sval(const struct json_sink *k, const char *key, const struct sval *v)
 {
-	sink_str(k, key, v->s);
-	if (!v->s && v->err)
-		sink_error(k, key, v->err);
+	if (v->s)
+		sink_str(k, key, v->s);
+	else
+		sink_null(k, key, v->err);
 }
 
 void json_add_error(struct json_object *o, const char *key, int err)
@@ -263,9 +269,7 @@ void json_add_error(struct json_object *o, const char *key, int err)
 
 void json_add_null(struct json_object *o, const char *key, int err)
 {
-	json_object_object_add(o, key, NULL);
-	if (err)
-		json_add_error(o, key, err);
+	sink_null(&(struct json_sink){ .o = o }, key, err);
 }
 
 void json_add_ival(struct json_object *o, const char *key, const struct ival *v, bool boolean)

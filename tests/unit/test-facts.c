@@ -300,17 +300,32 @@ static void test_swiotlb(void)
 	free(sys.cmdline.raw.s);
 }
 
+/*
+ * A device directory at REL (under sys/devices): its subsystem link to
+ * sys/bus/pci, its DMA mask.
+ */
+static void dev_at(const char *rel, const char *mask)
+{
+	char p[512], up[256] = "";
+
+	tree_dirs(rel);
+	tree_dir(rel);
+	for (const char *c = rel; (c = strchr(c, '/')); c++)
+		strcat(up, "../");
+	snprintf(p, sizeof(p), "%s/subsystem", rel);
+	snprintf(up + strlen(up), sizeof(up) - strlen(up), "bus/pci");
+	tree_link(up, p);
+	snprintf(p, sizeof(p), "%s/dma_mask_bits", rel);
+	tree_file(p, mask);
+}
+
 /* A PCI function under pci0000:00 with its bus link. */
 static void pci_dev(const char *name, const char *mask)
 {
 	char rel[256], target[256];
 
 	snprintf(rel, sizeof(rel), "sys/devices/pci0000:00/%s", name);
-	tree_dir(rel);
-	snprintf(rel, sizeof(rel), "sys/devices/pci0000:00/%s/subsystem", name);
-	tree_link("../../../bus/pci", rel);
-	snprintf(rel, sizeof(rel), "sys/devices/pci0000:00/%s/dma_mask_bits", name);
-	tree_file(rel, mask);
+	dev_at(rel, mask);
 	snprintf(rel, sizeof(rel), "sys/devices/pci0000:00/%s/consistent_dma_mask_bits", name);
 	tree_file(rel, mask);
 	snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s", name);
@@ -554,22 +569,6 @@ static void test_tree_x86(void)
 	ok(!strstr(di_strerror(-DI_ENOHIWATER), "rror"), "the reason names the 6.4 file");
 	ok(sys.kver.sublevel == 192, "6.1.192 from the utsname version");
 	tree_release(&sys, &r);
-}
-
-/* A device directory at REL (under sys/devices) with its subsystem link and DMA mask. */
-static void dev_at(const char *rel, const char *mask)
-{
-	char p[512], up[256] = "";
-
-	tree_dirs(rel);
-	tree_dir(rel);
-	for (const char *c = rel; (c = strchr(c, '/')); c++)
-		strcat(up, "../");
-	snprintf(p, sizeof(p), "%s/subsystem", rel);
-	snprintf(up + strlen(up), sizeof(up) - strlen(up), "bus/pci");
-	tree_link(up + 3, p);
-	snprintf(p, sizeof(p), "%s/dma_mask_bits", rel);
-	tree_file(p, mask);
 }
 
 /*
