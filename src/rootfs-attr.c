@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "rootfs.h"
+#include "shared/strv.h"
 #include "shared/xalloc.h"
 
 #define SYSFS_MAGIC 0x62656572	/* linux/magic.h */
@@ -110,26 +111,43 @@ ssize_t rfs_link_name(const struct rootfs *r, int dirfd, const char *path, char 
 	return base_of(target, rfs_readlink(r, dirfd, path, target, sizeof(target)), buf, cap);
 }
 
-/* One entry of a listing: its name (in the listing's own buffer) and d_type. */
+/* One entry of a listing: its name (in the listing's own buffer), d_type and hash. */
 struct rfs_entry {
 	const char *name;
+	unsigned hash;
 	unsigned char type;
 };
 
-static int cmp_entry(const void *a, const void *b)
+/* FNV-1a: a listing's names and the names asked of it. */
+static unsigned name_hash(const char *s)
 {
-	return strcmp(((const struct rfs_entry *)a)->name, ((const struct rfs_entry *)b)->name);
+	unsigned h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
 }
 
 /* The largest record getdents64 makes: the header, NAME_MAX and a NUL, 8-aligned. */
 #define DIRENT_MAX ((offsetof(struct raw_dirent, d_name) + NAME_MAX + 1 + 7) & ~(size_t)7)
 
 /*
- * List d->fd into d->entries (sorted); 0 or -errno. FILLS: its filesystem
- * (sysfs, tmpfs) fills the buffer while entries remain, so a getdents that
- * leaves room for the largest record was the last.
+ * Whether fd's filesystem (sysfs, tmpfs) fills a getdents buffer while
+ * entries remain, so that one which leaves room for the largest record was
+ * the last.
  */
-static int list_dir(struct rfs_dir *d, bool fills)
+static bool fs_fills(int fd)
+{
+	struct statfs sf;
+
+	return fstatfs(fd, &sf) == 0 && (sf.f_type == SYSFS_MAGIC || sf.f_type == TMPFS_MAGIC);
+}
+
+/*
+ * List d->fd into d->entries, indexed by name in d->slots (open addressing,
+ * twice as many slots as entries at least); 0 or -errno.
+ */
+static int list_dir(struct rfs_dir *d)
 {
 	size_t len = 0, cap = 0, n = 0;
 
@@ -146,33 +164,29 @@ static int list_dir(struct rfs_dir *d, bool fills)
 		if (got == 0)
 			break;
 		len += (size_t)got;
-		if (fills && cap - len >= DIRENT_MAX)
+		if (d->fills && cap - len >= DIRENT_MAX)
 			break;
 	}
 	for (size_t off = 0; off < len; off += ((struct raw_dirent *)(d->names + off))->d_reclen)
 		n++;
+	for (d->mask = 15; d->mask < 2 * n; d->mask = 2 * d->mask + 1)
+		;
 	d->entries = xreallocarray(NULL, n ? n : 1, sizeof(*d->entries));
+	d->slots = xcalloc(d->mask + 1, sizeof(*d->slots));
 	for (size_t off = 0; off < len; ) {
 		struct raw_dirent *e = (struct raw_dirent *)(d->names + off);
+		struct rfs_entry *x = &d->entries[d->n];
+		size_t i;
 
 		off += e->d_reclen;
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		d->entries[d->n].name = e->d_name;
-		d->entries[d->n++].type = e->d_type;
-	}
-	if (d->n > 32) {
-		qsort(d->entries, d->n, sizeof(*d->entries), cmp_entry);
-		return 0;
-	}
-	/* A device's few dozen attributes: sorted in place, no calls through qsort. */
-	for (size_t i = 1; i < d->n; i++) {
-		struct rfs_entry e = d->entries[i];
-		size_t j = i;
-
-		for (; j > 0 && strcmp(d->entries[j - 1].name, e.name) > 0; j--)
-			d->entries[j] = d->entries[j - 1];
-		d->entries[j] = e;
+		x->name = e->d_name;
+		x->type = e->d_type;
+		x->hash = name_hash(x->name);
+		for (i = x->hash & d->mask; d->slots[i]; i = (i + 1) & d->mask)
+			;
+		d->slots[i] = (unsigned)++d->n;
 	}
 	return 0;
 }
@@ -186,7 +200,10 @@ int rfs_dir_open(const struct rootfs *r, int dirfd, const char *path, struct rfs
 	d->fd = rfs_open(r, dirfd, path, (careful ? O_PATH : O_RDONLY) | O_DIRECTORY);
 	if (d->fd < 0)
 		return d->fd;
-	d->listed = !careful && list_dir(d, false) == 0;
+	if (!careful) {
+		d->fills = fs_fills(d->fd);
+		d->listed = list_dir(d) == 0;
+	}
 	if (careful && dirfd == RFS_ROOT && r->named) {
 		d->path = xstrdup(path);
 		d->next = *r->named;
@@ -207,7 +224,6 @@ int rfs_dir_open_link(const struct rootfs *r, struct rfs_parent *p, const char *
 {
 	const char *slash = strrchr(path, '/');
 	size_t plen = slash ? (size_t)(slash - path) : 0;
-	struct statfs sf;
 
 	if (!slash || plen >= sizeof(p->path))
 		return rfs_dir_open(r, RFS_ROOT, path, d);
@@ -226,15 +242,15 @@ int rfs_dir_open_link(const struct rootfs *r, struct rfs_parent *p, const char *
 			p->fd = -1;
 			return d->fd;
 		}
-		p->fills = fstatfs(p->fd, &sf) == 0 &&
-			   (sf.f_type == SYSFS_MAGIC || sf.f_type == TMPFS_MAGIC);
+		p->fills = fs_fills(p->fd);
 	}
 	memset(d, 0, sizeof(*d));
 	d->r = r;
 	d->fd = rfs_open_exact(r, p->fd, slash + 1, O_RDONLY | O_DIRECTORY);
 	if (d->fd < 0)
 		return d->fd;
-	d->listed = list_dir(d, p->fills) == 0;
+	d->fills = p->fills;
+	d->listed = list_dir(d) == 0;
 	return 0;
 }
 
@@ -316,6 +332,7 @@ void rfs_dir_close(struct rfs_dir *d)
 		close(d->fd);
 	free(d->path);
 	free(d->entries);
+	free(d->slots);
 	free(d->names);
 	memset(d, 0, sizeof(*d));
 	d->fd = -1;
@@ -324,12 +341,18 @@ void rfs_dir_close(struct rfs_dir *d)
 /* NAME's d_type as listed; -ENOENT when not listed; DT_UNKNOWN when the listing cannot tell. */
 static int entry_type(const struct rfs_dir *d, const char *name)
 {
-	struct rfs_entry key = { .name = name }, *e;
+	unsigned h;
 
 	if (!d->listed || strchr(name, '/') || !*name)
 		return DT_UNKNOWN;
-	e = bsearch(&key, d->entries, d->n, sizeof(*d->entries), cmp_entry);
-	return e ? e->type : -ENOENT;
+	h = name_hash(name);
+	for (size_t i = h & d->mask; d->slots[i]; i = (i + 1) & d->mask) {
+		const struct rfs_entry *e = &d->entries[d->slots[i] - 1];
+
+		if (e->hash == h && strcmp(e->name, name) == 0)
+			return e->type;
+	}
+	return -ENOENT;
 }
 
 bool rfs_dir_lacks(const struct rfs_dir *d, const char *name)
@@ -452,4 +475,38 @@ ssize_t rfs_dir_link_name(struct rfs_dir *d, const char *name, char *buf, size_t
 	char target[PATH_MAX];
 
 	return base_of(target, rfs_dir_readlink(d, name, target, sizeof(target)), buf, cap);
+}
+
+int rfs_dir_names(struct rfs_dir *d, const char *name, struct strv *out)
+{
+	struct rfs_dir sub = { .r = d->r, .fills = d->fills };
+	struct dirent *de;
+	size_t from = out->n;
+	int type = entry_type(d, name);
+	DIR *dir;
+
+	if (type < 0)
+		return type;
+	if (type == DT_DIR) {
+		/* One name, no link followed: it stays beneath d. */
+		sub.fd = openat(d->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub.fd < 0)
+			return seen(d, -errno);
+		type = list_dir(&sub);
+		for (size_t i = 0; !type && i < sub.n; i++)
+			if (sub.entries[i].name[0] != '.')
+				strv_add(out, sub.entries[i].name);
+		rfs_dir_close(&sub);
+		strv_sort(out, from);
+		return type;
+	}
+	dir = rfs_opendir(d->r, d->fd, name);
+	if (!dir)
+		return seen(d, -errno);
+	while ((de = readdir(dir)))
+		if (de->d_name[0] != '.')
+			strv_add(out, de->d_name);
+	closedir(dir);
+	strv_sort(out, from);
+	return 0;
 }

@@ -19,6 +19,8 @@
 #include "shared/hashmap.h"
 #include "shared/util.h"
 
+struct strv;
+
 /* Pass as dirfd to resolve a path from the root. */
 #define RFS_ROOT (-100)
 
@@ -171,9 +173,11 @@ struct rfs_dir {
 	char *path;		/* its root-relative path, for naming accesses under fd */
 	struct rfs_dir *next;	/* in r->named, while open with a path */
 	bool listed;		/* entries hold its listing */
+	bool fills;		/* sysfs or tmpfs: a getdents that leaves room ends a listing */
 	bool missed;		/* a name was missing that the listing did not rule out */
-	size_t n;
-	struct rfs_entry *entries;	/* sorted by name */
+	size_t n, mask;
+	struct rfs_entry *entries;	/* in the listing's order */
+	unsigned *slots;	/* 1 + an index in entries, by the name's hash; 0 free */
 	char *names;		/* the listing's records */
 };
 
@@ -238,6 +242,12 @@ ssize_t rfs_dir_read_line(struct rfs_dir *d, const char *name, char *buf, size_t
 int rfs_dir_read_ll(struct rfs_dir *d, const char *name, long long *val);
 ssize_t rfs_dir_readlink(struct rfs_dir *d, const char *name, char *buf, size_t cap);
 ssize_t rfs_dir_link_name(struct rfs_dir *d, const char *name, char *buf, size_t cap);
+/*
+ * The names in the directory NAME of d (but those that begin with a dot) added to out,
+ * sorted: from one getdents where d was listed, else through rfs_opendir().
+ * 0 or -errno.
+ */
+int rfs_dir_names(struct rfs_dir *d, const char *name, struct strv *out);
 
 /*
  * Canonical root-relative path ("/sys/devices/...") of PATH, resolving every

@@ -170,11 +170,6 @@ static void read_module(const struct di_system *sys, struct di_names *names, con
 		d->module_state.err = known->err;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool is_drm_node(const char *s)
 {
 	const char *p;
@@ -204,8 +199,7 @@ static void read_drm(const struct rfs_dir *dev, struct di_device *d)
 		if (is_drm_node(de->d_name))
 			strv_add(&d->drm_nodes, de->d_name);
 	closedir(dir);
-	if (d->drm_nodes.n)
-		qsort(d->drm_nodes.v, d->drm_nodes.n, sizeof(char *), cmp_str);
+	strv_sort(&d->drm_nodes, 0);
 }
 
 bool dt_has(const struct rootfs *r, const char *node, const char *prop)

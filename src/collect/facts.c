@@ -450,7 +450,6 @@ void collect_facts(struct di_system *sys)
 	free(sc.memenc_line);
 	collect_iommu_units(sys, &(struct unit_log){ sc.efr, sc.n_efr, sc.smmu_units,
 						     sc.n_smmu_units });
-	collect_reserved_regions(sys);
 	resolve_faults(sys);
 	collect_ram(sys);
 	collect_swiotlb(sys, &sc.sw);

@@ -25,8 +25,6 @@ struct unit_log {
 };
 
 void collect_iommu_units(struct di_system *sys, const struct unit_log *log);
-void collect_reserved_regions(struct di_system *sys);
-
 
 /* What the kernel log says about the default SWIOTLB pool. */
 struct swiotlb_log {

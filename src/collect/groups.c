@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* IOMMU groups: /sys/kernel/iommu_groups/<N>/{type,devices/}. */
+/* IOMMU groups: /sys/kernel/iommu_groups/<N>/{type,reserved_regions,devices/}. */
 #include "config.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "collect.h"
+#include "parse/parse.h"
 
 static int cmp_group(const void *a, const void *b)
 {
@@ -19,33 +17,35 @@ static int cmp_group(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
-static int cmp_str(const void *a, const void *b)
+/* A group's reserved regions: a line each, seldom more than a few. */
+static void read_reserved(struct rfs_dir *gd, struct di_group *g)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	char buf[4096], *text = buf;
+	ssize_t n = rfs_dir_read(gd, "reserved_regions", buf, sizeof(buf));
+
+	if (n == -RFS_ETOOBIG)
+		n = rfs_read_alloc(gd->r, gd->fd, "reserved_regions", 1 << 20, &text);
+	if (n < 0) {
+		g->resv_err = (int)n;
+		return;
+	}
+	parse_reserved_regions(text, &g->resv, &g->n_resv);
+	if (text != buf)
+		free(text);
 }
 
-static void collect_group(struct di_system *sys, int dirfd, struct di_group *g)
+static void collect_group(struct rfs_dir *gd, struct di_group *g)
 {
 	char buf[64];
-	struct dirent *de;
-	ssize_t n;
-	DIR *d;
+	ssize_t n = rfs_dir_read_line(gd, "type", buf, sizeof(buf));
 
-	n = rfs_read_line(sys->root, dirfd, "type", buf, sizeof(buf));
 	if (n < 0)
 		g->type.err = (int)n;
 	else
 		sval_set(&g->type, buf);
-
-	d = rfs_opendir(sys->root, dirfd, "devices");
-	if (!d)
-		return;
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.')
-			strv_add(&g->devices, de->d_name);
-	closedir(d);
-	if (g->devices.n)
-		qsort(g->devices.v, g->devices.n, sizeof(char *), cmp_str);
+	g->type_meaning = iommu_domain_meaning(g->type.s);
+	read_reserved(gd, g);
+	rfs_dir_names(gd, "devices", &g->devices);
 }
 
 void collect_groups(struct di_system *sys)
@@ -64,7 +64,8 @@ void collect_groups(struct di_system *sys)
 	while ((de = readdir(d))) {
 		int id = parse_id(de->d_name);
 		struct di_group *ng;
-		int gfd;
+		struct rfs_dir gd;
+		int err;
 
 		if (id < 0)
 			continue;
@@ -72,13 +73,14 @@ void collect_groups(struct di_system *sys)
 		ng = &sys->groups[sys->n_groups++];
 		memset(ng, 0, sizeof(*ng));
 		ng->id = id;
-		gfd = rfs_open(sys->root, dirfd(d), de->d_name, O_PATH | O_DIRECTORY);
-		if (gfd < 0) {
-			ng->type.err = gfd;
-			continue;
+		err = rfs_dir_open(sys->root, dirfd(d), de->d_name, &gd);
+		if (err < 0) {
+			ng->type.err = ng->resv_err = err;
+			ng->type_meaning = iommu_domain_meaning(NULL);
+		} else {
+			collect_group(&gd, ng);
 		}
-		collect_group(sys, gfd, ng);
-		close(gfd);
+		rfs_dir_close(&gd);
 	}
 	closedir(d);
 	if (sys->n_groups)

@@ -17,30 +17,6 @@
 #include "facts.h"
 #include "parse/parse.h"
 
-void collect_reserved_regions(struct di_system *sys)
-{
-	for (size_t i = 0; i < sys->n_groups; i++) {
-		struct di_group *g = &sys->groups[i];
-		char path[64], *text;
-		ssize_t n;
-
-		g->type_meaning = iommu_domain_meaning(g->type.s);
-		snprintf(path, sizeof(path), "sys/kernel/iommu_groups/%d/reserved_regions", g->id);
-		n = rfs_read_alloc(sys->root, RFS_ROOT, path, 1 << 20, &text);
-		if (n < 0) {
-			g->resv_err = (int)n;
-			continue;
-		}
-		parse_reserved_regions(text, &g->resv, &g->n_resv);
-		free(text);
-	}
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void read_attr(const struct rootfs *r, int dfd, const char *path, struct sval *v)
 {
 	char buf[256];
@@ -193,8 +169,7 @@ static void collect_unit(struct di_system *sys, const char *name, struct di_iomm
 	if (d)
 		closedir(d);
 	close(dfd);
-	if (u->devices.n)
-		qsort(u->devices.v, u->devices.n, sizeof(char *), cmp_str);
+	strv_sort(&u->devices, 0);
 }
 
 void collect_iommu_units(struct di_system *sys, const struct unit_log *log)
@@ -213,8 +188,7 @@ void collect_iommu_units(struct di_system *sys, const struct unit_log *log)
 		if (de->d_name[0] != '.')
 			strv_add(&names, de->d_name);
 	closedir(d);
-	if (names.n)
-		qsort(names.v, names.n, sizeof(char *), cmp_str);
+	strv_sort(&names, 0);
 	if (names.n)
 		sys->units = xcalloc(names.n, sizeof(*sys->units));
 	for (size_t i = 0; i < names.n; i++) {

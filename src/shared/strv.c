@@ -41,6 +41,17 @@ void strv_free(struct strv *sv)
 	sv->n = 0;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void strv_sort(struct strv *sv, size_t from)
+{
+	if (sv->n > from + 1)
+		qsort(sv->v + from, sv->n - from, sizeof(*sv->v), cmp_str);
+}
+
 bool strv_contains(const struct strv *sv, const char *s)
 {
 	for (size_t i = 0; i < sv->n; i++)

@@ -15,4 +15,6 @@ void strv_add(struct strv *sv, const char *s);
 void strv_addf(struct strv *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strv_vaddf(struct strv *sv, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void strv_free(struct strv *sv);
+/* Sort sv->v[from..] by strcmp(). */
+void strv_sort(struct strv *sv, size_t from);
 bool strv_contains(const struct strv *sv, const char *s);
