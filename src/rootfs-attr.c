@@ -318,6 +318,44 @@ int rfs_link_path(const struct rootfs *r, int dirfd, const char *dir, const char
 	return 0;
 }
 
+/*
+ * Close d's held fds. Opened one after another they are mostly runs of
+ * consecutive numbers, and every fd in a run is d's: one close_range()
+ * closes a run.
+ */
+static void release(struct rfs_dir *d)
+{
+	unsigned i, j;
+
+	for (i = 1; i < d->n_held; i++) {
+		int fd = d->held[i];
+
+		for (j = i; j > 0 && d->held[j - 1] > fd; j--)
+			d->held[j] = d->held[j - 1];
+		d->held[j] = fd;
+	}
+	for (i = 0; i < d->n_held; i = j) {
+		for (j = i + 1; j < d->n_held && d->held[j] == d->held[j - 1] + 1; j++)
+			;
+#ifdef SYS_close_range
+		if (j - i > 1 && syscall(SYS_close_range, (unsigned)d->held[i],
+					 (unsigned)d->held[j - 1], 0u) == 0)
+			continue;
+#endif
+		for (unsigned k = i; k < j; k++)
+			close(d->held[k]);
+	}
+	d->n_held = 0;
+}
+
+/* Keep fd, done with, to close with the next ones. */
+static void hold(struct rfs_dir *d, int fd)
+{
+	if (d->n_held == sizeof(d->held) / sizeof(d->held[0]))
+		release(d);
+	d->held[d->n_held++] = fd;
+}
+
 void rfs_dir_close(struct rfs_dir *d)
 {
 	if (d->path) {
@@ -329,7 +367,8 @@ void rfs_dir_close(struct rfs_dir *d)
 			*p = d->next;
 	}
 	if (d->fd >= 0)
-		close(d->fd);
+		hold(d, d->fd);
+	release(d);
 	free(d->path);
 	free(d->entries);
 	free(d->slots);
@@ -432,7 +471,7 @@ ssize_t rfs_dir_read(struct rfs_dir *d, const char *name, char *buf, size_t cap)
 	if (fd < 0)
 		return seen(d, -errno);
 	n = read_short_ends(fd, buf, cap);
-	close(fd);
+	hold(d, fd);
 	return seen(d, n);
 }
 

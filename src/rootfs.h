@@ -163,9 +163,10 @@ ssize_t rfs_link_name(const struct rootfs *r, int dirfd, const char *path, char 
 /*
  * A directory listed once, for reading many of its attributes by name
  * (rootfs-attr.c): a name the listing lacks is missing without a system
- * call, a regular file is opened for reading in one step. With an observer
- * or a snapshot's failures to replay it is opened as rfs_open() would and
- * every read takes the careful path, each access heard and replayed.
+ * call, a regular file is opened for reading in one step and closed with
+ * the directory (rfs_dir_close()). With an observer or a snapshot's failures
+ * to replay it is opened as rfs_open() would and every read takes the
+ * careful path, each access heard and replayed.
  */
 struct rfs_dir {
 	const struct rootfs *r;
@@ -178,6 +179,8 @@ struct rfs_dir {
 	size_t n, mask;
 	struct rfs_entry *entries;	/* in the listing's order */
 	unsigned *slots;	/* 1 + an index in entries, by the name's hash; 0 free */
+	int held[8];		/* files read, closed together (rfs_dir_close()) */
+	unsigned n_held;
 	char *names;		/* the listing's records */
 };
 

@@ -243,6 +243,58 @@ static void test_dir(void)
 	rfs_fini(&r);
 }
 
+/* Whether fd is open. */
+static bool fd_open(int fd)
+{
+	return fcntl(fd, F_GETFD) >= 0;
+}
+
+/*
+ * The files a listed directory reads stay open until it closes, then go in
+ * runs of consecutive fds: every one of them, and nothing else, even where
+ * another fd sits between two, and past the eight it holds at most.
+ */
+static void test_dir_closes(void)
+{
+	struct rootfs r;
+	struct rfs_dir d;
+	char name[16], buf[64];
+	bool before[32], read_all = true, closed = true;
+	int first, other = -1, held = 0;
+
+	tree_dirs("root/sys/devices/many");
+	for (int i = 0; i < 12; i++) {
+		char p[64];
+
+		snprintf(p, sizeof(p), "root/sys/devices/many/a%d", i);
+		tree_file(p, "1\n");
+	}
+	if (rfs_init(&r, rootdir) < 0)
+		exit(99);
+	is_int(rfs_dir_open(&r, RFS_ROOT, "sys/devices/many", &d), 0, "closes: opens");
+	first = dup(0);
+	close(first);	/* the lowest free fd: the first file read gets it */
+	for (int i = 0; i < 32; i++)
+		before[i] = fd_open(first + i);	/* inherited ones among them */
+	for (int i = 0; i < 12; i++) {
+		snprintf(name, sizeof(name), "a%d", i);
+		read_all &= rfs_dir_read(&d, name, buf, sizeof(buf)) == 2;
+		if (i == 2)
+			other = dup(0);	/* not the directory's, between two of its */
+	}
+	for (int i = 0; i < 32; i++)
+		held += first + i != other && !before[i] && fd_open(first + i);
+	ok(read_all, "closes: twelve files read");
+	ok(held >= 4, "closes: files read are held until the directory closes");
+	rfs_dir_close(&d);
+	for (int i = 0; i < 32; i++)
+		closed &= first + i == other || before[i] || !fd_open(first + i);
+	ok(closed, "closes: every file read is closed with the directory");
+	ok(fd_open(other), "closes: an fd between them is left open");
+	close(other);
+	rfs_fini(&r);
+}
+
 /*
  * openat2() fails with EAGAIN when a rename anywhere races a ".." of its
  * walk: the reader tries again, then walks itself, and never fails for it.
@@ -319,6 +371,7 @@ int main(void)
 	run(false);
 	run(true);
 	test_dir();
+	test_dir_closes();
 	test_rename_race();
 	test_parsers();
 	test_joins();
