@@ -111,21 +111,16 @@ ssize_t rfs_link_name(const struct rootfs *r, int dirfd, const char *path, char 
 	return base_of(target, rfs_readlink(r, dirfd, path, target, sizeof(target)), buf, cap);
 }
 
-/* One entry of a listing: its name (in the listing's own buffer), d_type and hash. */
+/* One entry of a listing: its name, d_type and hmap_hash(). */
 struct rfs_entry {
 	const char *name;
 	unsigned hash;
 	unsigned char type;
 };
 
-/* FNV-1a: a listing's names and the names asked of it. */
 static unsigned name_hash(const char *s)
 {
-	unsigned h = 2166136261u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	return (unsigned)hmap_hash(HMAP_SEED, s, strlen(s));
 }
 
 /* The largest record getdents64 makes: the header, NAME_MAX and a NUL, 8-aligned. */
@@ -145,49 +140,68 @@ static bool fs_fills(int fd)
 
 /*
  * List d->fd into d->entries, indexed by name in d->slots (open addressing,
- * twice as many slots as entries at least); 0 or -errno.
+ * twice as many slots as entries at least); 0 or -errno. The records are
+ * read into a buffer on the stack while they fit, and the entries, their
+ * index and their names copied into one allocation of the size they need.
  */
 static int list_dir(struct rfs_dir *d)
 {
-	size_t len = 0, cap = 0, n = 0;
+	char stack[8192], *buf = stack, *p;
+	size_t len = 0, cap = sizeof(stack), n = 0, bytes = 0;
+	int err = 0;
 
 	for (;;) {
 		long got;
 
-		if (cap - len < 8192) {
-			cap = cap ? cap * 2 : 8192;
-			d->names = xrealloc(d->names, cap);
+		if (cap - len < DIRENT_MAX) {
+			cap *= 2;
+			buf = buf == stack ? memcpy(xmalloc(cap), stack, len) : xrealloc(buf, cap);
 		}
-		got = syscall(SYS_getdents64, d->fd, d->names + len, cap - len);
-		if (got < 0)
-			return -errno;
-		if (got == 0)
+		got = syscall(SYS_getdents64, d->fd, buf + len, cap - len);
+		if (got <= 0) {
+			err = got < 0 ? -errno : 0;
 			break;
+		}
 		len += (size_t)got;
 		if (d->fills && cap - len >= DIRENT_MAX)
 			break;
 	}
-	for (size_t off = 0; off < len; off += ((struct raw_dirent *)(d->names + off))->d_reclen)
+	for (size_t off = 0; !err && off < len; ) {
+		struct raw_dirent *e = (struct raw_dirent *)(buf + off);
+
+		off += e->d_reclen;
 		n++;
+		bytes += strlen(e->d_name) + 1;
+	}
+	if (err) {
+		if (buf != stack)
+			free(buf);
+		return err;
+	}
 	for (d->mask = 15; d->mask < 2 * n; d->mask = 2 * d->mask + 1)
 		;
-	d->entries = xreallocarray(NULL, n ? n : 1, sizeof(*d->entries));
-	d->slots = xcalloc(d->mask + 1, sizeof(*d->slots));
+	d->entries = xmalloc(n * sizeof(*d->entries) + (d->mask + 1) * sizeof(*d->slots) + bytes);
+	d->slots = (unsigned *)(d->entries + n);
+	p = (char *)(d->slots + d->mask + 1);
+	memset(d->slots, 0, (d->mask + 1) * sizeof(*d->slots));
 	for (size_t off = 0; off < len; ) {
-		struct raw_dirent *e = (struct raw_dirent *)(d->names + off);
+		struct raw_dirent *e = (struct raw_dirent *)(buf + off);
 		struct rfs_entry *x = &d->entries[d->n];
-		size_t i;
+		size_t i, l = strlen(e->d_name) + 1;
 
 		off += e->d_reclen;
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		x->name = e->d_name;
+		x->name = memcpy(p, e->d_name, l);
+		p += l;
 		x->type = e->d_type;
 		x->hash = name_hash(x->name);
 		for (i = x->hash & d->mask; d->slots[i]; i = (i + 1) & d->mask)
 			;
 		d->slots[i] = (unsigned)++d->n;
 	}
+	if (buf != stack)
+		free(buf);
 	return 0;
 }
 
@@ -371,8 +385,6 @@ void rfs_dir_close(struct rfs_dir *d)
 	release(d);
 	free(d->path);
 	free(d->entries);
-	free(d->slots);
-	free(d->names);
 	memset(d, 0, sizeof(*d));
 	d->fd = -1;
 }

@@ -177,11 +177,10 @@ struct rfs_dir {
 	bool fills;		/* sysfs or tmpfs: a getdents that leaves room ends a listing */
 	bool missed;		/* a name was missing that the listing did not rule out */
 	size_t n, mask;
-	struct rfs_entry *entries;	/* in the listing's order */
+	struct rfs_entry *entries;	/* in the listing's order; slots and names follow */
 	unsigned *slots;	/* 1 + an index in entries, by the name's hash; 0 free */
 	int held[8];		/* files read, closed together (rfs_dir_close()) */
 	unsigned n_held;
-	char *names;		/* the listing's records */
 };
 
 /*

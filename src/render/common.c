@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,8 @@ static void jw_flush(struct json_writer *w)
 	w->len = 0;
 }
 
-static void jw_put(struct json_writer *w, const char *s, size_t n)
+/* Room for n more bytes at the end of the buffer: where they go. */
+static char *jw_room(struct json_writer *w, size_t n)
 {
 	if (w->len + n > w->cap) {
 		jw_flush(w);
@@ -49,12 +51,19 @@ static void jw_put(struct json_writer *w, const char *s, size_t n)
 			w->buf = xrealloc(w->buf, w->cap);
 		}
 	}
+	return w->buf + w->len;
+}
+
+static void jw_put(struct json_writer *w, const char *s, size_t n)
+{
+	char *p = jw_room(w, n);
+
 	/* Most pieces are a few bytes: a call to memcpy would cost more. */
 	if (n <= 8) {
 		for (size_t i = 0; i < n; i++)
-			w->buf[w->len + i] = s[i];
+			p[i] = s[i];
 	} else {
-		memcpy(w->buf + w->len, s, n);
+		memcpy(p, s, n);
 	}
 	w->len += n;
 }
@@ -64,35 +73,65 @@ static void jw_puts(struct json_writer *w, const char *s)
 	jw_put(w, s, strlen(s));
 }
 
-/* A line break and the indent of the current depth, as json-c's indent(). */
+/* A line break and the indent of the current depth (json-c's indent()), at p. */
+static char *jw_indent(const struct json_writer *w, char *p)
+{
+	*p++ = '\n';
+	memset(p, ' ', 2 * (size_t)w->depth);
+	return p + 2 * (size_t)w->depth;
+}
+
 static void jw_newline(struct json_writer *w)
 {
-	static const char line[] = "\n                                                                ";
-	const size_t most = sizeof(line) - 2;	/* the spaces */
-	size_t n = 2 * (size_t)w->depth, k = n < most ? n : most;
+	char *p = jw_room(w, 1 + 2 * (size_t)w->depth);
 
-	jw_put(w, line, 1 + k);
-	for (n -= k; n; n -= k) {
-		k = n < most ? n : most;
-		jw_put(w, line + 1, k);
-	}
+	w->len = (size_t)(jw_indent(w, p) - w->buf);
+}
+
+/* The bytes a JSON string escapes: controls, the quote and the backslash. */
+static bool jw_escaped(unsigned char c)
+{
+	return c < ' ' || c == '"' || c == '\\';
+}
+
+/*
+ * Whether any of the 8 bytes of x may be one jw_escaped() is true of (the
+ * bit tricks of "Bit Twiddling Hacks": never a miss, now and then a false
+ * alarm, which the byte-at-a-time check then clears).
+ */
+static bool jw_escaped8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+
+	return (((x - ones * ' ') & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
 }
 
 static void jw_string(struct json_writer *w, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	const char *run = s;
+	const char *run = s, *end = s + strlen(s);
 
 	jw_put(w, "\"", 1);
-	for (; *s; s++) {
+	while (s < end) {
 		unsigned char c = (unsigned char)*s;
 		const char *esc;
+		uint64_t x;
 		char u[6];
 
-		if (c >= ' ' && c != '"' && c != '\\')
+		if (end - s >= 8) {
+			memcpy(&x, s, sizeof(x));
+			if (!jw_escaped8(x)) {
+				s += 8;
+				continue;
+			}
+		}
+		if (!jw_escaped(c)) {
+			s++;
 			continue;
+		}
 		jw_put(w, run, (size_t)(s - run));
-		run = s + 1;
+		run = ++s;
 		esc = c == '\b' ? "\\b" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" :
 		      c == '\f' ? "\\f" : c == '"' ? "\\\"" : c == '\\' ? "\\\\" : NULL;
 		if (esc) {
@@ -109,31 +148,27 @@ static void jw_string(struct json_writer *w, const char *s)
 }
 
 /*
- * Before a member (KEY) of an object or an element (KEY NULL) of an array.
- * Keys are the program's own names (letters, digits and '_'): never
- * escaped, and written in one piece with their quotes.
+ * Before a member (KEY) of an object or an element (KEY NULL) of an array:
+ * the comma, the line break and indent, and the key with its quotes. Keys
+ * are the program's own names (letters, digits and '_'): never escaped.
  */
 static void jw_key(struct json_writer *w, const char *key)
 {
-	char q[128];
 	size_t n = key ? strlen(key) : 0;
+	char *p = jw_room(w, 2 + 2 * (size_t)w->depth + n + 4);
 
 	if (!w->first)
-		jw_put(w, ",", 1);
+		*p++ = ',';
 	w->first = false;
-	jw_newline(w);
-	if (!key)
-		return;
-	if (n + 4 > sizeof(q)) {
-		jw_put(w, "\"", 1);
-		jw_put(w, key, n);
-		jw_put(w, "\": ", 3);
-		return;
+	p = jw_indent(w, p);
+	if (key) {
+		*p++ = '"';
+		memcpy(p, key, n);
+		p += n;
+		memcpy(p, "\": ", 3);
+		p += 3;
 	}
-	q[0] = '"';
-	memcpy(q + 1, key, n);
-	memcpy(q + 1 + n, "\": ", 3);
-	jw_put(w, q, n + 4);
+	w->len = (size_t)(p - w->buf);
 }
 
 void jw_open(struct json_writer *w, const char *key, char bracket)

@@ -1,19 +1,36 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "shared/hashmap.h"
 #include "shared/xalloc.h"
 
+/* A 64-bit multiply and shift of each word: 8 bytes a step, the low bits mixed for the slots. */
+static uint64_t mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0x9e3779b97f4a7c15u;
+	return h ^ (h >> 29);
+}
+
 size_t hmap_hash(size_t h, const void *data, size_t len)
 {
 	const unsigned char *p = data;
+	uint64_t x = h, w;
 
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
+	for (; len >= sizeof(w); p += sizeof(w), len -= sizeof(w)) {
+		memcpy(&w, p, sizeof(w));
+		x = mix(x, w);
+	}
+	if (len) {
+		w = (uint64_t)len << 56;
+		for (size_t i = 0; i < len; i++)
+			w ^= (uint64_t)p[i] << (8 * i);
+		x = mix(x, w);
+	}
+	return (size_t)x;
 }
 
 /* The slot holding a match for key, or the empty slot where it would go. */

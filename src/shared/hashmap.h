@@ -22,7 +22,7 @@ struct hmap {
 
 #define HMAP_SEED ((size_t)2166136261u)
 
-/* FNV-1a over len bytes, continuing from h (HMAP_SEED to start). */
+/* A hash of len bytes, continuing from h (HMAP_SEED to start). */
 size_t hmap_hash(size_t h, const void *data, size_t len);
 
 typedef bool (*hmap_match_fn)(const void *item, const void *key);

@@ -59,6 +59,10 @@ static char every_char[256], str_a[] = "a", bc[] = "b\"c", path[] = "/sys/device
 static char utf8[] = "caf\xc3\xa9 \x7f", empty[] = "";
 static char *two[] = { str_a, bc };
 static char *chars_v[] = { every_char };
+/* Escapes at each place of an 8-byte word, and bytes the word-at-a-time test may mistake. */
+static char esc_at[] = "abcdefg\"abcdefgh\\abcdefghijklmno\npqrstuvwxyz0123456789ABCDEF\x1f";
+static char high[] = "\xe2\x80\x9c\xc3\xa9!!!!!!\xff\xfe\x80\x81 #$%&'()*+,-./\xa0\xa1\xa2\xa3\xa4\xa5\xa6\xa7";
+static char *tricky_v[] = { esc_at, high, str_a };
 
 static struct item items[] = {
 	{ .name = { .s = every_char }, .num = { .v = -9223372036854775807LL - 1, .set = true },
@@ -67,7 +71,7 @@ static struct item items[] = {
 	  .unknown = { .err = EACCES }, .unset = { .err = ENOENT } },
 	{ .name = { .s = empty }, .num = { .v = 42, .set = true }, .flag = { .v = 0, .set = true },
 	  .list = { .v = chars_v, .n = 1 }, .unknown = { .s = utf8 } },
-	{ .unknown = { .err = 0 } },
+	{ .unknown = { .err = 0 }, .list = { .v = tricky_v, .n = 3 } },
 };
 #define N_ITEMS (sizeof(items) / sizeof(items[0]))
 
