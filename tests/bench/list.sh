@@ -11,7 +11,10 @@
 #     tools alternating (which goes first swaps every pair), and the ratio;
 #   - system calls per device of each (strace -f -c);
 #   - peak RSS of each (/usr/bin/time -f %M);
-#   - dmainspect's CPU on 4N functions over N (paired runs again).
+#   - dmainspect's CPU on 4N functions over N (paired runs again);
+#   - when a C compiler is at hand (CC, default cc), the CPU of floor.c, the
+#     system calls list --json cannot do without and nothing else, paired
+#     with lspci again: what is left of the target for dmainspect's own work.
 # On a shared or small machine timings are noisy: compare CPU medians, and
 # rerun before believing a change of a few percent.
 #
@@ -21,6 +24,7 @@
 #        RUNS        paired runs per figure (default 7, at least 7)
 #        SCALE=0     skip the 4N run (quick runs)
 #        HYPERFINE=1 also print hyperfine's comparison, when it is installed
+#        CC          the compiler for floor.c (default cc; FLOOR=0 skips it)
 #        TMPDIR      where the trees go (default /dev/shm, else /tmp)
 # Needs: bash, python3, strace, GNU time (/usr/bin/time), lspci.
 set -eu
@@ -93,6 +97,21 @@ printf '%-26s %8s MiB %8s MiB %7s  %-22s %s\n' "peak RSS" "$dm_rss" "$ls_rss" ""
 	"<= 16 MiB" "$(verdict "$dm_rss" "<=" 16)"
 echo "  dmainspect's calls per device: $(top "$tmp/st-dm" "$n")"
 echo "  lspci's calls per device:      $(top "$tmp/st-ls" "$n")"
+
+cc=${CC:-cc}
+if [ "${FLOOR:-1}" != 0 ] && command -v "$cc" >/dev/null &&
+	"$cc" -O2 -o "$tmp/floor" "$here/floor.c" 2>"$tmp/floor.err"; then
+	fl_cmd() { "$tmp/floor" "$1"; }
+	paired "$runs" "$tmp/fl" "$tmp/ls2" fl_cmd "$t" -- ls_cmd "$t"
+	read -r _ fl_cpu fl_min fl_max < <(med "$tmp/fl")
+	read -r _ ls2_cpu _ _ < <(med "$tmp/ls2")
+	printf '%-26s %10s s %10s s %7s  %s\n' "floor.c's calls alone" "$fl_cpu" "$ls2_cpu" \
+		"$(awk -v a="$fl_cpu" -v b="$ls2_cpu" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 99) }')" \
+		"(the system calls list --json needs, nothing else)"
+	printf '%-26s %12s\n' "  CPU, smallest-largest" "$fl_min-$fl_max"
+elif [ "${FLOOR:-1}" != 0 ]; then
+	echo "  floor.c: not measured ($cc is missing or failed: $(head -c 200 "$tmp/floor.err" 2>/dev/null))"
+fi
 
 if [ "${HYPERFINE:-0}" != 0 ] && command -v hyperfine >/dev/null; then
 	hyperfine -N -w 1 -r "$runs" \
