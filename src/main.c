@@ -131,13 +131,13 @@ static int parse_color(const char *when, bool *color)
 	return 0;
 }
 
-/* Run the command's own option parser over its arguments. */
 /* A bad command line: status 1, or 2 ("trouble") for diff, whose 1 says the two differ. */
 static int usage_status(const struct command *c)
 {
 	return c && c->diff_status ? EXIT_NOTHING : EXIT_USAGE;
 }
 
+/* Run the command's own option parser over its arguments. */
 static int run_command(const struct command *c, struct di_ctx *ctx, int argc, char **argv)
 {
 	struct option longopts[32];

@@ -533,7 +533,7 @@ int rfs_dir_names(struct rfs_dir *d, const char *name, struct strv *out)
 	struct rfs_dir sub = { .r = d->r, .fills = d->fills };
 	struct dirent *de;
 	size_t from = out->n;
-	int type = entry_type(d, name);
+	int type = entry_type(d, name), err = 0;
 	DIR *dir;
 
 	if (type < 0)
@@ -543,21 +543,20 @@ int rfs_dir_names(struct rfs_dir *d, const char *name, struct strv *out)
 		sub.fd = openat(d->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (sub.fd < 0)
 			return seen(d, -errno);
-		type = list_dir(&sub);
-		for (size_t i = 0; !type && i < sub.n; i++)
+		err = list_dir(&sub);
+		for (size_t i = 0; !err && i < sub.n; i++)
 			if (sub.entries[i].name[0] != '.')
 				strv_add(out, sub.entries[i].name);
 		rfs_dir_close(&sub);
-		strv_sort(out, from);
-		return type;
+	} else {
+		dir = rfs_opendir(d->r, d->fd, name);
+		if (!dir)
+			return seen(d, -errno);
+		while ((de = readdir(dir)))
+			if (de->d_name[0] != '.')
+				strv_add(out, de->d_name);
+		closedir(dir);
 	}
-	dir = rfs_opendir(d->r, d->fd, name);
-	if (!dir)
-		return seen(d, -errno);
-	while ((de = readdir(dir)))
-		if (de->d_name[0] != '.')
-			strv_add(out, de->d_name);
-	closedir(dir);
 	strv_sort(out, from);
-	return 0;
+	return err;
 }

@@ -193,34 +193,48 @@ static int resolve(int basefd, bool beneath, const char *from, const char *path,
 	}
 }
 
+#if defined(HAVE_LINUX_OPENAT2_H) && HAVE_DECL_SYS_OPENAT2
+/*
+ * openat2() of PATH under dirfd (RFS_ROOT: the root) with RESOLVE, scoped
+ * to the root or beneath dirfd: fd or -errno. EAGAIN (a rename or mount
+ * anywhere raced a ".." of the walk, as devices come and go) is tried again
+ * a few times before it is returned.
+ */
+static int openat2_scoped(const struct rootfs *r, int dirfd, const char *path, int flags,
+			  unsigned long long resolve)
+{
+	struct open_how how = {
+		.flags = (unsigned)(flags | O_CLOEXEC),
+		.resolve = resolve | (dirfd == RFS_ROOT ? RESOLVE_IN_ROOT : RESOLVE_BENEATH),
+	};
+	long fd;
+	int tries = 0;
+
+	do
+		fd = syscall(SYS_openat2, dirfd == RFS_ROOT ? r->fd : dirfd, *path ? path : ".",
+			     &how, sizeof(how));
+	while (fd < 0 && errno == EAGAIN && ++tries < 8);
+	return fd < 0 ? -errno : (int)fd;
+}
+
+/* An openat2() error that says it cannot be used here (too old, or refused). */
+static bool openat2_unusable(int err)
+{
+	return err == -ENOSYS || err == -EPERM || err == -E2BIG;
+}
+#endif
+
 static int open_path(const struct rootfs *r, int dirfd, const char *path, int flags)
 {
 #if defined(HAVE_LINUX_OPENAT2_H) && HAVE_DECL_SYS_OPENAT2
 	if (!r->no_openat2 && !openat2_missing) {
-		struct open_how how = {
-			.flags = (unsigned)(flags | O_CLOEXEC),
-			.resolve = RESOLVE_NO_MAGICLINKS |
-				   (dirfd == RFS_ROOT ? RESOLVE_IN_ROOT : RESOLVE_BENEATH),
-		};
-		long fd;
-		int tries = 0;
+		int fd = openat2_scoped(r, dirfd, path, flags, RESOLVE_NO_MAGICLINKS);
 
-		/*
-		 * EAGAIN: a rename or mount anywhere raced a ".." of the walk
-		 * (devices come and go); the kernel asks for another try. After
-		 * a few, the walk below resolves it.
-		 */
-		do
-			fd = syscall(SYS_openat2, dirfd == RFS_ROOT ? r->fd : dirfd,
-				     *path ? path : ".", &how, sizeof(how));
-		while (fd < 0 && errno == EAGAIN && ++tries < 8);
-		if (fd >= 0)
-			return (int)fd;
-		if (errno != EAGAIN) {
-			if (errno != ENOSYS && errno != EPERM && errno != E2BIG)
-				return errno == EXDEV ? -RFS_ESCAPE : -errno;
+		/* After a few EAGAINs, the walk below resolves it. */
+		if (fd >= 0 || (fd != -EAGAIN && !openat2_unusable(fd)))
+			return fd == -EXDEV ? -RFS_ESCAPE : fd;
+		if (fd != -EAGAIN)
 			openat2_missing = true;
-		}
 	}
 #endif
 	char canon[PATH_MAX];
@@ -239,19 +253,12 @@ int rfs_open_exact(const struct rootfs *r, int dirfd, const char *path, int flag
 {
 #if defined(HAVE_LINUX_OPENAT2_H) && HAVE_DECL_SYS_OPENAT2
 	if (!r->no_openat2 && !openat2_missing && !r->hooks && !r->replay) {
-		struct open_how how = {
-			.flags = (unsigned)(flags | O_CLOEXEC),
-			.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
-				   (dirfd == RFS_ROOT ? RESOLVE_IN_ROOT :
-							RESOLVE_BENEATH | RESOLVE_NO_XDEV),
-		};
-		long fd = syscall(SYS_openat2, dirfd == RFS_ROOT ? r->fd : dirfd, path, &how,
-				  sizeof(how));
+		int fd = openat2_scoped(r, dirfd, path, flags,
+					RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
+					(dirfd == RFS_ROOT ? 0 : RESOLVE_NO_XDEV));
 
-		if (fd >= 0)
-			return (int)fd;
-		if (errno != ENOSYS && errno != EPERM && errno != E2BIG)
-			return -errno;
+		if (!openat2_unusable(fd))
+			return fd;
 	}
 #endif
 	(void)dirfd, (void)path, (void)flags;

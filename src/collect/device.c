@@ -428,13 +428,19 @@ struct listing {
  * iommu_device_link()), and a name is there once. So the entry NAME in the
  * devices/ of the group or unit the device's own links name is that device.
  */
+/* "iommu_groups/ID/NAME": a group's member as noted in l->members. */
+static bool group_key(char *key, size_t cap, long long id, const char *name)
+{
+	char t[LL_TEXT_MAX];
+
+	return str_concat(key, cap, "iommu_groups/", ll_text(t, id), "/", name, NULL);
+}
+
 static void note_members(struct listing *l, const struct di_device *d)
 {
-	char key[NAME_MAX * 2 + 24], id[LL_TEXT_MAX];
+	char key[NAME_MAX * 2 + 24];
 
-	if (d->iommu_group.set &&
-	    str_concat(key, sizeof(key), "iommu_groups/", ll_text(id, d->iommu_group.v), "/",
-		       d->name, NULL))
+	if (d->iommu_group.set && group_key(key, sizeof(key), d->iommu_group.v, d->name))
 		strset_add(&l->members, key);
 	if (d->iommu_unit.s &&
 	    str_concat(key, sizeof(key), "iommu/", d->iommu_unit.s, "/", d->name, NULL))
@@ -604,24 +610,21 @@ static bool dt_dma_device(const struct di_system *sys, const char *path)
 	return false;
 }
 
-/* Every devices/ under TOP ("sys/class/iommu"). */
-static int for_each_unit_dir(struct listing *l, const char *top)
+/* The devices behind each IOMMU unit (sys/class/iommu/UNIT/devices/) that no bus listed. */
+static int add_unit_members(struct listing *l)
 {
 	char path[PATH_MAX], members[PATH_MAX];
-	const char *kind = strrchr(top, '/') + 1;
 	struct dirent *de;
 	int err = 0;
-	DIR *d = rfs_opendir(l->sys->root, RFS_ROOT, top);
+	DIR *d = rfs_opendir(l->sys->root, RFS_ROOT, "sys/class/iommu");
 
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
 	while ((de = readdir(d)) && !err) {
 		if (de->d_name[0] == '.')
 			continue;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s/devices", top, de->d_name) >=
-		    sizeof(path) ||
-		    (size_t)snprintf(members, sizeof(members), "%s/%s/", kind, de->d_name) >=
-		    sizeof(members))
+		if (!str_concat(path, sizeof(path), "sys/class/iommu/", de->d_name, "/devices", NULL) ||
+		    !str_concat(members, sizeof(members), "iommu/", de->d_name, "/", NULL))
 			continue;
 		err = add_dir(l, path, NULL, NULL, NULL, members);
 	}
@@ -635,14 +638,13 @@ static int for_each_unit_dir(struct listing *l, const char *top)
  */
 static void add_group_members(struct listing *l)
 {
-	char key[PATH_MAX], path[PATH_MAX], id[LL_TEXT_MAX];
+	char key[PATH_MAX], path[PATH_MAX];
 
 	for (size_t i = 0; i < l->sys->n_groups; i++) {
 		const struct di_group *g = &l->sys->groups[i];
 
 		for (size_t j = 0; j < g->devices.n; j++) {
-			if (!str_concat(key, sizeof(key), "iommu_groups/", ll_text(id, g->id), "/",
-					g->devices.v[j], NULL) ||
+			if (!group_key(key, sizeof(key), g->id, g->devices.v[j]) ||
 			    strset_has(&l->members, key) ||
 			    (size_t)snprintf(path, sizeof(path), "sys/kernel/iommu_groups/%d/devices/%s",
 					     g->id, g->devices.v[j]) >= sizeof(path))
@@ -695,7 +697,7 @@ int collect_devices(struct di_system *sys, struct di_names *names)
 	if (!err)
 		add_group_members(&l);
 	if (!err)
-		err = for_each_unit_dir(&l, "sys/class/iommu");
+		err = add_unit_members(&l);
 	if (!err)
 		err = add_dir(&l, "sys/class/drm", "../..", drm_card, NULL, NULL);
 	if (!err)
