@@ -158,6 +158,7 @@ struct di_iommu_unit {
 	char *caps_error;		/* why they could not be decoded */
 	struct di_iommu_caps caps;
 	struct strv devices;
+	int devices_err;		/* why devices/ could not be listed */
 };
 
 /* What the kernel command line asks for, among the words dmainspect knows. */
@@ -293,6 +294,7 @@ struct di_system {
 	struct ival groups_dir;		/* err: why /sys/kernel/iommu_groups was unreadable */
 	struct di_iommu_unit *units;
 	size_t n_units;
+	int units_err;			/* why /sys/class/iommu could not be listed */
 	struct di_cmdline cmdline;
 	struct di_kmsg_info kmsg;
 	struct di_iommu_policy iommu;

@@ -65,7 +65,12 @@ void collect_arch(struct di_system *sys);
 void collect_driver_facts(struct di_system *sys);
 
 void collect_groups(struct di_system *sys);
-/* The devices of the buses, of the groups collect_groups() read first, of the units, DRM and DT. */
+/* The IOMMU units by name, each with its devices/ listed (the rest: collect_iommu_units()). */
+void collect_units(struct di_system *sys);
+/*
+ * The devices of the buses, of the groups and units collect_groups() and
+ * collect_units() read first, of DRM and DT.
+ */
 int collect_devices(struct di_system *sys, struct di_names *names);
 /* Whether the device-tree node NODE (root-relative) has the property PROP. */
 bool dt_has(const struct rootfs *r, const char *node, const char *prop);

@@ -542,15 +542,11 @@ static void add_link(struct listing *l, int dirfd, const char *dir, const char *
 
 /*
  * Add every entry of a directory of device links. BUS: the bus whose
- * devices/ it is. MEMBERS: the "GROUP/" or "UNIT/" prefix of the group's or
- * unit's devices/ it is, whose entries are mostly listed already. A
- * directory with no link on its way has its links read as they stand
- * (add_link()); one reached through a link (a class's unit) has each
- * resolved.
+ * devices/ it is. A directory with no link on its way has its links read as
+ * they stand (add_link()); one reached through a link has each resolved.
  */
 static int add_dir(struct listing *l, const char *dir, const char *suffix,
-		   bool (*want)(const struct di_system *, const char *), const char *bus,
-		   const char *members)
+		   bool (*want)(const struct di_system *, const char *), const char *bus)
 {
 	char path[PATH_MAX], sub[PATH_MAX];
 	struct dirent *de;
@@ -564,9 +560,6 @@ static int add_dir(struct listing *l, const char *dir, const char *suffix,
 	}
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
-			continue;
-		if (members && str_concat(sub, sizeof(sub), members, de->d_name, NULL) &&
-		    strset_has(&l->members, sub))
 			continue;
 		if (!path_join(path, sizeof(path), dir, de->d_name))
 			continue;
@@ -610,26 +603,31 @@ static bool dt_dma_device(const struct di_system *sys, const char *path)
 	return false;
 }
 
-/* The devices behind each IOMMU unit (sys/class/iommu/UNIT/devices/) that no bus listed. */
+/*
+ * Devices that only an IOMMU unit leads to: the entries collect_units() read
+ * from each unit's devices/ that no bus listed.
+ */
 static int add_unit_members(struct listing *l)
 {
-	char path[PATH_MAX], members[PATH_MAX];
-	struct dirent *de;
-	int err = 0;
-	DIR *d = rfs_opendir(l->sys->root, RFS_ROOT, "sys/class/iommu");
+	char key[PATH_MAX], path[PATH_MAX];
 
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(d)) && !err) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (!str_concat(path, sizeof(path), "sys/class/iommu/", de->d_name, "/devices", NULL) ||
-		    !str_concat(members, sizeof(members), "iommu/", de->d_name, "/", NULL))
-			continue;
-		err = add_dir(l, path, NULL, NULL, NULL, members);
+	if (l->sys->units_err)
+		return l->sys->units_err;
+	for (size_t i = 0; i < l->sys->n_units; i++) {
+		const struct di_iommu_unit *u = &l->sys->units[i];
+
+		if (u->devices_err)
+			return u->devices_err;
+		for (size_t j = 0; j < u->devices.n; j++) {
+			if (!str_concat(key, sizeof(key), "iommu/", u->name, "/", u->devices.v[j], NULL) ||
+			    strset_has(&l->members, key) ||
+			    !str_concat(path, sizeof(path), "sys/class/iommu/", u->name, "/devices/",
+					u->devices.v[j], NULL))
+				continue;
+			add_device(l, path, NULL);
+		}
 	}
-	closedir(d);
-	return err;
+	return 0;
 }
 
 /*
@@ -693,17 +691,17 @@ int collect_devices(struct di_system *sys, struct di_names *names)
 	struct listing l = { .sys = sys, .names = names, .parent = RFS_PARENT_INIT };
 	int err;
 
-	err = add_dir(&l, "sys/bus/pci/devices", NULL, NULL, "pci", NULL);
+	err = add_dir(&l, "sys/bus/pci/devices", NULL, NULL, "pci");
 	if (!err)
 		add_group_members(&l);
 	if (!err)
 		err = add_unit_members(&l);
 	if (!err)
-		err = add_dir(&l, "sys/class/drm", "../..", drm_card, NULL, NULL);
+		err = add_dir(&l, "sys/class/drm", "../..", drm_card, NULL);
 	if (!err)
-		err = add_dir(&l, "sys/bus/platform/devices", NULL, dt_dma_device, "platform", NULL);
+		err = add_dir(&l, "sys/bus/platform/devices", NULL, dt_dma_device, "platform");
 	if (!err)
-		err = add_dir(&l, "sys/bus/amba/devices", NULL, dt_dma_device, "amba", NULL);
+		err = add_dir(&l, "sys/bus/amba/devices", NULL, dt_dma_device, "amba");
 	listing_free(&l);
 	if (sys->n_devs)
 		qsort(sys->devs, sys->n_devs, sizeof(*sys->devs), cmp_device);

@@ -13,7 +13,10 @@
 #include "model.h"
 #include "parse/parse.h"
 
-/* Fill sys->units, cmdline, kmsg, iommu, faults, swiotlb, memenc, ram. */
+/*
+ * Fill in sys->units (collect_units() listed them); fill cmdline, kmsg, iommu,
+ * faults, swiotlb, memenc, ram.
+ */
 void collect_facts(struct di_system *sys);
 
 /* What the kernel log says about IOMMU units. */

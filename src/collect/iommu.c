@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "collect.h"
 #include "facts.h"
 #include "parse/parse.h"
 
@@ -134,17 +135,12 @@ static void smmu_unit(const struct di_system *sys, const char *name, struct di_i
 					"and the log has no 'SMMUv2 with:' report for it");
 }
 
-static void collect_unit(struct di_system *sys, const char *name, struct di_iommu_unit *u,
-			 const struct unit_log *log)
+static void collect_unit(struct di_system *sys, struct di_iommu_unit *u, const struct unit_log *log)
 {
 	char path[PATH_MAX];
-	struct dirent *de;
 	int dfd, fd;
-	DIR *d;
 
-	u->name = xstrdup(name);
-	u->kind = "other";
-	snprintf(path, sizeof(path), "sys/class/iommu/%s", name);
+	snprintf(path, sizeof(path), "sys/class/iommu/%s", u->name);
 	dfd = rfs_open(sys->root, RFS_ROOT, path, O_PATH | O_DIRECTORY);
 	if (dfd < 0) {
 		u->parent.err = dfd;
@@ -159,41 +155,58 @@ static void collect_unit(struct di_system *sys, const char *name, struct di_iomm
 		close(fd);
 		amd_unit(sys, dfd, u, log->efr, log->n_efr);
 	} else {
-		smmu_unit(sys, name, u, log);
+		smmu_unit(sys, u->name, u, log);
 	}
-
-	d = rfs_opendir(sys->root, dfd, "devices");
-	while (d && (de = readdir(d)))
-		if (de->d_name[0] != '.')
-			strv_add(&u->devices, de->d_name);
-	if (d)
-		closedir(d);
 	close(dfd);
-	strv_sort(&u->devices, 0);
+}
+
+/* NAMES of DIR's entries but "." and "..", sorted; 0, or -errno when DIR cannot be listed. */
+static int list_names(const struct rootfs *r, const char *dir, struct strv *names)
+{
+	struct dirent *de;
+	DIR *d = rfs_opendir(r, RFS_ROOT, dir);
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			strv_add(names, de->d_name);
+	closedir(d);
+	strv_sort(names, 0);
+	return 0;
+}
+
+void collect_units(struct di_system *sys)
+{
+	struct strv names = { 0 };
+	char path[PATH_MAX];
+	int err = list_names(sys->root, "sys/class/iommu", &names);
+
+	/* No class directory: a kernel without IOMMU support. */
+	if (err < 0 && err != -ENOENT)
+		sys->units_err = err;
+	if (names.n)
+		sys->units = xcalloc(names.n, sizeof(*sys->units));
+	for (size_t i = 0; i < names.n; i++) {
+		struct di_iommu_unit *u = &sys->units[sys->n_units++];
+
+		u->name = names.v[i];
+		u->kind = "other";
+		if ((size_t)snprintf(path, sizeof(path), "sys/class/iommu/%s/devices", u->name) <
+		    sizeof(path))
+			err = list_names(sys->root, path, &u->devices);
+		else
+			err = -ENAMETOOLONG;
+		if (err < 0 && err != -ENOENT)
+			u->devices_err = err;
+	}
+	free(names.v);
 }
 
 void collect_iommu_units(struct di_system *sys, const struct unit_log *log)
 {
-	struct strv names = { 0 };
-	struct dirent *de;
-	DIR *d = rfs_opendir(sys->root, RFS_ROOT, "sys/class/iommu");
-
-	if (!d) {
-		/* No class directory: a kernel without IOMMU support. */
-		if (errno != ENOENT)
-			note_unreadable(sys, "/sys/class/iommu", -errno, NULL);
-		return;
-	}
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.')
-			strv_add(&names, de->d_name);
-	closedir(d);
-	strv_sort(&names, 0);
-	if (names.n)
-		sys->units = xcalloc(names.n, sizeof(*sys->units));
-	for (size_t i = 0; i < names.n; i++) {
-		collect_unit(sys, names.v[i], &sys->units[i], log);
-		sys->n_units++;
-	}
-	strv_free(&names);
+	if (sys->units_err)
+		note_unreadable(sys, "/sys/class/iommu", sys->units_err, NULL);
+	for (size_t i = 0; i < sys->n_units; i++)
+		collect_unit(sys, &sys->units[i], log);
 }

@@ -20,6 +20,7 @@ int system_collect(const struct rootfs *root, struct di_system *sys)
 	names_init(&names, root);
 	collect_arch(sys);
 	collect_groups(sys);
+	collect_units(sys);
 	err = collect_devices(sys, &names);
 	if (!err) {
 		collect_facts(sys);

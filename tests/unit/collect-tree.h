@@ -22,6 +22,7 @@ static inline void tree_collect(struct di_system *sys, struct rootfs *r)
 	names_init(&names, r);
 	collect_arch(sys);
 	collect_groups(sys);
+	collect_units(sys);
 	if (collect_devices(sys, &names) < 0)
 		exit(99);
 	collect_facts(sys);
