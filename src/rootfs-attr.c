@@ -171,7 +171,8 @@ static int list_dir(struct rfs_dir *d)
 
 		off += e->d_reclen;
 		n++;
-		bytes += strlen(e->d_name) + 1;
+		/* The name, its NUL and the record's padding: room enough, with no strlen(). */
+		bytes += e->d_reclen - offsetof(struct raw_dirent, d_name);
 	}
 	if (err) {
 		if (buf != stack)
@@ -195,7 +196,7 @@ static int list_dir(struct rfs_dir *d)
 		x->name = memcpy(p, e->d_name, l);
 		p += l;
 		x->type = e->d_type;
-		x->hash = name_hash(x->name);
+		x->hash = (unsigned)hmap_hash(HMAP_SEED, x->name, l - 1);
 		for (i = x->hash & d->mask; d->slots[i]; i = (i + 1) & d->mask)
 			;
 		d->slots[i] = (unsigned)++d->n;

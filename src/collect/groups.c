@@ -51,6 +51,7 @@ static void collect_group(struct rfs_dir *gd, struct di_group *g)
 void collect_groups(struct di_system *sys)
 {
 	struct dirent *de;
+	size_t cap = 0;
 	DIR *d;
 
 	d = rfs_opendir(sys->root, RFS_ROOT, "sys/kernel/iommu_groups");
@@ -69,7 +70,10 @@ void collect_groups(struct di_system *sys)
 
 		if (id < 0)
 			continue;
-		sys->groups = xreallocarray(sys->groups, sys->n_groups + 1, sizeof(*sys->groups));
+		if (sys->n_groups == cap) {
+			cap = cap ? 2 * cap : 64;
+			sys->groups = xreallocarray(sys->groups, cap, sizeof(*sys->groups));
+		}
 		ng = &sys->groups[sys->n_groups++];
 		memset(ng, 0, sizeof(*ng));
 		ng->id = id;
