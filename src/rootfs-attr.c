@@ -548,6 +548,9 @@ int rfs_dir_names(struct rfs_dir *d, const char *name, struct strv *out)
 		for (size_t i = 0; !err && i < sub.n; i++)
 			if (sub.entries[i].name[0] != '.')
 				strv_add(out, sub.entries[i].name);
+		/* Closed with d, in its run of fds. */
+		hold(d, sub.fd);
+		sub.fd = -1;
 		rfs_dir_close(&sub);
 	} else {
 		dir = rfs_opendir(d->r, d->fd, name);

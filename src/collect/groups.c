@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,8 @@ static void collect_group(struct rfs_dir *gd, struct di_group *g)
 
 void collect_groups(struct di_system *sys)
 {
+	struct rfs_parent parent = RFS_PARENT_INIT;
+	char path[PATH_MAX];
 	struct dirent *de;
 	size_t cap = 0;
 	DIR *d;
@@ -77,7 +80,14 @@ void collect_groups(struct di_system *sys)
 		ng = &sys->groups[sys->n_groups++];
 		memset(ng, 0, sizeof(*ng));
 		ng->id = id;
-		err = rfs_dir_open(sys->root, dirfd(d), de->d_name, &gd);
+		/* Each group under the one directory, opened once, on its filesystem. */
+		err = str_concat(path, sizeof(path), "sys/kernel/iommu_groups/", de->d_name, NULL) ?
+		      rfs_dir_open_link(sys->root, &parent, path, &gd) : -ENAMETOOLONG;
+		if (err == -ELOOP || err == -EXDEV) {
+			/* A link or a mount there: the walk's. */
+			rfs_dir_close(&gd);
+			err = rfs_dir_open(sys->root, dirfd(d), de->d_name, &gd);
+		}
 		if (err < 0) {
 			ng->type.err = ng->resv_err = err;
 			ng->type_meaning = iommu_domain_meaning(NULL);
@@ -87,6 +97,7 @@ void collect_groups(struct di_system *sys)
 		rfs_dir_close(&gd);
 	}
 	closedir(d);
+	rfs_parent_close(&parent);
 	if (sys->n_groups)
 		qsort(sys->groups, sys->n_groups, sizeof(*sys->groups), cmp_group);
 }
