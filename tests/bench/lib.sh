@@ -59,6 +59,14 @@ med() {
 		"$(awk '{ print $2 + $3 }' "$1" | sort -n | sed -n '1p;$p' | paste -sd' ' -)"
 }
 
+# pair_ratio FILE_A FILE_B (of paired): the median of the pairs' CPU ratios A / B.
+# The two runs of a pair are seconds apart: a machine whose speed drifts over a
+# run moves both, and their ratio less than the medians' ratio.
+pair_ratio() {
+	paste -d' ' "$1" "$2" | awk '{ b = $5 + $6; print (b > 0 ? ($2 + $3) / b : 99) }' | median |
+		awk '{ printf "%.2f\n", $1 }'
+}
+
 # verdict VALUE OP LIMIT: "meets" when VALUE OP LIMIT holds (OP: <, <=, >=), else "misses".
 verdict() {
 	awk -v v="$1" -v op="$2" -v l="$3" 'BEGIN {

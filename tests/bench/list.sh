@@ -8,7 +8,9 @@
 # target with "meets" or "misses" (figures, never asserted; not part of make
 # check):
 #   - median CPU time (user+sys) and wall time of RUNS paired runs, the two
-#     tools alternating (which goes first swaps every pair), and the ratio;
+#     tools alternating (which goes first swaps every pair), and the ratio,
+#     beside the median of each pair's own ratio (less moved by a machine
+#     whose speed drifts during the run);
 #   - system calls per device of each (strace -f -c);
 #   - peak RSS of each (/usr/bin/time -f %M);
 #   - dmainspect's CPU on 4N functions over N (paired runs again);
@@ -90,6 +92,8 @@ printf '%-26s %12s %12s %7s  %-22s %s\n' figure dmainspect lspci ratio target ve
 printf '%-26s %10s s %10s s %7s  %-22s %s\n' "CPU (user+sys), median" "$dm_cpu" "$ls_cpu" "$ratio" \
 	"<= 0.50 x lspci" "$(verdict "$ratio" "<=" 0.5)"
 printf '%-26s %12s %12s %7s\n' "  CPU, smallest-largest" "$dm_min-$dm_max" "$ls_min-$ls_max" ""
+printf '%-26s %12s %12s %7s  %-22s\n' "  CPU ratio, pairs' median" "" "" "$(pair_ratio "$tmp/dm" "$tmp/ls")" \
+	"(each pair's own ratio)"
 printf '%-26s %10s s %10s s %7s  %-22s\n' "wall, median" "$dm_wall" "$ls_wall" "$wratio" "(none)"
 printf '%-26s %12s %12s %7s  %-22s %s\n' "system calls per device" "$dm_sc" "$ls_sc" "" \
 	"<= lspci's" "$(verdict "$dm_sc" "<=" "$ls_sc")"
