@@ -118,9 +118,9 @@ struct rfs_entry {
 	unsigned char type;
 };
 
-static unsigned name_hash(const char *s)
+static unsigned name_hash(const char *s, size_t len)
 {
-	return (unsigned)hmap_hash(HMAP_SEED, s, strlen(s));
+	return (unsigned)hmap_hash(HMAP_SEED, s, len);
 }
 
 /* The largest record getdents64 makes: the header, NAME_MAX and a NUL, 8-aligned. */
@@ -196,7 +196,7 @@ static int list_dir(struct rfs_dir *d)
 		x->name = memcpy(p, e->d_name, l);
 		p += l;
 		x->type = e->d_type;
-		x->hash = (unsigned)hmap_hash(HMAP_SEED, x->name, l - 1);
+		x->hash = name_hash(x->name, l - 1);
 		for (i = x->hash & d->mask; d->slots[i]; i = (i + 1) & d->mask)
 			;
 		d->slots[i] = (unsigned)++d->n;
@@ -397,7 +397,7 @@ static int entry_type(const struct rfs_dir *d, const char *name)
 
 	if (!d->listed || strchr(name, '/') || !*name)
 		return DT_UNKNOWN;
-	h = name_hash(name);
+	h = name_hash(name, strlen(name));
 	for (size_t i = h & d->mask; d->slots[i]; i = (i + 1) & d->mask) {
 		const struct rfs_entry *e = &d->entries[d->slots[i] - 1];
 
@@ -529,38 +529,44 @@ ssize_t rfs_dir_link_name(struct rfs_dir *d, const char *name, char *buf, size_t
 	return base_of(target, rfs_dir_readlink(d, name, target, sizeof(target)), buf, cap);
 }
 
+int rfs_names(const struct rootfs *r, int dirfd, const char *path, struct strv *out)
+{
+	size_t from = out->n;
+	struct dirent *de;
+	DIR *dir = rfs_opendir(r, dirfd, path);
+
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir)))
+		if (de->d_name[0] != '.')
+			strv_add(out, de->d_name);
+	closedir(dir);
+	strv_sort(out, from);
+	return 0;
+}
+
 int rfs_dir_names(struct rfs_dir *d, const char *name, struct strv *out)
 {
 	struct rfs_dir sub = { .r = d->r, .fills = d->fills };
-	struct dirent *de;
 	size_t from = out->n;
-	int type = entry_type(d, name), err = 0;
-	DIR *dir;
+	int type = entry_type(d, name), err;
 
 	if (type < 0)
 		return type;
-	if (type == DT_DIR) {
-		/* One name, no link followed: it stays beneath d. */
-		sub.fd = openat(d->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sub.fd < 0)
-			return seen(d, -errno);
-		err = list_dir(&sub);
-		for (size_t i = 0; !err && i < sub.n; i++)
-			if (sub.entries[i].name[0] != '.')
-				strv_add(out, sub.entries[i].name);
-		/* Closed with d, in its run of fds. */
-		hold(d, sub.fd);
-		sub.fd = -1;
-		rfs_dir_close(&sub);
-	} else {
-		dir = rfs_opendir(d->r, d->fd, name);
-		if (!dir)
-			return seen(d, -errno);
-		while ((de = readdir(dir)))
-			if (de->d_name[0] != '.')
-				strv_add(out, de->d_name);
-		closedir(dir);
-	}
+	if (type != DT_DIR)
+		return seen(d, rfs_names(d->r, d->fd, name, out));
+	/* One name, no link followed: it stays beneath d. */
+	sub.fd = openat(d->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sub.fd < 0)
+		return seen(d, -errno);
+	err = list_dir(&sub);
+	for (size_t i = 0; !err && i < sub.n; i++)
+		if (sub.entries[i].name[0] != '.')
+			strv_add(out, sub.entries[i].name);
+	/* Closed with d, in its run of fds. */
+	hold(d, sub.fd);
+	sub.fd = -1;
+	rfs_dir_close(&sub);
 	strv_sort(out, from);
 	return err;
 }

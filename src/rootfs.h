@@ -137,6 +137,11 @@ int rfs_open(const struct rootfs *r, int dirfd, const char *path, int flags);
 
 /* Open a directory for reading entries; NULL with errno set on failure. */
 DIR *rfs_opendir(const struct rootfs *r, int dirfd, const char *path);
+/*
+ * The names in the directory PATH (but those that begin with a dot) added
+ * to out, sorted, through rfs_opendir(); 0 or -errno.
+ */
+int rfs_names(const struct rootfs *r, int dirfd, const char *path, struct strv *out);
 
 /*
  * Read a regular file into buf (NUL-terminated, at most cap - 1 bytes).
@@ -246,7 +251,7 @@ ssize_t rfs_dir_readlink(struct rfs_dir *d, const char *name, char *buf, size_t 
 ssize_t rfs_dir_link_name(struct rfs_dir *d, const char *name, char *buf, size_t cap);
 /*
  * The names in the directory NAME of d (but those that begin with a dot) added to out,
- * sorted: from one getdents where d was listed, else through rfs_opendir().
+ * sorted: from one getdents where d was listed, else through rfs_names().
  * 0 or -errno.
  */
 int rfs_dir_names(struct rfs_dir *d, const char *name, struct strv *out);

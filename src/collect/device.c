@@ -422,12 +422,6 @@ struct listing {
 	struct rfs_parent parent;	/* the last listed device's parent directory */
 };
 
-/*
- * Note where a listed device appears again: a group's or unit's devices/
- * holds a link named by the device's name (iommu_group_add_device(),
- * iommu_device_link()), and a name is there once. So the entry NAME in the
- * devices/ of the group or unit the device's own links name is that device.
- */
 /* "iommu_groups/ID/NAME": a group's member as noted in l->members. */
 static bool group_key(char *key, size_t cap, long long id, const char *name)
 {
@@ -436,14 +430,25 @@ static bool group_key(char *key, size_t cap, long long id, const char *name)
 	return str_concat(key, cap, "iommu_groups/", ll_text(t, id), "/", name, NULL);
 }
 
+/* "iommu/UNIT/NAME": a unit's member as noted in l->members. */
+static bool unit_key(char *key, size_t cap, const char *unit, const char *name)
+{
+	return str_concat(key, cap, "iommu/", unit, "/", name, NULL);
+}
+
+/*
+ * Note where a listed device appears again: a group's or unit's devices/
+ * holds a link named by the device's name (iommu_group_add_device(),
+ * iommu_device_link()), and a name is there once. So the entry NAME in the
+ * devices/ of the group or unit the device's own links name is that device.
+ */
 static void note_members(struct listing *l, const struct di_device *d)
 {
 	char key[NAME_MAX * 2 + 24];
 
 	if (d->iommu_group.set && group_key(key, sizeof(key), d->iommu_group.v, d->name))
 		strset_add(&l->members, key);
-	if (d->iommu_unit.s &&
-	    str_concat(key, sizeof(key), "iommu/", d->iommu_unit.s, "/", d->name, NULL))
+	if (d->iommu_unit.s && unit_key(key, sizeof(key), d->iommu_unit.s, d->name))
 		strset_add(&l->members, key);
 }
 
@@ -619,7 +624,7 @@ static int add_unit_members(struct listing *l)
 		if (u->devices_err)
 			return u->devices_err;
 		for (size_t j = 0; j < u->devices.n; j++) {
-			if (!str_concat(key, sizeof(key), "iommu/", u->name, "/", u->devices.v[j], NULL) ||
+			if (!unit_key(key, sizeof(key), u->name, u->devices.v[j]) ||
 			    strset_has(&l->members, key) ||
 			    !str_concat(path, sizeof(path), "sys/class/iommu/", u->name, "/devices/",
 					u->devices.v[j], NULL))

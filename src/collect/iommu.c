@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -160,27 +159,11 @@ static void collect_unit(struct di_system *sys, struct di_iommu_unit *u, const s
 	close(dfd);
 }
 
-/* NAMES of DIR's entries but "." and "..", sorted; 0, or -errno when DIR cannot be listed. */
-static int list_names(const struct rootfs *r, const char *dir, struct strv *names)
-{
-	struct dirent *de;
-	DIR *d = rfs_opendir(r, RFS_ROOT, dir);
-
-	if (!d)
-		return -errno;
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.')
-			strv_add(names, de->d_name);
-	closedir(d);
-	strv_sort(names, 0);
-	return 0;
-}
-
 void collect_units(struct di_system *sys)
 {
 	struct strv names = { 0 };
 	char path[PATH_MAX];
-	int err = list_names(sys->root, "sys/class/iommu", &names);
+	int err = rfs_names(sys->root, RFS_ROOT, "sys/class/iommu", &names);
 
 	/* No class directory: a kernel without IOMMU support. */
 	if (err < 0 && err != -ENOENT)
@@ -194,7 +177,7 @@ void collect_units(struct di_system *sys)
 		u->kind = "other";
 		if ((size_t)snprintf(path, sizeof(path), "sys/class/iommu/%s/devices", u->name) <
 		    sizeof(path))
-			err = list_names(sys->root, path, &u->devices);
+			err = rfs_names(sys->root, RFS_ROOT, path, &u->devices);
 		else
 			err = -ENAMETOOLONG;
 		if (err < 0 && err != -ENOENT)
