@@ -430,13 +430,15 @@ void swiotlb_conclude(struct di_system *sys)
 
 	swiotlb_forced(sys);
 	swiotlb_advice(sys);
+	/* At most one a device: sized once, not grown device by device. */
+	if (sys->n_devs)
+		sw->bounce = xreallocarray(sw->bounce, sw->n_bounce + sys->n_devs, sizeof(*sw->bounce));
 	for (size_t i = 0; i < sys->n_devs; i++) {
 		const struct di_device *d = &sys->devs[i];
 		struct di_bounce *nb;
 
 		if (!d->dma_mask_bits.set && !d->coherent_dma_mask_bits.set)
 			continue;
-		sw->bounce = xreallocarray(sw->bounce, sw->n_bounce + 1, sizeof(*sw->bounce));
 		nb = &sw->bounce[sw->n_bounce++];
 		memset(nb, 0, sizeof(*nb));
 		nb->device = xstrdup(d->name);
