@@ -12,7 +12,7 @@
 #     beside the median of each pair's own ratio (less moved by a machine
 #     whose speed drifts during the run);
 #   - system calls per device of each (strace -f -c);
-#   - peak RSS of each (/usr/bin/time -f %M);
+#   - peak RSS and minor page faults of each (/usr/bin/time -f '%M %R');
 #   - dmainspect's CPU on 4N functions over N (paired runs again);
 #   - when a C compiler is at hand (CC, default cc), the CPU of floor.c, the
 #     system calls list --json cannot do without and nothing else, paired
@@ -56,9 +56,10 @@ top() {
 		e = ($6 != "") ? sprintf(" (%.0f%% failing)", 100 * $5 / $4) : ""
 		printf "%s %.1f%s\n", $NF, $4 / n, e }' "$1" | sort -k2,2nr | paste -sd, - | sed 's/,/, /g'
 }
-rss() {
-	/usr/bin/time -f %M -o "$tmp/rss" "$@" >/dev/null 2>&1 || true
-	awk '{ printf "%.1f\n", $1 / 1024 }' "$tmp/rss"
+# mem CMD...: peak RSS in MiB and minor page faults (pages first touched).
+mem() {
+	/usr/bin/time -f '%M %R' -o "$tmp/mem" "$@" >/dev/null 2>&1 || true
+	awk '{ printf "%.1f %d\n", $1 / 1024, $2 }' "$tmp/mem"
 }
 
 t=$tmp/t$n
@@ -85,8 +86,8 @@ strace -f -c -o "$tmp/st-ls" "$lspci" -A linux-sysfs -O "sysfs.path=$t/sys/bus/p
 dm_sc=$(per_dev "$tmp/st-dm" "$n")
 ls_sc=$(per_dev "$tmp/st-ls" "$n")
 
-dm_rss=$(rss "$bin" --sysroot "$t" list --json)
-ls_rss=$(rss "$lspci" -A linux-sysfs -O "sysfs.path=$t/sys/bus/pci" -vmm -D)
+read -r dm_rss dm_pf < <(mem "$bin" --sysroot "$t" list --json)
+read -r ls_rss ls_pf < <(mem "$lspci" -A linux-sysfs -O "sysfs.path=$t/sys/bus/pci" -vmm -D)
 
 printf '%-26s %12s %12s %7s  %-22s %s\n' figure dmainspect lspci ratio target verdict
 printf '%-26s %10s s %10s s %7s  %-22s %s\n' "CPU (user+sys), median" "$dm_cpu" "$ls_cpu" "$ratio" \
@@ -99,6 +100,7 @@ printf '%-26s %12s %12s %7s  %-22s %s\n' "system calls per device" "$dm_sc" "$ls
 	"<= lspci's" "$(verdict "$dm_sc" "<=" "$ls_sc")"
 printf '%-26s %8s MiB %8s MiB %7s  %-22s %s\n' "peak RSS" "$dm_rss" "$ls_rss" "" \
 	"<= 16 MiB" "$(verdict "$dm_rss" "<=" 16)"
+printf '%-26s %12s %12s %7s  %-22s\n' "  page faults (minor)" "$dm_pf" "$ls_pf" "" "(none)"
 echo "  dmainspect's calls per device: $(top "$tmp/st-dm" "$n")"
 echo "  lspci's calls per device:      $(top "$tmp/st-ls" "$n")"
 
@@ -134,5 +136,6 @@ if [ "$scale" != 0 ]; then
 	sratio=$(awk -v a="$s4_cpu" -v b="$s1_cpu" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 99) }')
 	printf '%-26s %10s s %12s %7s  %-22s %s\n' "CPU $n4 / $n" "$s4_cpu" "" "$sratio" \
 		"<= 4.2" "$(verdict "$sratio" "<=" 4.2)"
-	printf '%-26s %8s MiB\n' "  peak RSS at $n4" "$(rss "$bin" --sysroot "$t4" list --json)"
+	read -r s4_rss _ < <(mem "$bin" --sysroot "$t4" list --json)
+	printf '%-26s %8s MiB\n' "  peak RSS at $n4" "$s4_rss"
 fi
