@@ -63,35 +63,50 @@ static int read_until(int fd, void *buf, size_t len, long long deadline)
 	return 0;
 }
 
-/* Read one whole request (header and key) from a blocking fd; false at its end. */
-static bool next_request(int fd, struct request *q, char key[PATH_MAX])
+/*
+ * The child's end of the socket: requests come one after another, several in
+ * one write when the parent asks for a batch, so what one read brings beyond
+ * a request is kept for the next.
+ */
+struct requests {
+	int fd;
+	size_t have;
+	char buf[sizeof(struct request) + PATH_MAX];
+};
+
+/* The next whole request (header and key) from a blocking fd; false at its end. */
+static bool next_request(struct requests *in, struct request *q, char key[PATH_MAX])
 {
-	char buf[sizeof(*q) + PATH_MAX];
-	size_t got = 0;
+	for (;;) {
+		ssize_t n;
 
-	/* One sendmsg() of a few bytes: normally all of it in the first read. */
-	while (got < sizeof(*q) || got < sizeof(*q) + q->len) {
-		ssize_t n = read(fd, buf + got, sizeof(buf) - got);
+		if (in->have >= sizeof(*q)) {
+			memcpy(q, in->buf, sizeof(*q));
+			if (q->len >= PATH_MAX)
+				return false;
+			if (in->have >= sizeof(*q) + q->len) {
+				size_t used = sizeof(*q) + q->len;
 
+				memcpy(key, in->buf + sizeof(*q), q->len);
+				key[q->len] = '\0';
+				memmove(in->buf, in->buf + used, in->have - used);
+				in->have -= used;
+				return true;
+			}
+		}
+		n = read(in->fd, in->buf + in->have, sizeof(in->buf) - in->have);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			return false;
-		got += (size_t)n;
-		if (got >= sizeof(*q)) {
-			memcpy(q, buf, sizeof(*q));
-			if (q->len >= PATH_MAX || got > sizeof(*q) + q->len)
-				return false;
-		}
+		in->have += (size_t)n;
 	}
-	memcpy(key, buf + sizeof(*q), q->len);
-	key[q->len] = '\0';
-	return true;
 }
 
 /* The child: answer requests until the parent closes its end. */
 static _Noreturn void serve(const struct rec_child *c, int fd)
 {
+	static struct requests in;
 	char key[PATH_MAX];
 	struct request q = { 0 };
 
@@ -99,7 +114,8 @@ static _Noreturn void serve(const struct rec_child *c, int fd)
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
-	while (next_request(fd, &q, key)) {
+	in.fd = fd;
+	while (next_request(&in, &q, key)) {
 		char *data = NULL;
 		int64_t res = c->fn(c->ctx, key, (size_t)q.max, &data);
 		size_t len = res > 0 && res <= (int64_t)q.max ? (size_t)res : 0;
@@ -145,6 +161,7 @@ static int start(struct rec_child *c)
 	c->pid = pid;
 	c->fd = sv[0];
 	c->timeout_ms = 0;
+	c->in_len = 0;
 	return 0;
 }
 
@@ -158,6 +175,7 @@ static void kill_child(struct rec_child *c, bool wait)
 	waitpid(c->pid, &status, wait ? 0 : WNOHANG);
 	c->pid = 0;
 	c->fd = -1;
+	c->in_len = 0;
 }
 
 void rec_child_stop(struct rec_child *c)
@@ -166,32 +184,43 @@ void rec_child_stop(struct rec_child *c)
 		kill_child(c, true);
 }
 
-static int ask(struct rec_child *c, const char *key, size_t max)
+/* Send the requests for keys[0..n) (n <= REC_BATCH_MAX) in one write. */
+static int ask(struct rec_child *c, const char *const *keys, size_t n, size_t max)
 {
-	struct request q = { .max = max, .len = (uint32_t)strlen(key) };
-	struct iovec iov[2] = { { &q, sizeof(q) }, { (void *)key, q.len } };
-	struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2 };
-	ssize_t n = sendmsg(c->fd, &m, MSG_NOSIGNAL);
+	struct request q[REC_BATCH_MAX];
+	struct iovec iov[2 * REC_BATCH_MAX];
+	struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2 * n };
+	size_t total = 0;
+	ssize_t sent;
 
-	if (n < 0)
+	memset(q, 0, sizeof(q));	/* the padding goes out too */
+	for (size_t i = 0; i < n; i++) {
+		q[i].max = max;
+		q[i].len = (uint32_t)strlen(keys[i]);
+		iov[2 * i] = (struct iovec){ &q[i], sizeof(q[i]) };
+		iov[2 * i + 1] = (struct iovec){ (void *)keys[i], q[i].len };
+		total += sizeof(q[i]) + q[i].len;
+	}
+	sent = sendmsg(c->fd, &m, MSG_NOSIGNAL);
+	if (sent < 0)
 		return -errno;
 	/* Far below a socket's buffer: all or nothing. */
-	return (size_t)n == sizeof(q) + q.len ? 0 : -EIO;
+	return (size_t)sent == total ? 0 : -EIO;
 }
 
 /*
  * The answer to a request: its length or -errno into *res, its bytes into
- * *out. One read brings the header and a small file's bytes together.
+ * *out. One read brings the header and a small file's bytes together, and,
+ * after a batch, the start of the next answers: kept in c->in for them.
  */
 static int read_answer(struct rec_child *c, size_t max, long long deadline, int64_t *res,
 		       char **out)
 {
-	char first[sizeof(*res) + 4096];
-	size_t got = 0, len;
+	size_t len, take;
 	int err;
 
-	while (got < sizeof(*res)) {
-		ssize_t n = recv(c->fd, first + got, sizeof(first) - got, 0);
+	while (c->in_len < sizeof(*res)) {
+		ssize_t n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len, 0);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -199,15 +228,18 @@ static int read_answer(struct rec_child *c, size_t max, long long deadline, int6
 			return errno == EAGAIN || errno == EWOULDBLOCK ? -RFS_ETIMEOUT : -errno;
 		if (n == 0)
 			return -EIO;	/* the child went away before it answered */
-		got += (size_t)n;
+		c->in_len += (size_t)n;
 	}
-	memcpy(res, first, sizeof(*res));
+	memcpy(res, c->in, sizeof(*res));
 	len = *res > 0 ? (size_t)*res : 0;
-	if (*res > (int64_t)max || got - sizeof(*res) > len)
+	if (*res > (int64_t)max)
 		return -EIO;
+	take = c->in_len - sizeof(*res) < len ? c->in_len - sizeof(*res) : len;
 	*out = xmalloc(len + 1);
-	memcpy(*out, first + sizeof(*res), got - sizeof(*res));
-	err = read_until(c->fd, *out + got - sizeof(*res), len - (got - sizeof(*res)), deadline);
+	memcpy(*out, c->in + sizeof(*res), take);
+	c->in_len -= sizeof(*res) + take;
+	memmove(c->in, c->in + sizeof(*res) + take, c->in_len);
+	err = read_until(c->fd, *out + take, len - take, deadline);
 	if (err < 0) {
 		free(*out);
 		*out = NULL;
@@ -246,7 +278,7 @@ ssize_t rec_child_call(struct rec_child *c, const char *key, size_t max, unsigne
 			return err;
 		err = set_timeout(c, timeout_ms);
 		if (!err)
-			err = ask(c, key, max);
+			err = ask(c, &key, 1, max);
 		if (!err)
 			err = read_answer(c, max, deadline, &res, &buf);
 		if (tries || (err != -EPIPE && err != -ECONNRESET && err != -EIO))
@@ -263,4 +295,48 @@ ssize_t rec_child_call(struct rec_child *c, const char *key, size_t max, unsigne
 	}
 	*out = buf;
 	return (ssize_t)res;
+}
+
+size_t rec_child_batch(struct rec_child *c, const char *const *keys, size_t n, size_t max,
+		       unsigned int timeout_ms, ssize_t *res, char **out)
+{
+	int err;
+
+	if (n > REC_BATCH_MAX)
+		n = REC_BATCH_MAX;
+	for (size_t i = 0; i < n; i++) {
+		out[i] = NULL;
+		if (strlen(keys[i]) >= PATH_MAX)
+			n = i;
+	}
+	if (!n || (c->pid <= 0 && start(c) < 0))
+		return 0;
+	err = set_timeout(c, timeout_ms);
+	if (!err)
+		err = ask(c, keys, n, max);
+	if (err < 0) {
+		kill_child(c, true);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int64_t r = 0;
+
+		/* Each answer within its own limit, from when the one before it came. */
+		err = read_answer(c, max, now_ms() + timeout_ms, &r, &out[i]);
+		if (err == -RFS_ETIMEOUT) {
+			kill_child(c, false);
+			res[i] = err;
+			return i + 1;
+		}
+		if (err < 0) {
+			kill_child(c, true);	/* it died: the rest is asked one by one */
+			return i;
+		}
+		res[i] = (ssize_t)r;
+		if (r < 0) {
+			free(out[i]);
+			out[i] = NULL;
+		}
+	}
+	return n;
 }

@@ -40,6 +40,13 @@ struct rfs_record {
 	struct hmap reads;	/* struct walked: a file read, as spelled, and its node */
 	struct hmap noted;	/* OP then path: the accesses noted, as spelled */
 	bool live;		/* recording the running system (or its recording) */
+	/* The reading child's answers to the last batch, each taken by the read it was for. */
+	struct fetched {
+		char *key;	/* NULL once taken */
+		ssize_t n;
+		char *data;
+	} fetched[REC_BATCH_MAX];
+	size_t n_fetched, fetched_max;
 };
 
 struct node_key {
@@ -128,9 +135,19 @@ struct rfs_record *rec_new(const struct rec_options *o)
 	return rec;
 }
 
+static void drop_fetched(struct rfs_record *rec)
+{
+	for (size_t i = 0; i < rec->n_fetched; i++) {
+		free(rec->fetched[i].key);
+		free(rec->fetched[i].data);
+	}
+	rec->n_fetched = 0;
+}
+
 /* What only recording needs: the reading child, what was walked, read and noted. */
 static void rec_stop(struct rfs_record *rec)
 {
+	drop_fetched(rec);
 	rec_child_stop(&rec->child);
 	hmap_free(&rec->dirs, free_walked);
 	hmap_free(&rec->reads, free_walked);
@@ -452,6 +469,68 @@ static void remember(struct rfs_record *rec, size_t h, const char *key, struct r
 	hmap_add(&rec->reads, h, w);
 }
 
+/*
+ * The answer a batch brought for KEY, as rec_child_call() with max would
+ * have given it; false when there is none (the read asks the child itself).
+ */
+static bool take_fetched(struct rfs_record *rec, const char *key, size_t max, ssize_t *n,
+			 char **buf)
+{
+	for (size_t i = 0; i < rec->n_fetched; i++) {
+		struct fetched *f = &rec->fetched[i];
+
+		if (!f->key || strcmp(f->key, key) != 0)
+			continue;
+		if (max > rec->fetched_max && f->n == -RFS_ETOOBIG)
+			return false;	/* too big for the batch's limit, maybe not for this one */
+		*n = f->n;
+		*buf = f->data;
+		if (f->n > (ssize_t)max) {
+			*n = -RFS_ETOOBIG;
+			free(f->data);
+			*buf = NULL;
+		}
+		free(f->key);
+		f->key = NULL;
+		f->data = NULL;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Ask the reading child for the files that are about to be read in one
+ * batch: one round trip to the child instead of one a file. What it answers
+ * waits for each read in rec->fetched; a file read before is not asked.
+ */
+static void recorded_prefetch(const struct rootfs *r, const char *const *keys, size_t n,
+			      size_t max)
+{
+	struct rfs_record *rec = r->hooks_data;
+	const char *ask[REC_BATCH_MAX];
+	ssize_t res[REC_BATCH_MAX];
+	char *data[REC_BATCH_MAX];
+	size_t k = 0, got;
+
+	drop_fetched(rec);
+	if (!rec->o.timeout_ms)
+		return;	/* read in this process: no round trips to save */
+	for (size_t i = 0; i < n && k < REC_BATCH_MAX; i++) {
+		size_t h = hmap_hash(HMAP_SEED, keys[i], strlen(keys[i]));
+
+		if (!map_get(&rec->m, RFS_OP_READ, keys[i]) &&
+		    !hmap_get(&rec->reads, h, walked_match, keys[i]))
+			ask[k++] = keys[i];
+	}
+	if (k < 2)
+		return;	/* one file: its read asks for it */
+	got = rec_child_batch(&rec->child, ask, k, max, rec->o.timeout_ms, res, data);
+	for (size_t i = 0; i < got; i++)
+		rec->fetched[i] = (struct fetched){ xstrdup(ask[i]), res[i], data[i] };
+	rec->n_fetched = got;
+	rec->fetched_max = max;
+}
+
 static ssize_t recorded_read(const struct rootfs *r, const char *key, size_t max, char **out)
 {
 	struct rfs_record *rec = r->hooks_data;
@@ -476,7 +555,9 @@ static ssize_t recorded_read(const struct rootfs *r, const char *key, size_t max
 		remember(rec, h, key, x);
 		return serve(x, max, out);
 	}
-	if (rec->o.timeout_ms)
+	if (take_fetched(rec, key, max, &n, &buf))
+		;	/* the child's answer to a batch */
+	else if (rec->o.timeout_ms)
 		n = rec_child_call(&rec->child, key, max, rec->o.timeout_ms, &buf);
 	else
 		n = plain_read((void *)r, key, max, &buf);
@@ -544,6 +625,7 @@ static const struct rfs_hooks hooks = {
 	.linked = note_link,
 	.resolved = note_real,
 	.read = recorded_read,
+	.prefetch = recorded_prefetch,
 	.kmsg_cached = kmsg_cached,
 	.kmsg_read = kmsg_read,
 	.keep = keep,

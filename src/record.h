@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "rootfs.h"
@@ -81,8 +82,23 @@ struct rec_child {
 	pid_t pid;		/* 0: none running */
 	int fd;			/* its end of the socket pair */
 	unsigned int timeout_ms;	/* its receive timeout; 0: not set */
+	size_t in_len;			/* answer bytes received and not yet taken */
+	char in[sizeof(int64_t) + 4096];
 };
+
+/* The most requests one rec_child_batch() sends. */
+#define REC_BATCH_MAX 16
 
 ssize_t rec_child_call(struct rec_child *c, const char *key, size_t max, unsigned int timeout_ms,
 		       char **out);
+/*
+ * rec_child_call() of keys[0..n) at once: the requests go in one write and
+ * the child answers them in turn, each answer within timeout_ms of the one
+ * before. res[i] and out[i] as rec_child_call() would give them. Returns how
+ * many were answered: after a time-out (res[i] = -RFS_ETIMEOUT, counted)
+ * the child is killed, after a failure of the child itself (not counted) it
+ * is replaced at the next call; the rest are not asked.
+ */
+size_t rec_child_batch(struct rec_child *c, const char *const *keys, size_t n, size_t max,
+		       unsigned int timeout_ms, ssize_t *res, char **out);
 void rec_child_stop(struct rec_child *c);

@@ -488,6 +488,25 @@ ssize_t rfs_dir_read(struct rfs_dir *d, const char *name, char *buf, size_t cap)
 	return seen(d, n);
 }
 
+void rfs_dir_prefetch(const struct rfs_dir *d, const char *const *names, size_t n)
+{
+	const struct rootfs *r = d->r;
+	char *keys[16], (*buf)[PATH_MAX];
+	size_t k = 0;
+
+	if (!r->hooks || !r->hooks->prefetch || !r->hooks->read || d->fd < 0)
+		return;
+	if (n > sizeof(keys) / sizeof(keys[0]))
+		n = sizeof(keys) / sizeof(keys[0]);
+	buf = xmalloc(n * sizeof(*buf));
+	for (size_t i = 0; i < n; i++)
+		if (rfs_key(r, d->fd, names[i], buf[k], sizeof(buf[k])) == 0)
+			keys[k] = buf[k], k++;
+	if (k)
+		r->hooks->prefetch(r, (const char *const *)keys, k, RFS_ATTR_MAX - 1);
+	free(buf);
+}
+
 ssize_t rfs_dir_read_line(struct rfs_dir *d, const char *name, char *buf, size_t cap)
 {
 	return line_of(buf, rfs_dir_read(d, name, buf, cap));

@@ -355,8 +355,6 @@ const char *rfs_kept(const struct rootfs *r, const char *path)
 	return r->hooks && r->hooks->kept ? r->hooks->kept(r, path) : NULL;
 }
 
-static int rfs_key(const struct rootfs *r, int dirfd, const char *path, char *out, size_t cap);
-
 /* With an observer or a snapshot's recorded errors: the access as the caller spelled it. */
 static bool keyed(const struct rootfs *r, int dirfd, const char *path, char *key, size_t cap)
 {
@@ -625,7 +623,7 @@ static int fd_path_in_root(const struct rootfs *r, int fd, char *out, size_t cap
 	return 0;
 }
 
-static int rfs_key(const struct rootfs *r, int dirfd, const char *path, char *out, size_t cap)
+int rfs_key(const struct rootfs *r, int dirfd, const char *path, char *out, size_t cap)
 {
 	char base[PATH_MAX] = "", joined[PATH_MAX * 2];
 	const char *p = joined;

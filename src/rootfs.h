@@ -69,6 +69,8 @@ struct rfs_hooks {
 	void (*resolved)(const struct rootfs *r, const char *key, int err);
 	/* A file read the hook serves itself (and keeps): length or -errno; *out malloc'd. */
 	ssize_t (*read)(const struct rootfs *r, const char *key, size_t max, char **out);
+	/* The files that read() will be asked for next, each within max, to fetch together. */
+	void (*prefetch)(const struct rootfs *r, const char *const *keys, size_t n, size_t max);
 	/* The kernel log: an earlier answer (true, *n its length or error)... */
 	bool (*kmsg_cached)(const struct rootfs *r, size_t max, char **out, ssize_t *n);
 	/* ... else after reading it: n and *buf become what is kept. */
@@ -250,11 +252,24 @@ int rfs_dir_read_ll(struct rfs_dir *d, const char *name, long long *val);
 ssize_t rfs_dir_readlink(struct rfs_dir *d, const char *name, char *buf, size_t cap);
 ssize_t rfs_dir_link_name(struct rfs_dir *d, const char *name, char *buf, size_t cap);
 /*
+ * The attributes NAMES[0..n) of d are about to be read: an observer that
+ * serves reads itself is told (its prefetch hook), to fetch them together.
+ * Nothing otherwise: a listed directory's reads cost no more one by one.
+ */
+void rfs_dir_prefetch(const struct rfs_dir *d, const char *const *names, size_t n);
+/*
  * The names in the directory NAME of d (but those that begin with a dot) added to out,
  * sorted: from one getdents where d was listed, else through rfs_names().
  * 0 or -errno.
  */
 int rfs_dir_names(struct rfs_dir *d, const char *name, struct strv *out);
+
+/*
+ * The root-relative name of PATH under dirfd as an observer hears it: from
+ * the open rfs_dir whose fd it is, else from the fd's own name in /proc.
+ * 0 or -errno.
+ */
+int rfs_key(const struct rootfs *r, int dirfd, const char *path, char *out, size_t cap);
 
 /*
  * Canonical root-relative path ("/sys/devices/...") of PATH, resolving every

@@ -376,10 +376,18 @@ static void read_pci_ids(struct rfs_dir *dir, struct di_device *d)
 static void collect_device(const struct di_system *sys, struct di_names *names,
 			   struct rfs_dir *dir, const char *canon, struct di_device *d)
 {
+	static const char *const pci_attrs[] = { "modalias", "revision", "dma_mask_bits",
+						 "consistent_dma_mask_bits", "numa_node", "removable" };
+	static const char *const attrs[] = { "modalias", "numa_node", "removable" };
 	char buf[NAME_MAX + 1];
 	bool pci = d->bus && strcmp(d->bus, "pci") == 0;
 	ssize_t n;
 
+	/* Read below, one by one: fetched together where that saves a round trip. */
+	if (pci)
+		rfs_dir_prefetch(dir, pci_attrs, sizeof(pci_attrs) / sizeof(pci_attrs[0]));
+	else
+		rfs_dir_prefetch(dir, attrs, sizeof(attrs) / sizeof(attrs[0]));
 	read_str(dir, "modalias", &d->modalias, true);
 	if (pci) {
 		read_pci_ids(dir, d);

@@ -37,9 +37,12 @@ static void read_reserved(struct rfs_dir *gd, struct di_group *g)
 
 static void collect_group(struct rfs_dir *gd, struct di_group *g)
 {
+	static const char *const attrs[] = { "type", "reserved_regions" };
 	char buf[64];
-	ssize_t n = rfs_dir_read_line(gd, "type", buf, sizeof(buf));
+	ssize_t n;
 
+	rfs_dir_prefetch(gd, attrs, sizeof(attrs) / sizeof(attrs[0]));
+	n = rfs_dir_read_line(gd, "type", buf, sizeof(buf));
 	if (n < 0)
 		g->type.err = (int)n;
 	else

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -89,6 +90,72 @@ static void test_limited(void)
 	is_int(c.pid, 0, "stopped");
 }
 
+static void test_batch(void)
+{
+	static char long_keys[REC_BATCH_MAX][3001];
+	const char *keys[REC_BATCH_MAX] = { "hello", "pid", "abc" };
+	struct rec_child c = { .fn = child_work };
+	ssize_t res[REC_BATCH_MAX];
+	char *out[REC_BATCH_MAX], *single = NULL;
+	size_t got;
+	long long t0;
+	bool same = true;
+
+	got = rec_child_batch(&c, keys, 3, 100, 2000, res, out);
+	is_int((long long)got, 3, "a batch of three is answered whole");
+	ok(res[0] == 5 && out[0] && strcmp(out[0], "hello") == 0 && res[2] == 3 && out[2] &&
+	   strcmp(out[2], "abc") == 0, "each answer in its request's place");
+	ok(out[1] && atoi(out[1]) == c.pid && c.pid != getpid(), "by the child (%s)",
+	   out[1] ? out[1] : "?");
+	for (size_t i = 0; i < got; i++)
+		free(out[i]);
+
+	keys[0] = "hi";
+	keys[1] = "hello";
+	got = rec_child_batch(&c, keys, 2, 3, 2000, res, out);
+	ok(got == 2 && res[0] == 2 && res[1] == -RFS_ETOOBIG && !out[1],
+	   "an answer over the limit is refused, the one before it kept");
+	free(out[0]);
+
+	/* Answers and requests longer than one read's buffer: what a read brings beyond one is kept. */
+	for (size_t i = 0; i < REC_BATCH_MAX; i++) {
+		memset(long_keys[i], 'a' + (int)i, sizeof(long_keys[i]) - 1);
+		keys[i] = long_keys[i];
+	}
+	got = rec_child_batch(&c, keys, REC_BATCH_MAX, 4000, 2000, res, out);
+	for (size_t i = 0; i < got; i++) {
+		same = same && res[i] == 3000 && out[i] && strcmp(out[i], keys[i]) == 0;
+		free(out[i]);
+	}
+	ok(got == REC_BATCH_MAX && same, "%d answers of 3000 bytes come back in order (%zu)",
+	   REC_BATCH_MAX, got);
+
+	keys[0] = "one";
+	keys[1] = "slow";
+	keys[2] = "two";
+	t0 = ms();
+	got = rec_child_batch(&c, keys, 3, 100, 300, res, out);
+	ok(got == 2 && res[0] == 3 && res[1] == -RFS_ETIMEOUT && !out[1],
+	   "a read that blocks ends the batch at the time limit, with what came before");
+	ok(ms() - t0 < 3000, "and the caller goes on at once (%lld ms)", ms() - t0);
+	is_int(c.pid, 0, "the stuck child is gone");
+	free(out[0]);
+
+	is_int(rec_child_call(&c, "again", 100, 2000, &single), 5, "the next read has a new child");
+	free(single);
+	kill(c.pid, SIGKILL);
+	waitpid(c.pid, NULL, 0);
+	keys[0] = "x";
+	keys[1] = "y";
+	got = rec_child_batch(&c, keys, 2, 100, 2000, res, out);
+	is_int((long long)got, 0, "a child that died answers nothing: the reads ask one by one");
+	got = rec_child_batch(&c, keys, 2, 100, 2000, res, out);
+	ok(got == 2 && res[0] == 1 && res[1] == 1, "and the next batch has a new child");
+	for (size_t i = 0; i < got; i++)
+		free(out[i]);
+	rec_child_stop(&c);
+}
+
 static const struct rec_node *node(struct rfs_record *rec, const char *path)
 {
 	return rec_find(rec, path);
@@ -98,7 +165,9 @@ static void test_record(void)
 {
 	struct rec_options o = { .timeout_ms = 2000 };
 	struct rfs_record *rec = rec_new(&o);
+	static const char *const batch[] = { "a", "b", "c", "d" };
 	const struct rec_node *x;
+	struct rfs_dir dir;
 	struct rootfs r;
 	char buf[64], *errs;
 	size_t len;
@@ -134,6 +203,25 @@ static void test_record(void)
 	ok(x && x->kind == REC_DIR, "a listed directory is noted");
 	ok(!node(rec, "sys/devices/dev0/missing"), "nothing is noted for a name never seen");
 	rfs_read(&r, RFS_ROOT, "sys/devices/dev0/missing", buf, sizeof(buf));
+	/* Attributes about to be read come from the child in one batch. */
+	tree_dir("sys/devices/dev1");
+	tree_file("sys/devices/dev1/a", "1\n");
+	tree_file("sys/devices/dev1/b", "two\n");
+	tree_file("sys/devices/dev1/d", "longer\n");
+	ok(rfs_dir_open(&r, RFS_ROOT, "sys/devices/dev1", &dir) == 0, "a directory to read from");
+	rfs_dir_prefetch(&dir, batch, sizeof(batch) / sizeof(batch[0]));
+	tree_file("sys/devices/dev1/a", "changed\n");
+	is_int(rfs_dir_read(&dir, "a", buf, sizeof(buf)), 2, "a fetched file is read");
+	is_str(buf, "1\n", "as the batch read it, before it changed");
+	is_int(rfs_dir_read(&dir, "b", buf, sizeof(buf)), 4, "so is the next");
+	is_str(buf, "two\n", "with its bytes");
+	is_int(rfs_dir_read(&dir, "c", buf, sizeof(buf)), -ENOENT, "a fetched missing file is missing");
+	is_int(rfs_dir_read(&dir, "d", buf, 3), -RFS_ETOOBIG,
+	       "a fetched file over the read's own limit is refused as the child would");
+	x = node(rec, "sys/devices/dev1/b");
+	ok(x && x->kind == REC_FILE && x->has_content && strcmp(x->data, "two\n") == 0,
+	   "and recorded as a read one is");
+	rfs_dir_close(&dir);
 	is_int(rfs_open(&r, RFS_ROOT, "sys/devices/dev0/vendor", O_PATH | O_DIRECTORY), -ENOTDIR,
 	       "a failed open fails as usual while recording");
 	rec_attach(&r, NULL);
@@ -174,6 +262,7 @@ int main(void)
 		return 99;
 	}
 	test_limited();
+	test_batch();
 	test_record();
 	{
 		char cmd[PATH_MAX + 16];
