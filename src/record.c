@@ -555,12 +555,10 @@ static ssize_t recorded_read(const struct rootfs *r, const char *key, size_t max
 		remember(rec, h, key, x);
 		return serve(x, max, out);
 	}
-	if (take_fetched(rec, key, max, &n, &buf))
-		;	/* the child's answer to a batch */
-	else if (rec->o.timeout_ms)
-		n = rec_child_call(&rec->child, key, max, rec->o.timeout_ms, &buf);
-	else
-		n = plain_read((void *)r, key, max, &buf);
+	/* The child's answer to a batch, else a read of its own. */
+	if (!take_fetched(rec, key, max, &n, &buf))
+		n = rec->o.timeout_ms ? rec_child_call(&rec->child, key, max, rec->o.timeout_ms, &buf)
+				      : plain_read((void *)r, key, max, &buf);
 	if (n < 0) {
 		note_error(rec, RFS_OP_READ, key, (int)n);
 		return n;

@@ -491,13 +491,13 @@ ssize_t rfs_dir_read(struct rfs_dir *d, const char *name, char *buf, size_t cap)
 void rfs_dir_prefetch(const struct rfs_dir *d, const char *const *names, size_t n)
 {
 	const struct rootfs *r = d->r;
-	char *keys[16], (*buf)[PATH_MAX];
+	char *keys[RFS_PREFETCH_MAX], (*buf)[PATH_MAX];
 	size_t k = 0;
 
 	if (!r->hooks || !r->hooks->prefetch || !r->hooks->read || d->fd < 0)
 		return;
-	if (n > sizeof(keys) / sizeof(keys[0]))
-		n = sizeof(keys) / sizeof(keys[0]);
+	if (n > RFS_PREFETCH_MAX)
+		n = RFS_PREFETCH_MAX;
 	buf = xmalloc(n * sizeof(*buf));
 	for (size_t i = 0; i < n; i++)
 		if (rfs_key(r, d->fd, names[i], buf[k], sizeof(buf[k])) == 0)

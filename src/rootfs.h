@@ -69,7 +69,7 @@ struct rfs_hooks {
 	void (*resolved)(const struct rootfs *r, const char *key, int err);
 	/* A file read the hook serves itself (and keeps): length or -errno; *out malloc'd. */
 	ssize_t (*read)(const struct rootfs *r, const char *key, size_t max, char **out);
-	/* The files that read() will be asked for next, each within max, to fetch together. */
+	/* The files (at most RFS_PREFETCH_MAX) that read() will be asked for next, each within max. */
 	void (*prefetch)(const struct rootfs *r, const char *const *keys, size_t n, size_t max);
 	/* The kernel log: an earlier answer (true, *n its length or error)... */
 	bool (*kmsg_cached)(const struct rootfs *r, size_t max, char **out, ssize_t *n);
@@ -80,6 +80,9 @@ struct rfs_hooks {
 	/* ... and what was kept there so far, or NULL. */
 	const char *(*kept)(const struct rootfs *r, const char *path);
 };
+
+/* The most files one prefetch hook call names. */
+#define RFS_PREFETCH_MAX 16
 
 /* Default read limit for one sysfs attribute. */
 #define RFS_ATTR_MAX 4096
